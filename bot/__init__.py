@@ -1,0 +1,16 @@
+"""A Discord bot that explains world alliances, starting with "is the U.S. allies with Russia?"."""
+
+from __future__ import annotations
+
+from .client import AllianceBot
+from .config import Settings
+
+__all__ = ["AllianceBot", "Settings", "create_bot"]
+
+
+def create_bot(settings: Settings | None = None) -> AllianceBot:
+    """Build the fully configured bot; cogs are loaded in ``setup_hook``.
+
+    With no argument, settings come from the environment (and a ``.env`` file if present).
+    """
+    return AllianceBot(settings if settings is not None else Settings.from_env())

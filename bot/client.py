@@ -1,0 +1,180 @@
+"""The bot class: wires settings, the fact base and the store into discord.py."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from . import render
+from .config import Settings
+from .domain.errors import UserError
+from .domain.facts import FactBase, load_fact_base
+from .storage import Store
+
+log = logging.getLogger(__name__)
+
+# Loaded in this order by setup_hook; an explicit tuple, never a directory scan.
+EXTENSIONS: tuple[str, ...] = (
+    "bot.cogs.meta",
+)
+
+
+def bot_intents() -> discord.Intents:
+    """Minimal intents: slash commands need only guild events; nothing privileged."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class AllianceBot(commands.Bot):
+    """The alliance bot. Build it with :func:`bot.create_bot`."""
+
+    def __init__(self, settings: Settings, *, facts: FactBase | None = None) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            owner_ids=set(settings.owner_ids),
+            help_command=None,
+        )
+        self.settings = settings
+        self._preloaded_facts = facts
+        self.facts: FactBase = facts if facts is not None else FactBase({})
+        self._store: Store | None = None
+        self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is opened in setup_hook")
+        return self._store
+
+    async def setup_hook(self) -> None:
+        if self._preloaded_facts is None:
+            # Parse and validate off the event loop; a broken file raises FactBaseError here.
+            self.facts = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
+        self._store = await Store.open(self.settings.database)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.auto_sync:
+            await self.sync_commands(guild_id=self.settings.dev_guild)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._store is not None:
+                store, self._store = self._store, None
+                await store.close()
+
+    # ------------------------------------------------------------------ facts
+
+    async def facts_for(self, guild_id: int | None) -> FactBase:
+        """The facts as one server sees them: bundled data merged with that server's changes."""
+        return self.facts
+
+    # ------------------------------------------------------------------ command sync
+
+    def tree_payload_hash(self, guild_id: int | None = None) -> str:
+        guild = discord.Object(guild_id) if guild_id else None
+        commands_ = self.tree.get_commands(guild=guild)
+        payload = sorted((c.to_dict(self.tree) for c in commands_), key=lambda c: (c["type"], c["name"]))
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands(self, *, guild_id: int | None = None, force: bool = False) -> bool:
+        """Sync the command tree if its payload changed since the last sync (or when forced).
+
+        Returns True if a sync was sent. The hash of what was last synced is kept in the
+        database, so ordinary restarts send nothing to Discord.
+        """
+        guild = discord.Object(guild_id) if guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        key = f"tree_hash:{guild_id or 'global'}"
+        digest = self.tree_payload_hash(guild_id)
+        if not force and await self.store.get_meta(key) == digest:
+            log.info("command tree unchanged; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.store.set_meta(key, digest)
+        log.info("synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+        return True
+
+    # ------------------------------------------------------------------ the one error path
+
+    async def handle_interaction_error(self, interaction: discord.Interaction, error: BaseException) -> None:
+        """Turn expected errors into short ephemeral replies; log everything else with its traceback."""
+        original: BaseException = error
+        while isinstance(original, app_commands.CommandInvokeError | app_commands.TransformerError) and (
+            original.__cause__ is not None or getattr(original, "original", None) is not None
+        ):
+            inner = getattr(original, "original", None) or original.__cause__
+            if inner is None or inner is original:
+                break
+            original = inner
+            if isinstance(original, UserError):
+                break
+
+        if isinstance(original, UserError):
+            message = original.message
+        elif isinstance(error, app_commands.TransformerError):
+            message = f"I couldn't understand {str(error.value)[:100]!r} there. Please check it and try again."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            message = render.GUILD_ONLY
+        elif isinstance(error, app_commands.MissingPermissions):
+            message = render.NEEDS_MANAGE_GUILD if "manage_guild" in error.missing_permissions else str(error)
+        elif isinstance(error, app_commands.CommandOnCooldown):
+            message = render.cooldown_text(error.retry_after)
+        elif isinstance(error, app_commands.CheckFailure):
+            message = str(error) or "You can't use this command here."
+        else:
+            log.error(
+                "unexpected error in %s",
+                getattr(interaction.command, "qualified_name", interaction.type.name),
+                exc_info=error,
+            )
+            message = render.GENERIC_FAILURE
+        try:
+            await render.send_ephemeral(interaction, render.error_text(message))
+        except discord.HTTPException:
+            log.warning("could not deliver an error reply", exc_info=True)
+
+    # ------------------------------------------------------------------ expired components
+
+    def _component_is_live(self, interaction: discord.Interaction) -> bool:
+        # discord.py's ViewStore has no public lookup; these are the maps dispatch_view and
+        # dispatch_modal consult (discord/ui/view.py).
+        store: Any = self._connection._view_store
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        custom_id = str(data.get("custom_id", ""))
+        if interaction.type is discord.InteractionType.modal_submit:
+            return custom_id in store._modals
+        key = (data.get("component_type"), custom_id)
+        message_id = interaction.message.id if interaction.message else None
+        if key in store._views.get(message_id, {}) or key in store._views.get(None, {}):
+            return True
+        return any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answer clicks on buttons (and forms) nobody listens to any more, instead of silence."""
+        if interaction.type not in (discord.InteractionType.component, discord.InteractionType.modal_submit):
+            return
+        if self._component_is_live(interaction):
+            return
+        text = render.EXPIRED_MODAL if interaction.type is discord.InteractionType.modal_submit else render.EXPIRED_COMPONENT
+        try:
+            await render.send_ephemeral(interaction, render.error_text(text))
+        except discord.HTTPException:
+            log.debug("could not answer an expired component", exc_info=True)

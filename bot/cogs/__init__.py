@@ -1,0 +1,1 @@
+"""Thin Discord glue: parse the interaction, call domain and storage, render, respond."""

@@ -1,0 +1,1 @@
+"""Discord-free domain logic: facts, countries, alliances, quiz rules, timeline schedule."""

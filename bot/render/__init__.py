@@ -1,0 +1,195 @@
+"""The rendering module: every Embed, View, Modal and user-visible string lives under here.
+
+Feature renderers live in submodules (``render.ask``, ``render.quiz``, ``render.timeline``,
+``render.facts``); this file holds what they share: Discord's size limits, clipping, source
+and "as of" lines, error replies, and the base View and Modal classes that route their errors
+through the bot's one error path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import discord
+
+from ..domain.facts import Source, format_as_of
+
+log = logging.getLogger(__name__)
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+MESSAGE_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+BUTTON_LABEL_LIMIT = 80
+SELECT_OPTION_LIMIT = 25
+SELECT_LABEL_LIMIT = 100
+AUTOCOMPLETE_LIMIT = 25
+MODAL_TITLE_LIMIT = 45
+
+ELLIPSIS = "…"
+
+COLOUR_YES = discord.Colour.green()
+COLOUR_NO = discord.Colour.red()
+COLOUR_INFO = discord.Colour.blurple()
+COLOUR_WARN = discord.Colour.orange()
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, ending with an ellipsis if cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def embed_length(embed: discord.Embed) -> int:
+    return len(embed)
+
+
+def make_embed(
+    title: str,
+    description: str = "",
+    *,
+    colour: discord.Colour = COLOUR_INFO,
+    fields: Iterable[tuple[str, str]] = (),
+    inline_fields: Iterable[tuple[str, str]] = (),
+    footer: str | None = None,
+    url: str | None = None,
+) -> discord.Embed:
+    """Build an embed that always fits Discord's limits, clipping each part and the total."""
+    embed = discord.Embed(
+        title=clip(title, TITLE_LIMIT),
+        description=clip(description, DESCRIPTION_LIMIT) or None,
+        colour=colour,
+        url=url,
+    )
+    budget = EMBED_TOTAL_LIMIT - len(embed.title or "") - len(embed.description or "")
+    if footer:
+        footer = clip(footer, min(FOOTER_LIMIT, max(budget, 0)))
+        budget -= len(footer)
+        embed.set_footer(text=footer)
+    for inline, group in ((False, fields), (True, inline_fields)):
+        for name, value in group:
+            if len(embed.fields) >= FIELD_COUNT_LIMIT:
+                break
+            name = clip(name, FIELD_NAME_LIMIT) or "\u200b"
+            value = clip(value, FIELD_VALUE_LIMIT) or "\u200b"
+            if len(name) + len(value) > budget:
+                break
+            budget -= len(name) + len(value)
+            embed.add_field(name=name, value=value, inline=inline)
+    return embed
+
+
+def source_text(sources: Sequence[Source], limit: int = FIELD_VALUE_LIMIT) -> str:
+    """Sources as a compact list: linked names where a URL is known."""
+    parts = []
+    for source in sources:
+        name = source.name.replace("[", "(").replace("]", ")")
+        label = f"[{name}](<{source.url}>)" if source.url else name
+        if source.cites:
+            label += f" (citing {source.cites})"
+        parts.append(label)
+    return clip(" · ".join(parts), limit)
+
+
+def as_of_text(as_of: str) -> str:
+    return f"as of {format_as_of(as_of)}"
+
+
+def footer_for(as_of: str, extra: str | None = None) -> str:
+    """The standard footer: the "as of" date, plus an optional note."""
+    text = f"Facts {as_of_text(as_of)}"
+    return f"{text} · {extra}" if extra else text
+
+
+def error_text(message: str) -> str:
+    """A short user-facing error line."""
+    return clip(f"⚠️ {message}", MESSAGE_LIMIT)
+
+
+# ------------------------------------------------------------------------- shared messages
+
+GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again in a moment."
+EXPIRED_COMPONENT = "These buttons have expired. Run the command again for fresh ones."
+EXPIRED_MODAL = "This form has expired. Run the command again to open a fresh one."
+NOT_YOUR_VIEW = "Only the person who ran this command can use these buttons. Run it yourself to get your own."
+NEEDS_MANAGE_GUILD = "Only moderators (Manage Server permission) can do that."
+GUILD_ONLY = "This command works only inside a server."
+OWNER_ONLY = "Only the bot's owner can do that."
+
+
+def cooldown_text(retry_after: float) -> str:
+    return f"Slow down a little: try again in {retry_after:.0f}s."
+
+
+# ------------------------------------------------------------------------- base UI classes
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
+    """Reply ephemerally, as a followup when the interaction was already answered."""
+    kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, **kwargs)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, **kwargs)
+
+
+class BaseView(discord.ui.View):
+    """A view whose errors go through the bot's one error path and which disables itself on timeout.
+
+    With ``owner_id`` set, only that user may use it; others get a short ephemeral note.
+    Set ``message`` after sending so the timeout can edit it.
+    """
+
+    def __init__(self, *, owner_id: int | None = None, timeout: float | None = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.Message | discord.InteractionMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if self.owner_id is not None and interaction.user.id != self.owner_id:
+            await send_ephemeral(interaction, NOT_YOUR_VIEW)
+            return False
+        return True
+
+    def disable_all(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+
+    async def on_timeout(self) -> None:
+        self.disable_all()
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException:
+                log.debug("could not disable an expired view", exc_info=True)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        await report_error(interaction, error)
+
+
+class BaseModal(discord.ui.Modal):
+    """A modal whose errors go through the bot's one error path."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report_error(interaction, error)
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Hand an error to the bot's one error path (``AllianceBot.handle_interaction_error``)."""
+    handler = getattr(interaction.client, "handle_interaction_error", None)
+    if handler is None:  # pragma: no cover - only for foreign clients
+        log.error("unhandled interaction error", exc_info=error)
+        return
+    await handler(interaction, error)

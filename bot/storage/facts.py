@@ -1,0 +1,12 @@
+"""Tables and queries for the facts feature."""
+
+from __future__ import annotations
+
+from .base import StoreBase
+
+SCHEMA = """
+"""
+
+
+class FactsQueries(StoreBase):
+    pass

@@ -1,0 +1,50 @@
+"""Shared fixtures: a real bot on a temporary database, driven through SimCord."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot import Settings, create_bot
+from bot.config import BUNDLED_DATA_DIR
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a test bot: its own database file, the bundled data, no token."""
+    return Settings(token=None, database=tmp_path / "bot.sqlite3", data_dir=BUNDLED_DATA_DIR)
+
+
+@pytest.fixture
+def simcord_bot(settings: Settings):
+    return create_bot(settings)
+
+
+@dataclass
+class World:
+    """A demo server: #general, #timeline, a member and a moderator (Manage Server)."""
+
+    env: object
+    guild: object
+    general: object
+    timeline: object
+    member: object
+    moderator: object
+
+
+def build_world(env, name: str = "Demo Server") -> World:
+    guild = env.create_guild(name=name)
+    general = guild.create_text_channel("general")
+    timeline = guild.create_text_channel("timeline")
+    mods = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+    member = guild.add_member(env.create_user(f"member-{guild.id % 10000}"))
+    moderator = guild.add_member(env.create_user(f"moderator-{guild.id % 10000}"), roles=[mods])
+    return World(env, guild, general, timeline, member, moderator)
+
+
+@pytest.fixture
+def world(simcord_env) -> World:
+    return build_world(simcord_env)
