@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 # Loaded in this order by setup_hook; an explicit tuple, never a directory scan.
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.meta",
+    "bot.cogs.ask",
+    "bot.cogs.quiz",
+    "bot.cogs.timeline",
+    "bot.cogs.facts",
 )
 
 
