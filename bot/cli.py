@@ -1,0 +1,130 @@
+"""Command line: run the bot, the no-token sandbox, a one-off command sync, or a data check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+import discord
+
+from . import create_bot
+from .config import Settings, SettingsError
+from .domain.facts import FactBaseError, load_fact_base
+from .storage import SCHEMA_VERSION, Store, StoreError
+
+log = logging.getLogger("bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alliance-bot",
+        description="A Discord bot that answers 'are X and Y allies?', straight and sourced. "
+        "Without DISCORD_TOKEN it starts a local sandbox in your browser.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--sandbox", action="store_true", help="run in the local sandbox even if a token is set")
+    mode.add_argument("--sync", action="store_true", help="sync the slash commands to Discord and exit")
+    mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
+    parser.add_argument("--guild", type=int, metavar="ID", help="with --sync: sync to this guild only")
+    parser.add_argument("--port", type=int, help="with the sandbox: serve the preview on this port")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser
+
+
+class _QuietNoise(logging.Filter):
+    """Drop start-up warnings that do not apply to this bot (it has no voice features), and
+    SimCord's own probe client's intents warning in the sandbox."""
+
+    NOISE = ("voice will NOT be supported", "Guilds intent seems to be disabled")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(part in message for part in self.NOISE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for ``python run.py`` and the ``alliance-bot`` console script."""
+    args = build_parser().parse_args(argv)
+    discord.utils.setup_logging(level=getattr(logging, args.log_level), root=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_QuietNoise())
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+
+    try:
+        if args.check:
+            return asyncio.run(check(settings))
+        if args.sync:
+            if not settings.token:
+                print("--sync needs DISCORD_TOKEN (see .env.example).", file=sys.stderr)
+                return 2
+            return asyncio.run(sync_only(settings, args.guild or settings.dev_guild))
+        if args.sandbox or not settings.token:
+            if not settings.token:
+                print("No DISCORD_TOKEN set, so starting the local sandbox instead (Ctrl-C to stop).")
+            from .sandbox import run_sandbox
+
+            asyncio.run(run_sandbox(settings, port=args.port))
+            return 0
+        bot = create_bot(settings)
+        bot.run(settings.token, log_handler=None)
+        return 0
+    except FactBaseError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 1
+    except StoreError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 1
+    except discord.LoginFailure:
+        print("Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped.")
+        return 0
+
+
+async def check(settings: Settings) -> int:
+    """Load and validate all data and the database; print a summary; non-zero on any problem."""
+    problems = 0
+    try:
+        facts = await asyncio.to_thread(load_fact_base, settings.data_dir)
+    except FactBaseError as error:
+        print(f"FAIL data: {error}")
+        problems += 1
+    else:
+        files = sorted(set(facts.origin.values()))
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(facts.counts().items()))
+        print(f"ok   data: {len(facts)} facts in {len(files)} files under {settings.data_dir} ({kinds})")
+    try:
+        store = await Store.open(settings.database)
+    except (StoreError, OSError, Exception) as error:  # any failure to open is a failed check
+        print(f"FAIL database {settings.database}: {error}")
+        problems += 1
+    else:
+        try:
+            version = await store.schema_version()
+            healthy = await store.integrity_ok()
+        finally:
+            await store.close()
+        status = "ok  " if healthy and version == SCHEMA_VERSION else "FAIL"
+        print(f"{status} database: {settings.database} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
+        problems += status == "FAIL"
+    print("All checks passed." if not problems else f"{problems} check(s) failed.")
+    return 0 if not problems else 1
+
+
+async def sync_only(settings: Settings, guild_id: int | None) -> int:
+    """Log in, sync the command tree (globally or to one guild), and exit."""
+    bot = create_bot(replace(settings, auto_sync=False))
+    async with bot:
+        await bot.login(settings.token or "")
+        await bot.sync_commands(guild_id=guild_id, force=True)
+    print(f"Synced commands {'to guild ' + str(guild_id) if guild_id else 'globally (may take up to an hour to appear)'}.")
+    return 0

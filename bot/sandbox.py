@@ -1,0 +1,79 @@
+"""The no-token sandbox: the real bot, unmodified, against SimCord's local browser preview.
+
+A demo server with #general and #timeline, a member and a moderator (Manage Server) to act
+as, and its own database file next to the real one, so trying things never touches real data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import replace
+from pathlib import Path
+
+import discord
+import simcord
+
+from . import create_bot
+from .config import Settings
+
+log = logging.getLogger(__name__)
+
+SERVER_NAME = "Alliance Bot Sandbox"
+WELCOME = (
+    "👋 **Welcome to the sandbox.** This is the real bot running against a simulated Discord on your "
+    "machine: nothing leaves it. Pick who you are (a member, or a moderator with Manage Server) and try:\n"
+    "• `/ask question: is the u.s. allies with russia`\n"
+    "• `/ally country_a: Poland country_b: United States`\n"
+    "• `/quiz start`, then click an answer\n"
+    "• `/timeline browse year: 2014`\n"
+    "• `/facts show` (moderators can `/facts edit` too)\n"
+    "• `/about` for everything else."
+)
+
+
+def sandbox_database(database: Path) -> Path:
+    """The sandbox's own database file, beside the real one."""
+    return database.with_name(f"{database.stem}-sandbox{database.suffix or '.sqlite3'}")
+
+
+async def run_sandbox(settings: Settings, *, port: int | None = None, stop: asyncio.Event | None = None) -> None:
+    """Run the bot in the sandbox until Ctrl-C (or until ``stop`` is set)."""
+    sandbox_settings = replace(settings, token=None, database=sandbox_database(settings.database), auto_sync=False)
+    bot = create_bot(sandbox_settings)
+    # Errors are the bot's business here (it logs them); the sandbox is not a test.
+    async with simcord.run(bot, check_errors=False, settle_timeout=30.0) as env:
+        guild = env.create_guild(name=SERVER_NAME)
+        general = guild.create_text_channel("general", topic="Ask the bot anything about alliances")
+        guild.create_text_channel("timeline", topic="Subscribe the daily timeline here")
+        moderators = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+        member = guild.add_member(env.create_user("member", global_name="You (member)"))
+        moderator = guild.add_member(env.create_user("moderator", global_name="You (moderator)"), roles=[moderators])
+        # The simulated Discord is new on every run, so its command list always needs a sync.
+        await bot.sync_commands(force=True)
+        channel = bot.get_channel(general.id)
+        if isinstance(channel, discord.TextChannel):
+            await channel.send(WELCOME)
+        async with env.preview(general, viewers=[member, moderator], layout="channel", port=port) as preview:
+            print()
+            print(f"  Sandbox ready: open {preview.url}")
+            print(f"  Server '{SERVER_NAME}', database {sandbox_settings.database}")
+            print("  Press Ctrl-C to stop.")
+            print()
+            waiter = stop or asyncio.Event()
+            _stop_on_signals(waiter)
+            await waiter.wait()
+    # SimCord detaches the bot without closing it; close it so the database is closed cleanly.
+    if not bot.is_closed() or bot.store_is_open:
+        await bot.close()
+    print("Sandbox stopped.")
+
+
+def _stop_on_signals(event: asyncio.Event) -> None:
+    """Turn Ctrl-C (and SIGTERM) into a clean stop instead of a cancelled task mid-shutdown."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # e.g. Windows, non-main thread
+            loop.add_signal_handler(sig, event.set)

@@ -1,0 +1,127 @@
+"""The two ways a newcomer meets the project: `python run.py` (sandbox without a token) and `--check`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUNDLED_DATA_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BOT_"))}
+    env.update({"BOT_DATABASE": str(tmp_path / "bot.sqlite3"), "PYTHONUNBUFFERED": "1", **extra})
+    return env
+
+
+def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "run.py", *args],
+        cwd=ROOT,
+        env=_env(tmp_path, **extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_passes_on_the_bundled_data(tmp_path):
+    result = _run(tmp_path, "--check")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok   data:" in result.stdout
+    assert "ok   database:" in result.stdout
+    assert "All checks passed." in result.stdout
+
+
+def test_check_fails_on_a_broken_copy_and_names_file_and_entry(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, data)
+    text = (data / "us_russia.yaml").read_text()
+    (data / "us_russia.yaml").write_text(text.replace('value: "2,500+"', "value: ''", 1))
+
+    result = _run(tmp_path, "--check", BOT_DATA_DIR=str(data))
+
+    assert result.returncode == 1
+    assert "FAIL data" in result.stdout
+    assert "us_russia.yaml: entry 'fig-sanctioned-entities': value" in result.stdout
+
+
+def test_broken_data_stops_start_up_with_the_file_and_entry(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, data)
+    (data / "zz_bad.yaml").write_text("entries:\n  - id: lonely\n    kind: faq\n")
+
+    result = _run(tmp_path, "--sandbox", BOT_DATA_DIR=str(data))
+
+    assert result.returncode == 1
+    assert "Cannot start" in result.stderr
+    assert "zz_bad.yaml: entry 'lonely'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_configuration_is_one_clear_line(tmp_path):
+    result = _run(tmp_path, "--check", BOT_DEV_GUILD="not-a-number")
+
+    assert result.returncode == 2
+    assert "BOT_DEV_GUILD must be a Discord ID" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sync_without_a_token_explains_what_is_missing(tmp_path):
+    result = _run(tmp_path, "--sync")
+
+    assert result.returncode == 2
+    assert "--sync needs DISCORD_TOKEN" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGINT")
+def test_without_a_token_the_sandbox_starts_serves_its_page_and_stops_on_ctrl_c(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "run.py"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        url = None
+        deadline = time.monotonic() + 90
+        assert process.stdout is not None
+        while time.monotonic() < deadline and url is None:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            match = re.search(r"open (http://127\.0\.0\.1:\d+/)#\S+", line)
+            if match:
+                url = match.group(1)
+        output = "".join(lines)
+        assert "No DISCORD_TOKEN set, so starting the local sandbox instead" in output
+        assert url is not None, output
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+        assert (tmp_path / "bot-sandbox.sqlite3").exists()
+        assert not (tmp_path / "bot.sqlite3").exists()
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=30)
+        assert process.returncode == 0, rest
+        assert "Traceback" not in rest
+        assert "Stopped." in rest or "Sandbox stopped." in rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

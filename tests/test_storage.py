@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.storage import SCHEMA_VERSION, Store, StoreError
+
+
+async def test_database_is_created_migrated_closed_and_reopened(tmp_path):
+    path = tmp_path / "nested" / "bot.sqlite3"
+
+    store = await Store.open(path)
+    assert await store.schema_version() == SCHEMA_VERSION
+    await store.set_meta("greeting", "hello")
+    await store.close()
+
+    assert path.exists()
+    reopened = await Store.open(path)
+    try:
+        assert await reopened.schema_version() == SCHEMA_VERSION
+        assert await reopened.get_meta("greeting") == "hello"
+        assert await reopened.integrity_ok()
+        journal = await reopened.fetchone("PRAGMA journal_mode")
+        assert journal[0] == "wal"
+    finally:
+        await reopened.close()
+
+
+async def test_an_old_database_is_migrated_forward(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+        raw.execute("INSERT INTO meta VALUES ('kept', 'yes')")
+        raw.execute("PRAGMA user_version = 1")
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert await store.get_meta("kept") == "yes"
+    finally:
+        await store.close()
+
+
+async def test_a_newer_database_is_refused_not_damaged(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+
+    with pytest.raises(StoreError, match="newer than this bot"):
+        await Store.open(path)
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        with pytest.raises(RuntimeError):
+            async with store.transaction():
+                await store.execute("INSERT INTO meta(key, value) VALUES (?, ?)", ("half", "done"))
+                raise RuntimeError("boom")
+        assert await store.get_meta("half") is None
+    finally:
+        await store.close()
+
+
+async def test_sql_values_are_parameters_not_code(tmp_path):
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        evil = "x'); DROP TABLE meta; --"
+        await store.set_meta(evil, evil)
+        assert await store.get_meta(evil) == evil
+    finally:
+        await store.close()
