@@ -1,12 +1,265 @@
-"""Tables and queries for the timeline feature."""
+"""Tables and queries for the timeline feature: subscriptions and the per-day post records.
+
+A post is recorded as 'sending' (in its own committed transaction) before the message is sent
+and as 'sent' after, keyed by (guild, channel, day), so no day is ever posted twice.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
+import aiosqlite
+
+from ..domain.timeline import DONE_STATES, PauseKind, PostRecord, Subscription
 from .base import StoreBase
 
 SCHEMA = """
+CREATE TABLE timeline_subscriptions (
+    guild_id       INTEGER NOT NULL,
+    channel_id     INTEGER NOT NULL,
+    post_time      TEXT NOT NULL,
+    since          TEXT NOT NULL,
+    walk_key       TEXT,
+    paused         TEXT CHECK (paused IN ('channel_missing', 'forbidden', 'rejected')),
+    paused_detail  TEXT,
+    last_status    TEXT,
+    last_detail    TEXT,
+    last_at        TEXT,
+    created_by     INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, channel_id)
+) STRICT;
+
+CREATE TABLE timeline_posts (
+    guild_id    INTEGER NOT NULL,
+    channel_id  INTEGER NOT NULL,
+    day         TEXT NOT NULL,
+    entry_id    TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'unconfirmed', 'skipped')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    message_id  INTEGER,
+    retry_at    TEXT,
+    detail      TEXT,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (guild_id, channel_id, day)
+) STRICT;
+
+CREATE INDEX timeline_posts_state ON timeline_posts (state);
 """
+
+_SUBSCRIPTION_COLUMNS = (
+    "guild_id, channel_id, post_time, since, walk_key, paused, paused_detail, last_status, last_detail, last_at"
+)
+_POST_COLUMNS = "guild_id, channel_id, day, entry_id, state, attempts, message_id, retry_at, detail"
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _subscription(row: aiosqlite.Row) -> Subscription:
+    hour, minute = (int(part) for part in row["post_time"].split(":"))
+    return Subscription(
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        post_time=time(hour, minute),
+        since=datetime.fromisoformat(row["since"]),
+        walk_key=row["walk_key"],
+        paused=row["paused"],
+        paused_detail=row["paused_detail"],
+        last_status=row["last_status"],
+        last_detail=row["last_detail"],
+        last_at=_dt(row["last_at"]),
+    )
+
+
+def _post(row: aiosqlite.Row) -> PostRecord:
+    return PostRecord(
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        day=date.fromisoformat(row["day"]),
+        entry_id=row["entry_id"],
+        state=row["state"],
+        attempts=row["attempts"],
+        message_id=row["message_id"],
+        retry_at=_dt(row["retry_at"]),
+        detail=row["detail"],
+    )
 
 
 class TimelineQueries(StoreBase):
-    pass
+    # ------------------------------------------------------------------ subscriptions
+
+    async def timeline_subscribe(
+        self, guild_id: int, channel_id: int, post_time: time, now: datetime, by: int
+    ) -> Subscription:
+        """Create or update a channel's subscription; re-subscribing clears a pause, keeps the walk."""
+        async with self.transaction():
+            await self.execute(
+                "INSERT INTO timeline_subscriptions (guild_id, channel_id, post_time, since, created_by) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, channel_id) DO UPDATE SET post_time = excluded.post_time, "
+                "since = excluded.since, paused = NULL, paused_detail = NULL",
+                (guild_id, channel_id, f"{post_time.hour:02d}:{post_time.minute:02d}", now.isoformat(), by),
+            )
+        subscription = await self.timeline_subscription(guild_id, channel_id)
+        assert subscription is not None
+        return subscription
+
+    async def timeline_unsubscribe(self, guild_id: int, channel_id: int) -> bool:
+        """Remove a subscription (its post records stay, so a re-subscribe never reposts a day)."""
+        async with self.transaction():
+            changed = await self.execute(
+                "DELETE FROM timeline_subscriptions WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
+            )
+        return changed > 0
+
+    async def timeline_subscription(self, guild_id: int, channel_id: int) -> Subscription | None:
+        row = await self.fetchone(
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM timeline_subscriptions WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        return None if row is None else _subscription(row)
+
+    async def timeline_subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
+        """Every subscription (of one server, when ``guild_id`` is given), in a stable order."""
+        if guild_id is None:
+            rows = await self.fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM timeline_subscriptions ORDER BY guild_id, channel_id"
+            )
+        else:
+            rows = await self.fetchall(
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM timeline_subscriptions WHERE guild_id = ? ORDER BY channel_id",
+                (guild_id,),
+            )
+        return [_subscription(row) for row in rows]
+
+    # ------------------------------------------------------------------ post records
+
+    async def timeline_post(self, guild_id: int, channel_id: int, day: date) -> PostRecord | None:
+        row = await self.fetchone(
+            f"SELECT {_POST_COLUMNS} FROM timeline_posts WHERE guild_id = ? AND channel_id = ? AND day = ?",
+            (guild_id, channel_id, day.isoformat()),
+        )
+        return None if row is None else _post(row)
+
+    async def timeline_posts(self, guild_id: int, channel_id: int) -> list[PostRecord]:
+        rows = await self.fetchall(
+            f"SELECT {_POST_COLUMNS} FROM timeline_posts WHERE guild_id = ? AND channel_id = ? ORDER BY day",
+            (guild_id, channel_id),
+        )
+        return [_post(row) for row in rows]
+
+    async def timeline_claim_day(
+        self, guild_id: int, channel_id: int, day: date, entry_id: str, now: datetime
+    ) -> PostRecord | None:
+        """Record the day's post as 'sending' before sending; None if that day is already taken.
+
+        Committed on return, so a crash after this point can never lead to a second post.
+        """
+        async with self.transaction():
+            row = await self.fetchone(
+                "SELECT state FROM timeline_posts WHERE guild_id = ? AND channel_id = ? AND day = ?",
+                (guild_id, channel_id, day.isoformat()),
+            )
+            if row is not None and row["state"] in DONE_STATES:
+                return None
+            await self.execute(
+                "INSERT INTO timeline_posts (guild_id, channel_id, day, entry_id, state, attempts, updated_at) "
+                "VALUES (?, ?, ?, ?, 'sending', 1, ?) "
+                "ON CONFLICT (guild_id, channel_id, day) DO UPDATE SET entry_id = excluded.entry_id, "
+                "state = 'sending', attempts = timeline_posts.attempts + 1, retry_at = NULL, detail = NULL, "
+                "updated_at = excluded.updated_at",
+                (guild_id, channel_id, day.isoformat(), entry_id, now.isoformat()),
+            )
+        return await self.timeline_post(guild_id, channel_id, day)
+
+    async def timeline_skip_day(self, guild_id: int, channel_id: int, day: date, now: datetime, detail: str) -> None:
+        """Record that there was nothing to post that day (no entries), so it is not tried again."""
+        async with self.transaction():
+            await self.execute(
+                "INSERT OR IGNORE INTO timeline_posts (guild_id, channel_id, day, entry_id, state, detail, updated_at) "
+                "VALUES (?, ?, ?, '', 'skipped', ?, ?)",
+                (guild_id, channel_id, day.isoformat(), detail, now.isoformat()),
+            )
+            await self._set_last(guild_id, channel_id, "skipped", detail, now)
+
+    async def timeline_mark_sent(
+        self,
+        guild_id: int,
+        channel_id: int,
+        day: date,
+        message_id: int,
+        now: datetime,
+        *,
+        walk_key: str | None,
+        detail: str,
+    ) -> None:
+        """Record a delivered post; move the walk (unless ``walk_key`` is None) and the last result."""
+        async with self.transaction():
+            await self.execute(
+                "UPDATE timeline_posts SET state = 'sent', message_id = ?, retry_at = NULL, updated_at = ? "
+                "WHERE guild_id = ? AND channel_id = ? AND day = ?",
+                (message_id, now.isoformat(), guild_id, channel_id, day.isoformat()),
+            )
+            await self.execute(
+                "UPDATE timeline_subscriptions SET walk_key = COALESCE(?, walk_key) "
+                "WHERE guild_id = ? AND channel_id = ?",
+                (walk_key, guild_id, channel_id),
+            )
+            await self._set_last(guild_id, channel_id, "sent", detail, now)
+
+    async def timeline_mark_failed(
+        self,
+        guild_id: int,
+        channel_id: int,
+        day: date,
+        now: datetime,
+        *,
+        detail: str,
+        retry_at: datetime | None = None,
+        pause: PauseKind | None = None,
+    ) -> None:
+        """Record a send Discord refused: retry it at ``retry_at``, or pause the subscription."""
+        async with self.transaction():
+            await self.execute(
+                "UPDATE timeline_posts SET state = 'failed', retry_at = ?, detail = ?, updated_at = ? "
+                "WHERE guild_id = ? AND channel_id = ? AND day = ?",
+                (
+                    None if retry_at is None else retry_at.isoformat(),
+                    detail,
+                    now.isoformat(),
+                    guild_id,
+                    channel_id,
+                    day.isoformat(),
+                ),
+            )
+            if pause is not None:
+                await self.execute(
+                    "UPDATE timeline_subscriptions SET paused = ?, paused_detail = ? "
+                    "WHERE guild_id = ? AND channel_id = ?",
+                    (pause, detail, guild_id, channel_id),
+                )
+            await self._set_last(guild_id, channel_id, "paused" if pause else "retrying", detail, now)
+
+    async def timeline_settle_interrupted(self, now: datetime) -> int:
+        """Mark posts left 'sending' by a crash as 'unconfirmed'; they are not sent again.
+
+        The bot cannot tell whether Discord received the message before the crash, and
+        "never the same day twice" wins over "never miss a day": at-most-once.
+        """
+        async with self.transaction():
+            rows = await self.fetchall("SELECT guild_id, channel_id FROM timeline_posts WHERE state = 'sending'")
+            await self.execute(
+                "UPDATE timeline_posts SET state = 'unconfirmed', updated_at = ? WHERE state = 'sending'",
+                (now.isoformat(),),
+            )
+            for row in rows:
+                await self._set_last(row["guild_id"], row["channel_id"], "unconfirmed", None, now)
+        return len(rows)
+
+    async def _set_last(self, guild_id: int, channel_id: int, status: str, detail: str | None, now: datetime) -> None:
+        await self.execute(
+            "UPDATE timeline_subscriptions SET last_status = ?, last_detail = ?, last_at = ? "
+            "WHERE guild_id = ? AND channel_id = ?",
+            (status, detail, now.isoformat(), guild_id, channel_id),
+        )
