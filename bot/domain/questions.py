@@ -1,0 +1,598 @@
+"""Understand a free-text question: a pair question ("are X and Y allies?", maybe "in 1995"),
+a question from the FAQ (matched with paraphrase tolerance), or nothing matched confidently.
+
+Everything here is pure and works on one fact-base view; :func:`engine_for` builds the indices
+once per view and reuses them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from rapidfuzz import fuzz, process
+
+from .alliances import AllianceIndex, PairVerdict
+from .countries import CountryResolver, Mention, default_resolver, fold, tokenize
+from .errors import UserError
+from .facts import FactBase, Faq
+
+log = logging.getLogger(__name__)
+
+# A FAQ match at or above this score is an answer; below it we offer the closest questions.
+FAQ_CONFIDENT = 72.0
+# A FAQ match this good wins even over a pair of countries named in the question.
+FAQ_CERTAIN = 90.0
+SUGGESTION_COUNT = 3
+
+# Words that add nothing to "are X and Y allies?": if only these remain besides the two
+# countries (and a year), the question is a plain pair question.
+PAIR_FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "were",
+        "was",
+        "be",
+        "been",
+        "being",
+        "am",
+        "and",
+        "&",
+        "with",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "as",
+        "by",
+        "or",
+        "nor",
+        "vs",
+        "versus",
+        "between",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "they",
+        "them",
+        "their",
+        "there",
+        "each",
+        "other",
+        "still",
+        "currently",
+        "now",
+        "today",
+        "right",
+        "actually",
+        "really",
+        "officially",
+        "formally",
+        "formal",
+        "technically",
+        "yet",
+        "already",
+        "even",
+        "ally",
+        "allies",
+        "allied",
+        "alliance",
+        "alliances",
+        "friend",
+        "friends",
+        "friendly",
+        "partner",
+        "partners",
+        "partnership",
+        "treaty",
+        "treaties",
+        "military",
+        "defence",
+        "defense",
+        "pact",
+        "pacts",
+        "mutual",
+        "security",
+        "bound",
+        "u",
+        "s",
+        "yes",
+        "no",
+        "not",
+        "isnt",
+        "arent",
+        "werent",
+        "wasnt",
+        "dont",
+        "doesnt",
+        "didnt",
+        "year",
+        "years",
+        "since",
+        "who",
+        "what",
+        "whats",
+        "how",
+        "please",
+        "tell",
+        "me",
+        "about",
+        "anymore",
+        "hey",
+        "hi",
+        "so",
+        "ok",
+        "okay",
+        "countries",
+        "country",
+        "nations",
+        "nation",
+        "both",
+        "relationship",
+        "relations",
+    ]
+)
+
+# Words dropped before comparing a question with the FAQ.
+_FAQ_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "were",
+        "was",
+        "be",
+        "been",
+        "being",
+        "am",
+        "and",
+        "&",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "as",
+        "by",
+        "or",
+        "with",
+        "for",
+        "from",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "they",
+        "them",
+        "their",
+        "there",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "you",
+        "we",
+        "me",
+        "my",
+        "your",
+        "our",
+        "he",
+        "she",
+        "his",
+        "her",
+        "him",
+        "so",
+        "ok",
+        "okay",
+        "please",
+        "tell",
+        "about",
+        "what",
+        "whats",
+        "how",
+        "why",
+        "which",
+        "who",
+        "would",
+        "could",
+        "should",
+        "can",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "just",
+        "really",
+        "actually",
+        "hey",
+        "hi",
+        "still",
+        "any",
+        "some",
+        "than",
+        "then",
+        "very",
+        "much",
+        "between",
+        "now",
+        "them",
+        "anymore",
+    ]
+)
+_FAQ_SYNONYMS = {
+    "american": "us",
+    "americans": "us",
+    "washington": "us",
+    "moscow": "ru",
+    "kremlin": "ru",
+    "putin": "ru",
+    "russian": "ru",
+    "russians": "ru",
+    "ally": "ally",
+    "allies": "ally",
+    "allied": "ally",
+    "alliance": "ally",
+    "team": "ally",
+    "unite": "ally",
+    "together": "ally",
+    "entities": "entity",
+    "companies": "entity",
+    "company": "entity",
+    "firms": "entity",
+    "individuals": "entity",
+    "people": "entity",
+    "sanctioned": "sanction",
+    "sanctions": "sanction",
+    "sanctioning": "sanction",
+    "ties": "ties",
+    "relations": "ties",
+    "relationship": "ties",
+    "diplomatic": "ties",
+    "cut": "cut",
+    "break": "cut",
+    "broken": "cut",
+    "broke": "cut",
+    "sever": "cut",
+    "severed": "cut",
+    "embassies": "embassy",
+    "trading": "trade",
+    "trades": "trade",
+    "dead": "dead",
+    "over": "dead",
+    "finished": "dead",
+    "ww2": "ww2",
+    "wwii": "ww2",
+    "chinese": "china",
+    "beijing": "china",
+    "become": "become",
+    "becoming": "become",
+    "ever": "ever",
+    "once": "ever",
+    "before": "ever",
+    "history": "ever",
+    "historically": "ever",
+}
+
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2}|2100)\b")
+_PAIR_TEMPLATE = re.compile(
+    r"^\s*(?:is|are|were|was)\s+(?:the\s+)?(?P<a>.+?)\s+(?:and|&|with|allied\s+with|allies\s+with|an\s+ally\s+of)\s+"
+    r"(?:the\s+)?(?P<b>.+?)\s+(?:allies|allied|an\s+ally|friends|partners|in\s+an\s+alliance)\b",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class PairAnswer:
+    """A verdict on two countries."""
+
+    verdict: PairVerdict
+
+    @property
+    def is_us_russia(self) -> bool:
+        return {self.verdict.a, self.verdict.b} == {"US", "RU"} and self.verdict.year is None
+
+
+@dataclass(frozen=True)
+class FaqAnswer:
+    """A question from the FAQ that matched confidently."""
+
+    faq: Faq
+    score: float
+
+
+NoVerdictReason = Literal["unknown_place", "same_country", "ambiguous", "future_year", "no_match"]
+
+
+@dataclass(frozen=True)
+class NoVerdict:
+    """No honest answer: what could not be resolved, and what to offer instead."""
+
+    reason: NoVerdictReason
+    unresolved: str = ""
+    # Countries the unresolved name might mean (ambiguous) or resembles (unknown).
+    candidates: tuple[str, ...] = ()
+    # The other country of the pair, when one side resolved: re-asking pairs it with a candidate.
+    other: str | None = None
+    year: int | None = None
+    # The closest FAQ entries, best first, for "did you mean" buttons.
+    closest: tuple[Faq, ...] = field(default_factory=tuple)
+
+
+Answer: TypeAlias = PairAnswer | FaqAnswer | NoVerdict
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def faq_key(text: str, resolver: CountryResolver | None = None) -> str:
+    """The words of a question that matter for FAQ matching, in a canonical spelling.
+
+    Countries become their codes ("america" and "the U.S." both become "us"); a lower-case
+    "us" that is not the country ("tell us about russia") is dropped like any pronoun.
+    """
+    resolver = resolver or default_resolver()
+    tokens = tokenize(text.replace("World War Two", "ww2").replace("world war two", "ww2"))
+    countries = {}
+    for mention in resolver.find(text, tokens=tokens):
+        if not mention.ambiguous:
+            countries[mention.first_token] = (mention.last_token, mention.codes[0].casefold())
+    words: list[str] = []
+    index = 0
+    while index < len(tokens):
+        if index in countries:
+            last, code = countries[index]
+            words.append(code)
+            index = last + 1
+            continue
+        word = tokens[index].folded
+        index += 1
+        if word in _FAQ_STOP or word == "us":
+            continue
+        word = _FAQ_SYNONYMS.get(word, word)
+        if not word:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+def _faq_score(query: str, choice: str, *, score_cutoff: float | None = None, **_: object) -> float:
+    """Paraphrase-tolerant similarity of two canonical questions (0-100)."""
+    if not query or not choice:
+        return 0.0
+    # token_set_ratio alone scores any subset 100 ("russia" vs "does russia have us allies");
+    # token_sort_ratio keeps the lengths honest.
+    return 0.4 * fuzz.token_set_ratio(query, choice) + 0.6 * fuzz.token_sort_ratio(query, choice)
+
+
+def find_year(text: str) -> int | None:
+    """The year a question asks about ("in 1995", "as of 2000"), if any."""
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+class AskEngine:
+    """Answers questions against one fact-base view; build with :func:`engine_for`."""
+
+    def __init__(self, facts: FactBase, resolver: CountryResolver | None = None) -> None:
+        self.facts = facts
+        self.resolver = resolver or default_resolver()
+        self.alliances = AllianceIndex(facts)
+        self.faqs: list[Faq] = facts.of_kind("faq")
+        self._faq_keys: list[str] = []
+        self._faq_owner: list[int] = []
+        self._faq_exact: dict[str, int] = {}
+        for index, faq in enumerate(self.faqs):
+            for text in (faq.question, *faq.paraphrases):
+                self._faq_keys.append(faq_key(text, self.resolver))
+                self._faq_owner.append(index)
+                self._faq_exact.setdefault(fold(text), index)
+
+    # ------------------------------------------------------------------ pairs
+
+    def pair(
+        self, a: str, b: str, *, year: int | None = None, current_year: int | None = None
+    ) -> PairVerdict:
+        """Grade two countries given as ISO codes (raises UserError for the same one twice)."""
+        return self.alliances.grade(a, b, year=year, current_year=current_year)
+
+    def ask_pair(self, a_text: str, b_text: str, *, year: int | None, current_year: int) -> Answer:
+        """Answer /ally: two typed (or autocompleted) country names, re-validated here."""
+        if year is not None and year > current_year:
+            return NoVerdict("future_year", year=year)
+        first, second = self.resolver.resolve(a_text), self.resolver.resolve(b_text)
+        for this, other in ((first, second), (second, first)):
+            other_code = other.country.code if other.country is not None else None
+            if this.status == "ambiguous":
+                codes = tuple(c.code for c in this.candidates)
+                return NoVerdict("ambiguous", this.query, codes, other=other_code, year=year)
+            if this.country is None:
+                codes = tuple(c.code for c in this.candidates)
+                return NoVerdict("unknown_place", this.query, codes, other=other_code, year=year)
+        assert first.country is not None and second.country is not None
+        if first.country.code == second.country.code:
+            return NoVerdict("same_country", a_text, (first.country.code,), year=year)
+        return PairAnswer(
+            self.pair(first.country.code, second.country.code, year=year, current_year=current_year)
+        )
+
+    @property
+    def treaty_count(self) -> int:
+        return len(self.facts.of_kind("alliance"))
+
+    # ------------------------------------------------------------------ FAQ
+
+    def faq_matches(self, text: str, limit: int = SUGGESTION_COUNT) -> list[tuple[Faq, float]]:
+        """The best FAQ entries for ``text`` (one score per entry, its best phrasing), best first."""
+        key = faq_key(text, self.resolver)
+        exact = self._faq_exact.get(fold(text))
+        best: dict[int, float] = {}
+        if exact is not None:
+            best[exact] = 100.0
+        if key:
+            for _, score, position in process.extract(
+                key, self._faq_keys, scorer=_faq_score, limit=max(len(self._faq_keys), 1)
+            ):
+                owner = self._faq_owner[position]
+                if score > best.get(owner, -1.0):
+                    best[owner] = score
+        ranked = sorted(best.items(), key=lambda row: -row[1])[:limit]
+        return [(self.faqs[index], score) for index, score in ranked]
+
+    # ------------------------------------------------------------------ free text
+
+    def ask(self, question: str, *, current_year: int) -> Answer:
+        """Answer a free-text question: a pair verdict, a FAQ entry, or an honest "no verdict"."""
+        text = question.strip()
+        tokens = tokenize(text)
+        mentions = self.resolver.find(text, tokens=tokens)
+        year = find_year(text)
+        if year is not None and year > current_year:
+            return NoVerdict("future_year", year=year)
+
+        exact = self._faq_exact.get(fold(text).rstrip(" ?"))
+        if exact is not None:
+            return FaqAnswer(self.faqs[exact], 100.0)
+        faq_ranked = self.faq_matches(text)
+        top_faq = faq_ranked[0] if faq_ranked else None
+        if top_faq and top_faq[1] >= FAQ_CERTAIN and not self._plain_pair(tokens, mentions):
+            return FaqAnswer(*top_faq)
+
+        ambiguous = [m for m in mentions if m.ambiguous]
+        resolved = [m for m in mentions if not m.ambiguous]
+        codes = list(dict.fromkeys(code for m in resolved for code in m.codes))
+        template = _PAIR_TEMPLATE.search(text)
+
+        if ambiguous and len(resolved) <= 1 and (template or resolved):
+            other = resolved[0].codes[0] if resolved else None
+            return NoVerdict(
+                "ambiguous",
+                ambiguous[0].text,
+                ambiguous[0].codes,
+                other=other,
+                year=year,
+                closest=tuple(f for f, _ in faq_ranked),
+            )
+        if template and len(codes) < 2:
+            unknown = self._unknown_side(template, mentions)
+            if unknown is not None:
+                span, candidates = unknown
+                if len(codes) == 1 and len(resolved) >= 2:
+                    return NoVerdict("same_country", resolved[0].text, (codes[0],), year=year)
+                other = codes[0] if codes else None
+                return NoVerdict(
+                    "unknown_place",
+                    span,
+                    candidates,
+                    other=other,
+                    year=year,
+                    closest=tuple(f for f, _ in faq_ranked),
+                )
+        if len(codes) == 1 and len(resolved) >= 2 and self._plain_pair(tokens, mentions):
+            return NoVerdict("same_country", resolved[0].text, (codes[0],), year=year)
+
+        pair_codes = self._pair_codes(tokens, resolved)
+        if len(pair_codes) == 2 and (
+            self._plain_pair(tokens, mentions) or not top_faq or top_faq[1] < FAQ_CONFIDENT
+        ):
+            verdict = self.pair(pair_codes[0], pair_codes[1], year=year, current_year=current_year)
+            return PairAnswer(verdict)
+        if top_faq and top_faq[1] >= FAQ_CONFIDENT:
+            return FaqAnswer(*top_faq)
+        return NoVerdict("no_match", year=year, closest=tuple(f for f, _ in faq_ranked))
+
+    def _pair_codes(self, tokens: list, resolved: list[Mention]) -> list[str]:
+        """The two countries a question pairs, leaving out a third one it is "against"."""
+        codes: list[str] = []
+        for mention in resolved:
+            before = tokens[mention.first_token - 1].folded if mention.first_token > 0 else ""
+            if before in ("against", "than", "like", "unlike", "including", "via"):
+                continue
+            for code in mention.codes:
+                if code not in codes:
+                    codes.append(code)
+        return codes[:2] if len(codes) == 2 else codes
+
+    def _plain_pair(self, tokens: list, mentions: list[Mention]) -> bool:
+        """True if, besides two country names and a year, the question holds only filler words."""
+        if len(mentions) < 2:
+            return False
+        used = set()
+        for mention in mentions:
+            used.update(range(mention.first_token, mention.last_token + 1))
+        for index, token in enumerate(tokens):
+            if index in used:
+                continue
+            if token.folded in PAIR_FILLER or _YEAR.fullmatch(token.raw):
+                continue
+            return False
+        return True
+
+    def _unknown_side(
+        self, template: re.Match[str], mentions: list[Mention]
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """For "are X and Y allies", the side that names no known country, with its closest names."""
+        for side in ("a", "b"):
+            start, end = template.span(side)
+            if any(m.start < end and m.end > start for m in mentions):
+                continue
+            span = template.group(side).strip(" ?!.,")
+            if not span or fold(span) in PAIR_FILLER:
+                return None
+            resolution = self.resolver.resolve(span)
+            if resolution.country is not None:
+                return None
+            return span, tuple(c.code for c in resolution.candidates)
+        return None
+
+
+# --------------------------------------------------------------------------- per-view cache
+
+_ENGINES: OrderedDict[int, tuple[weakref.ref[FactBase], AskEngine]] = OrderedDict()
+_ENGINE_CACHE_SIZE = 64
+
+
+def engine_for(facts: FactBase) -> AskEngine:
+    """The engine for this fact-base view, built once per view (a moderator edit makes a new view)."""
+    key = id(facts)
+    cached = _ENGINES.get(key)
+    if cached is not None and cached[0]() is facts:
+        _ENGINES.move_to_end(key)
+        return cached[1]
+    engine = AskEngine(facts)
+    _ENGINES[key] = (weakref.ref(facts), engine)
+    while len(_ENGINES) > _ENGINE_CACHE_SIZE:
+        _ENGINES.popitem(last=False)
+    return engine
+
+
+def check_year(year: int | None, current_year: int) -> None:
+    """Refuse a year in the future (the data describes the past and present only)."""
+    if year is not None and year > current_year:
+        raise UserError(f"I can only answer for years up to {current_year}, not the future.")
