@@ -293,10 +293,19 @@ _FAQ_SYNONYMS = {
 }
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2}|2100)\b")
-_PAIR_TEMPLATE = re.compile(
-    r"^\s*(?:is|are|were|was)\s+(?:the\s+)?(?P<a>.+?)\s+(?:and|&|with|allied\s+with|allies\s+with|an\s+ally\s+of)\s+"
-    r"(?:the\s+)?(?P<b>.+?)\s+(?:allies|allied|an\s+ally|friends|partners|in\s+an\s+alliance)\b",
-    re.IGNORECASE,
+_PAIR_TEMPLATES = (
+    # "are X and Y allies"
+    re.compile(
+        r"^\s*(?:is|are|were|was)\s+(?:the\s+)?(?P<a>.+?)\s+(?:and|&|with)\s+"
+        r"(?:the\s+)?(?P<b>.+?)\s+(?:allies|allied|an\s+ally|friends|partners|in\s+an\s+alliance)\b",
+        re.IGNORECASE,
+    ),
+    # "is X allied with Y", "is X an ally of Y (in 1995)"
+    re.compile(
+        r"^\s*(?:is|are|were|was)\s+(?:the\s+)?(?P<a>.+?)\s+(?:allied|allies|an\s+ally|friends)\s+"
+        r"(?:with|of|to)\s+(?:the\s+)?(?P<b>.+?)\s*(?:\bin\s+\d{4}\s*)?[?!.]*\s*$",
+        re.IGNORECASE,
+    ),
 )
 
 
@@ -487,7 +496,7 @@ class AskEngine:
         ambiguous = [m for m in mentions if m.ambiguous]
         resolved = [m for m in mentions if not m.ambiguous]
         codes = list(dict.fromkeys(code for m in resolved for code in m.codes))
-        template = _PAIR_TEMPLATE.search(text)
+        template = next((m for m in (t.search(text) for t in _PAIR_TEMPLATES) if m), None)
 
         if ambiguous and len(resolved) <= 1 and (template or resolved):
             other = resolved[0].codes[0] if resolved else None

@@ -1,0 +1,111 @@
+"""The country resolver: names, aliases, typos, traps and autocomplete."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.countries import default_resolver
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return default_resolver()
+
+
+FOUND = [
+    # the seed's phrasings
+    ("is u.s. allies with russia", ["US", "RU"]),
+    ("are the us and russia allies", ["US", "RU"]),
+    ("are us and russia allies", ["US", "RU"]),
+    # aliases
+    ("Is the U.S.A. allied with Russia?", ["US", "RU"]),
+    ("are America and the Russian Federation allies", ["US", "RU"]),
+    ("are the States and Canada allies", ["US", "CA"]),
+    ("is the United States of America allied with the UK", ["US", "GB"]),
+    ("are Britain and Portugal allies", ["GB", "PT"]),
+    ("are Great Britain and Germany allies", ["GB", "DE"]),
+    ("are North Korea and China allies", ["KP", "CN"]),
+    ("is the DPRK allied with Russia", ["KP", "RU"]),
+    ("are South Korea and the US allies", ["KR", "US"]),
+    ("is the ROK allied with Japan", ["KR", "JP"]),
+    ("are Türkiye and Azerbaijan allies", ["TR", "AZ"]),
+    ("are Turkey and Greece allies", ["TR", "GR"]),
+    ("are the Czech Republic and Poland allies", ["CZ", "PL"]),
+    ("are Czechia and Slovakia allies", ["CZ", "SK"]),
+    ("is Holland allied with Belgium", ["NL", "BE"]),
+    ("is Burma allied with China", ["MM", "CN"]),
+    ("are Ivory Coast and France allies", ["CI", "FR"]),
+    ("are Côte d'Ivoire and France allies", ["CI", "FR"]),
+    ("are the UAE and the UK allies", ["AE", "GB"]),
+    ("is Iran allied with Syria", ["IR", "SY"]),
+    # punctuation and case
+    ("ARE FRANCE AND GERMANY ALLIES???", ["FR", "DE"]),
+    ("US-Russia relations", ["US", "RU"]),
+    # typos
+    ("is Rusia allied with the Untied States", ["RU", "US"]),
+    ("are frnace and germny allies", ["FR", "DE"]),
+    ("is Itlay allied with Spian", ["IT", "ES"]),
+    # longest match first
+    ("is Guinea-Bissau allied with Guinea", ["GW", "GN"]),
+    ("are South Africa and Africa allies", ["ZA"]),
+]
+
+
+@pytest.mark.parametrize(("text", "codes"), FOUND)
+def test_finds_countries_in_text(resolver, text, codes):
+    found = [m.codes[0] for m in resolver.find(text) if not m.ambiguous]
+    assert found == codes
+
+
+TRAPS = [
+    "are and is in no",  # UAE, Andorra, Iceland, India, Norway by their codes
+    "tell us about russia",
+    "give us the answer",
+    "is there an alliance in the news?",
+    "no, I mean the other thing",
+    "the woman spoke about a sedan",
+    "help us understand",
+]
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_ordinary_words_never_become_countries(resolver, text):
+    codes = {code for m in resolver.find(text) for code in m.codes}
+    assert codes <= {"RU"}
+    assert "US" not in codes
+
+
+def test_lower_case_us_is_the_country_only_in_context(resolver):
+    assert "US" in {m.codes[0] for m in resolver.find("are the us and russia allies")}
+    assert "US" not in {m.codes[0] for m in resolver.find("tell us about russia")}
+
+
+@pytest.mark.parametrize(("name", "codes"), [("Korea", {"KR", "KP"}), ("Congo", {"CG", "CD"})])
+def test_ambiguous_names_are_not_guessed(resolver, name, codes):
+    resolution = resolver.resolve(name)
+    assert resolution.status == "ambiguous"
+    assert resolution.country is None
+    assert {c.code for c in resolution.candidates} == codes
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("Germany", "DE"), ("germny", "DE"), ("DE", "DE"), ("the US", "US"), ("Untied States", "US"), ("UK", "GB")],
+)
+def test_resolve_a_single_field(resolver, typed, code):
+    resolution = resolver.resolve(typed)
+    assert resolution.country is not None and resolution.country.code == code
+
+
+@pytest.mark.parametrize("typed", ["narnia", "no", "in", "xyzzy"])
+def test_unknown_names_resolve_to_nothing(resolver, typed):
+    assert resolver.resolve(typed).country is None
+
+
+def test_autocomplete_is_capped_and_best_first(resolver):
+    assert len(resolver.suggest("", 25)) == 25
+    assert resolver.suggest("germ")[0].code == "DE"
+    assert resolver.suggest("united")[0].code in {"US", "GB", "AE"}
+    korea = [c.code for c in resolver.suggest("korea")[:2]]
+    assert set(korea) == {"KR", "KP"}
+    assert len(resolver.suggest("a", 25)) <= 25

@@ -1,0 +1,180 @@
+"""Free-text questions: pair questions, time-aware questions, FAQ paraphrases and honest no-verdicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import BUNDLED_DATA_DIR
+from bot.domain.facts import load_fact_base, parse_fact
+from bot.domain.questions import FaqAnswer, NoVerdict, PairAnswer, engine_for
+
+YEAR = 2026
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load_fact_base(BUNDLED_DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def engine(facts):
+    return engine_for(facts)
+
+
+# (question, expected pair, expected verdict word); None for the year when today.
+PAIRS = [
+    # every phrasing in the seed article
+    ("is u.s. allies with russia", {"US", "RU"}, "No"),
+    ("are the us and russia allies", {"US", "RU"}, "No"),
+    ("are us and russia allies", {"US", "RU"}, "No"),
+    # how people actually type it
+    ("Is the U.S. allied with Russia?", {"US", "RU"}, "No"),
+    ("IS THE US ALLIES WITH RUSSIA", {"US", "RU"}, "No"),
+    ("is america allies with russia?", {"US", "RU"}, "No"),
+    ("are russia and the usa allies", {"US", "RU"}, "No"),
+    ("Are the United States and Russia allies?", {"US", "RU"}, "No"),
+    ("is russia an ally of the united states", {"US", "RU"}, "No"),
+    ("us and russia allies?", {"US", "RU"}, "No"),
+    ("is the usa friends with russia", {"US", "RU"}, "No"),
+    ("are russia and us allies", {"US", "RU"}, "No"),
+    ("Is Rusia allied with the Untied States?", {"US", "RU"}, "No"),
+    ("is the us still allied with russia today", {"US", "RU"}, "No"),
+    # other pairs
+    ("are france and germany allies", {"FR", "DE"}, "Yes"),
+    ("are frnace and germny allies?", {"FR", "DE"}, "Yes"),
+    ("is the UK allied with Portugal", {"GB", "PT"}, "Yes"),
+    ("are Britain and the US allies", {"GB", "US"}, "Yes"),
+    ("are japan and the us allies", {"JP", "US"}, "Yes"),
+    ("is south korea an ally of the us", {"KR", "US"}, "Yes"),
+    ("are russia and north korea allies", {"RU", "KP"}, "Yes"),
+    ("are the DPRK and China allies", {"KP", "CN"}, "Yes"),
+    ("is belarus allied with russia", {"BY", "RU"}, "Yes"),
+    ("are saudi arabia and pakistan allies", {"SA", "PK"}, "Yes"),
+    ("are Türkiye and Azerbaijan allies", {"TR", "AZ"}, "Yes"),
+    ("are turkey and greece allies", {"TR", "GR"}, "Yes"),
+    ("is Holland allied with the Czech Republic", {"NL", "CZ"}, "Yes"),
+    ("are australia and canada allies", {"AU", "CA"}, "No"),
+    ("are the us and new zealand allies", {"US", "NZ"}, "No"),
+    ("are russia and iran allies", {"RU", "IR"}, "No"),
+    ("is russia allies with china", {"RU", "CN"}, "No"),
+    ("are armenia and russia allies", {"AM", "RU"}, "No"),
+    ("are japan and brazil allies", {"JP", "BR"}, "No"),
+    ("is Burma allied with Ivory Coast", {"MM", "CI"}, "No"),
+    # time-aware
+    ("were Poland and the US allies in 1995?", {"PL", "US"}, "No"),
+    ("were Poland and the US allies in 2000?", {"PL", "US"}, "Yes"),
+    ("were sweden and the us allies in 2023", {"SE", "US"}, "No"),
+    ("were sweden and the us allies in 2024", {"SE", "US"}, "Yes"),
+    ("were mexico and the us allies in 2000", {"MX", "US"}, "Yes"),
+    ("were the us and new zealand allies in 1980", {"US", "NZ"}, "Yes"),
+]
+
+
+@pytest.mark.parametrize(("question", "pair", "word"), PAIRS)
+def test_pair_questions(engine, question, pair, word):
+    answer = engine.ask(question, current_year=YEAR)
+    assert isinstance(answer, PairAnswer), answer
+    assert {answer.verdict.a, answer.verdict.b} == pair
+    assert ("Yes" if answer.verdict.allied else "No") == word
+
+
+def test_time_aware_question_uses_the_year(engine):
+    answer = engine.ask("were Poland and the US allies in 1995?", current_year=YEAR)
+    assert isinstance(answer, PairAnswer) and answer.verdict.year == 1995
+    assert not answer.is_us_russia
+
+
+def test_seed_phrasings_get_the_full_us_russia_answer(engine):
+    for question in ("is u.s. allies with russia", "are the us and russia allies", "are us and russia allies"):
+        answer = engine.ask(question, current_year=YEAR)
+        assert isinstance(answer, PairAnswer) and answer.is_us_russia
+
+
+FAQS = [
+    # the seed's FAQ, as written and as people paraphrase it
+    ("could they become allies against china?", "faq-allies-against-china"),
+    ("Could the US and Russia become allies against China?", "faq-allies-against-china"),
+    ("could russia and america ever team up against china", "faq-allies-against-china"),
+    ("does russia have any us allies", "faq-russia-us-allies"),
+    ("Does Russia have any US allies?", "faq-russia-us-allies"),
+    ("why haven't they cut ties", "faq-why-not-cut-ties"),
+    ("why haven't they broken diplomatic ties?", "faq-why-not-cut-ties"),
+    ("why do they still have embassies", "faq-why-not-cut-ties"),
+    ("is trade dead", "faq-trade-dead"),
+    ("is trade completely dead?", "faq-trade-dead"),
+    ("is trade between them dead now", "faq-trade-dead"),
+    ("were they ever allies", "faq-ever-allies"),
+    ("were the us and russia ever allies?", "faq-ever-allies"),
+    ("weren't america and russia allies in ww2", "faq-ever-allies"),
+    ("how many russian entities are sanctioned", "faq-sanctioned-count"),
+    ("how many russian companies are under us sanctions?", "faq-sanctioned-count"),
+    ("will putin join nato", "faq-putin-nato"),
+    ("is russia taking back alaska?", "faq-putin-nato"),
+]
+
+
+@pytest.mark.parametrize(("question", "faq_id"), FAQS)
+def test_faq_questions_with_paraphrase_tolerance(engine, question, faq_id):
+    answer = engine.ask(question, current_year=YEAR)
+    assert isinstance(answer, FaqAnswer), answer
+    assert answer.faq.id == faq_id
+
+
+NO_VERDICT = [
+    ("are korea and japan allies", "ambiguous"),
+    ("is korea allied with the us", "ambiguous"),
+    ("are narnia and russia allies", "unknown_place"),
+    ("is atlantis allied with the us?", "unknown_place"),
+    ("are russia and russia allies", "same_country"),
+    ("are the us and america allies", "same_country"),
+    ("are the us and russia allies in 2030", "future_year"),
+    ("tell us about russia", "no_match"),
+    ("what is the weather in paris", "no_match"),
+    ("are and is in no", "no_match"),
+    ("asdf qwerty", "no_match"),
+    ("@everyone <@123> hello", "no_match"),
+]
+
+
+@pytest.mark.parametrize(("question", "reason"), NO_VERDICT)
+def test_no_verdict_when_no_honest_answer(engine, question, reason):
+    answer = engine.ask(question, current_year=YEAR)
+    assert isinstance(answer, NoVerdict), answer
+    assert answer.reason == reason
+    if reason == "no_match":
+        assert len(answer.closest) == 3
+
+
+def test_ambiguous_and_unknown_offer_closest_matches(engine):
+    korea = engine.ask("are korea and japan allies", current_year=YEAR)
+    assert set(korea.candidates) == {"KR", "KP"} and korea.other == "JP"
+    narnia = engine.ask("are narnia and russia allies", current_year=YEAR)
+    assert narnia.unresolved == "narnia" and narnia.candidates and narnia.other == "RU"
+
+
+def test_ask_pair_revalidates_typed_values(engine):
+    assert isinstance(engine.ask_pair("PL", "United States", year=1995, current_year=YEAR), PairAnswer)
+    assert engine.ask_pair("Korea", "JP", year=None, current_year=YEAR).reason == "ambiguous"
+    assert engine.ask_pair("Narnia", "RU", year=None, current_year=YEAR).reason == "unknown_place"
+    assert engine.ask_pair("RU", "Russia", year=None, current_year=YEAR).reason == "same_country"
+
+
+def test_engine_is_built_once_per_view_and_sees_moderator_edits(facts):
+    assert engine_for(facts) is engine_for(facts)
+    edited = facts.with_overlay(
+        {
+            "faq-custom": parse_fact(
+                {
+                    "id": "faq-custom",
+                    "kind": "faq",
+                    "question": "Does the bot have a favourite submarine?",
+                    "answer": "A test answer.",
+                    "sources": [{"name": "Test"}],
+                    "as_of": "2025",
+                }
+            )
+        }
+    )
+    answer = engine_for(edited).ask("does the bot have a favourite submarine", current_year=YEAR)
+    assert isinstance(answer, FaqAnswer) and answer.faq.id == "faq-custom"
+    assert not isinstance(engine_for(facts).ask("does the bot have a favourite submarine", current_year=YEAR), FaqAnswer)
