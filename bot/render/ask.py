@@ -52,7 +52,9 @@ DASH = "—"
 
 def safe(text: str, limit: int = 100) -> str:
     """User-written text made inert for display: no mentions, no markdown, clipped."""
-    text = discord.utils.escape_markdown(discord.utils.escape_mentions(" ".join(text.split())))
+    text = discord.utils.escape_markdown(" ".join(text.split()))
+    # A zero-width space after every "@" defuses @everyone, @here and <@id> alike.
+    text = text.replace("@", "@\u200b")
     return clip(text, limit)
 
 

@@ -1,0 +1,206 @@
+"""/ask and /ally driven through SimCord: what a member sees, clicks and is (never) pinged by."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.render import ask as render_ask
+
+SECTION_LABELS = [s.label for s in render_ask.SECTIONS]
+
+
+def _text(embed: discord.Embed) -> str:
+    parts = [embed.title or "", embed.description or "", embed.footer.text or ""]
+    parts += [f"{f.name}\n{f.value}" for f in embed.fields]
+    return "\n".join(parts)
+
+
+def _labels(components: list[dict]) -> list[str]:
+    return [c["label"] for row in components for c in row["components"] if c.get("label")]
+
+
+@pytest.mark.parametrize(
+    "question", ["is u.s. allies with russia", "are the us and russia allies", "are us and russia allies"]
+)
+async def test_seed_question_gets_verdict_first_with_figures_and_sources(world, question):
+    result = await world.member.slash(world.general, "ask", question=question)
+
+    assert not result.ephemeral
+    embed = result.response.embeds[0]
+    assert embed.title == "No — the United States and Russia are not allies; they are rivals."
+    text = _text(embed)
+    for figure in ("2,500+", "60+", "150+"):
+        assert figure in text
+    assert "US Treasury Department" in text and "Pentagon reports" in text
+    assert "as of 2024" in embed.footer.text
+    assert _labels(result.response.components) == SECTION_LABELS
+
+
+async def test_section_buttons_switch_the_answer_and_fit_discord_limits(world):
+    result = await world.member.slash(world.general, "ask", question="is u.s. allies with russia")
+    message = result.response.message
+    seen = {}
+    for label in SECTION_LABELS[1:] + SECTION_LABELS[:1]:
+        await world.member.click(message, label=label)
+        message = world.general.last_message
+        embed = message.embeds[0]
+        assert len(embed) <= 6000 and len(embed.fields) <= 25
+        assert embed.footer.text.startswith("Facts as of")
+        seen[label] = _text(embed)
+    assert "NATO bombs Yugoslavia" in seen["Timeline"] and "Full-scale invasion of Ukraine" in seen["Timeline"]
+    assert "SWIFT banking ban" in seen["Economy"] and "SPFS" in seen["Economy"]
+    assert "ISS operations" in seen["Cooperation"]
+    # years since WWII are computed from today's date (SimCord's clock starts in 2026), not copied
+    assert "That ended 81 years ago" in seen["Why confused"]
+    assert "Joint Chiefs Risk Assessment" in seen["Experts"] and "TASS Editorial" in seen["Experts"]
+    assert "Could the US and Russia become allies against China?" in seen["FAQ"]
+    assert "Putin's exit" in seen["What to watch"]
+    assert "ATACMS" in seen["This week"] and "as of 2024" in seen["This week"]
+    assert seen["Verdict"].startswith("No — ")
+
+
+async def test_only_the_asker_can_switch_sections(world):
+    result = await world.member.slash(world.general, "ask", question="are the us and russia allies")
+    click = await world.moderator.click(result.response.message, label="Timeline")
+    assert click.ephemeral
+    assert "Only the person who ran this command" in click.response.content
+    assert world.general.last_message.embeds[0].title.startswith("No — ")
+
+
+async def test_timeline_section_includes_every_timeline_fact_of_the_view(world):
+    bot = world.env.bot
+    facts = await bot.facts_for(world.guild.id)
+    result = await world.member.slash(world.general, "ask", question="are us and russia allies")
+    await world.member.click(result.response.message, label="Timeline")
+    text = world.general.last_message.embeds[0].description
+    shown = [e for e in facts.of_kind("timeline") if e.title in text]
+    assert len(shown) == len(facts.of_kind("timeline")) or "more entr" in text
+
+
+async def test_pair_answer_has_evidence_year_and_sources(world):
+    result = await world.member.slash(world.general, "ask", question="are france and germany allies")
+
+    embed = result.response.embeds[0]
+    assert embed.title == "Yes — France and Germany are treaty allies."
+    text = _text(embed)
+    assert "NATO" in text and "Art. 5" in text and "signed 1949" in text
+    assert "nato.int" in text
+    assert "as of September 2025" in embed.footer.text
+
+
+async def test_time_aware_question_poland_1995_and_2000(world):
+    before = await world.member.slash(world.general, "ask", question="were Poland and the US allies in 1995?")
+    after = await world.member.slash(world.general, "ask", question="were Poland and the US allies in 2000?")
+
+    assert before.response.embeds[0].title.startswith("No — in 1995,")
+    assert "Poland joined only in 1999" in _text(before.response.embeds[0])
+    assert after.response.embeds[0].title == "Yes — in 2000, Poland and the United States were treaty allies."
+
+
+async def test_ally_with_year_option(world):
+    result = await world.member.slash(world.general, "ally", country_a="Poland", country_b="US", year=1995)
+    assert result.response.embeds[0].title.startswith("No — in 1995, Poland and the United States")
+    later = await world.member.slash(world.general, "ally", country_a="PL", country_b="US", year=2000)
+    assert later.response.embeds[0].title.startswith("Yes — ")
+
+
+async def test_ally_close_partners_and_exceptions(world):
+    result = await world.member.slash(world.general, "ally", country_a="US", country_b="NZ")
+    embed = result.response.embeds[0]
+    assert embed.title == "No — the United States and New Zealand are close partners, not treaty allies."
+    assert "ANZUS: obligations between United States and New Zealand suspended since 1986" in _text(embed)
+
+    armenia = await world.member.slash(world.general, "ally", country_a="Armenia", country_b="Russia")
+    assert armenia.response.embeds[0].title.startswith("No — ")
+    assert "froze" in _text(armenia.response.embeds[0])
+
+
+async def test_five_eyes_unknown_year_is_said(world):
+    result = await world.member.slash(world.general, "ally", country_a="Canada", country_b="Australia")
+    embed = result.response.embeds[0]
+    assert embed.title.startswith("No — Canada and Australia are close partners")
+    assert "year joined unknown in our data" in _text(embed)
+
+
+async def test_ally_us_russia_gets_the_sectioned_answer(world):
+    result = await world.member.slash(world.general, "ally", country_a="US", country_b="RU")
+    assert result.response.embeds[0].title.startswith("No — the United States and Russia")
+    assert _labels(result.response.components) == SECTION_LABELS
+
+
+async def test_autocomplete_is_capped_best_first(world):
+    choices = await world.member.autocomplete(world.general, "ally", "country_a", "germ")
+    assert choices[0] == {"name": "Germany", "value": "DE"}
+    many = await world.member.autocomplete(world.general, "ally", "country_b", "a")
+    assert 1 <= len(many) <= 25
+    empty = await world.member.autocomplete(world.general, "ally", "country_a", "")
+    assert len(empty) == 25
+
+
+async def test_ally_revalidates_values_not_from_autocomplete(world):
+    unknown = await world.member.slash(world.general, "ally", country_a="Narnia", country_b="Russia")
+    assert unknown.ephemeral
+    title = unknown.response.embeds[0].title
+    assert "Narnia" in title and not title.startswith(("Yes", "No"))
+
+    same = await world.member.slash(world.general, "ally", country_a="Russia", country_b="RU")
+    assert same.response.embeds[0].title == "That's the same country twice"
+
+    future = await world.member.slash(world.general, "ally", country_a="PL", country_b="US", year=2040)
+    assert future.response.embeds[0].title == "I can't answer for 2040"
+
+
+async def test_ambiguous_name_offers_buttons_that_reask(world):
+    result = await world.member.slash(world.general, "ask", question="are korea and japan allies")
+
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    assert not embed.title.startswith(("Yes", "No"))
+    assert "South Korea" in embed.description and "North Korea" in embed.description
+    assert _labels(result.response.components) == ["South Korea & Japan", "North Korea & Japan"]
+
+    click = await world.member.click(result.response.message, label="South Korea & Japan")
+    assert click.response.embeds[0].title == "No — South Korea and Japan have no formal alliance in our data."
+
+
+async def test_no_confident_match_offers_three_closest_questions(world):
+    result = await world.member.slash(world.general, "ask", question="what is the weather in paris")
+
+    embed = result.response.embeds[0]
+    assert embed.title == "I couldn't match that question confidently"
+    labels = _labels(result.response.components)
+    assert len(labels) == 3
+    click = await world.member.click(result.response.message, label=labels[0])
+    answer = click.response.embeds[0]
+    assert answer.title == labels[0]
+    assert answer.footer.text.startswith("Facts as of")
+
+
+async def test_faq_paraphrase_is_answered_with_source(world):
+    result = await world.member.slash(world.general, "ask", question="is trade between them dead now?")
+    embed = result.response.embeds[0]
+    assert embed.title == "Is US–Russia trade completely dead?"
+    assert "Down 90% since 2022" in embed.description
+    assert "as of 2024" in embed.footer.text
+
+    ever = await world.member.slash(world.general, "ask", question="were they ever allies")
+    assert "That ended 81 years ago" in ever.response.embeds[0].description
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "@everyone are the us and russia allies",
+        "are <@123> and russia allies",
+        "is @here allied with <@&456>?",
+        "@everyone <@123> hello",
+    ],
+)
+async def test_no_answer_ever_pings_anyone(world, question):
+    result = await world.member.slash(world.general, "ask", question=question)
+    message = result.response.message
+    assert not message.mention_everyone
+    assert message.mentions == [] and message.role_mentions == []
+    text = message.content + "".join(_text(e) for e in message.embeds)
+    assert "@everyone" not in text and "<@123>" not in text and "@here" not in text and "<@&456>" not in text
