@@ -16,6 +16,7 @@ from . import render
 from .config import Settings
 from .domain.errors import UserError
 from .domain.facts import FactBase, load_fact_base
+from .domain.overlay import compute_overlay
 from .storage import Store
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class AllianceBot(commands.Bot):
         self._preloaded_facts = facts
         self.facts: FactBase = facts if facts is not None else FactBase({})
         self._store: Store | None = None
+        self._facts_cache: dict[int, FactBase] = {}
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
 
     # ------------------------------------------------------------------ lifecycle
@@ -64,6 +66,10 @@ class AllianceBot(commands.Bot):
         if self._store is None:
             raise RuntimeError("the store is opened in setup_hook")
         return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
 
     async def setup_hook(self) -> None:
         if self._preloaded_facts is None:
@@ -87,7 +93,34 @@ class AllianceBot(commands.Bot):
 
     async def facts_for(self, guild_id: int | None) -> FactBase:
         """The facts as one server sees them: bundled data merged with that server's changes."""
-        return self.facts
+        if guild_id is None:
+            return self.facts
+        cached = self._facts_cache.get(guild_id)
+        if cached is not None:
+            return cached
+        bundled = self.facts
+        overlay, problems = compute_overlay(await self.store.latest_fact_versions(guild_id))
+        for problem in problems:
+            log.warning("ignoring a stored fact change that no longer validates: %s", problem)
+        view = bundled.with_overlay(overlay)
+        if self.facts is bundled:  # a reload while we read would make this view stale
+            self._facts_cache[guild_id] = view
+        return view
+
+    def invalidate_facts(self, guild_id: int | None = None) -> None:
+        """Forget the cached view of one server (after a change there), or of every server."""
+        if guild_id is None:
+            self._facts_cache.clear()
+        else:
+            self._facts_cache.pop(guild_id, None)
+
+    async def reload_facts(self) -> FactBase:
+        """Re-read the bundled data off the loop; on FactBaseError the old data keeps being served."""
+        fresh = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
+        self.facts = fresh
+        self.invalidate_facts()
+        log.info("reloaded %d bundled facts from %s", len(fresh), self.settings.data_dir)
+        return fresh
 
     # ------------------------------------------------------------------ command sync
 

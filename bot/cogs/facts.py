@@ -1,15 +1,384 @@
-"""Cog for the facts feature (being built)."""
+"""/facts: show the facts a server sees; moderators edit, add, hide, revert, export and import them."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
 from discord.ext import commands
 
 from ..client import AllianceBot
+from ..domain.errors import UserError
+from ..domain.facts import FactBaseError, FactModel
+from ..domain.overlay import (
+    MAX_IMPORT_BYTES,
+    FactVersion,
+    ImportPlan,
+    ImportRefused,
+    NewVersion,
+    apply_form,
+    export_yaml,
+    form_fits_modal,
+    form_values,
+    headline_of,
+    new_fact_id,
+    plan_import,
+    search_facts,
+    state_after,
+)
+from ..render import NO_MENTIONS, error_text
+from ..render import facts as view
+from ..storage.facts import VersionConflict
+from .checks import ensure_moderator, ensure_owner, moderator_only
+
+log = logging.getLogger(__name__)
+
+AddableKind = Literal["faq", "timeline", "figure", "quiz"]
 
 
 class Facts(commands.Cog):
+    """The facts a server sees, and its moderators' changes to them (with history)."""
+
+    facts = app_commands.Group(name="facts", description=view.FACTS_GROUP_DESCRIPTION, guild_only=True)
+
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
+
+    # ------------------------------------------------------------------ helpers
+
+    async def _current(self, guild_id: int, fact_id: str) -> tuple[FactModel | None, FactVersion | None]:
+        """The entry as the server sees it now, and its latest stored version (None: bundled)."""
+        latest = await self.bot.store.latest_fact_version(guild_id, fact_id)
+        try:
+            fact = state_after(latest, self.bot.facts.get(fact_id))
+        except ValueError:
+            log.warning("stored version %s of %s in guild %s no longer validates", latest, fact_id, guild_id)
+            fact = self.bot.facts.get(fact_id)
+        return fact, latest
+
+    async def _require_fact(self, guild_id: int, fact_id: str) -> tuple[FactModel, FactVersion | None]:
+        fact, latest = await self._current(guild_id, fact_id)
+        if fact is None:
+            if latest is not None and latest.state == "hidden":
+                raise UserError(view.HIDDEN_FACT.format(fact_id=fact_id))
+            raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
+        return fact, latest
+
+    async def _save(
+        self,
+        interaction: discord.Interaction,
+        changes: list[NewVersion],
+        expected: dict[str, int],
+    ) -> list[FactVersion]:
+        """Store changes as new versions, refresh this server's view and post to the audit channel."""
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        try:
+            stored = await self.bot.store.record_fact_versions(
+                guild_id, interaction.user.id, changes, expected=expected, now=discord.utils.utcnow()
+            )
+        except VersionConflict as conflict:
+            raise UserError(view.CHANGED_MEANWHILE.format(fact_id=conflict.fact_id, version=conflict.actual)) from None
+        finally:
+            self.bot.invalidate_facts(guild_id)
+        for version in stored:
+            after = state_after(version, self.bot.facts.get(version.fact_id))
+            await self._audit(guild_id, view.audit_line(version, after))
+        return stored
+
+    async def _audit(self, guild_id: int, line: str) -> None:
+        channel_id = await self.bot.store.get_audit_channel(guild_id)
+        if channel_id is None:
+            return
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            log.warning("audit channel %s of guild %s is gone", channel_id, guild_id)
+            return
+        try:
+            await channel.send(line, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.warning("could not post to the audit channel %s of guild %s", channel_id, guild_id, exc_info=True)
+
+    # ------------------------------------------------------------------ autocomplete
+
+    async def _fact_id_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        facts = await self.bot.facts_for(interaction.guild_id)
+        extra: list[str] = []
+        if interaction.guild_id is not None:
+            extra = [v.fact_id for v in await self.bot.store.latest_fact_versions(interaction.guild_id)]
+        return view.fact_choices(search_facts(facts, current, extra))
+
+    # ------------------------------------------------------------------ show
+
+    @facts.command(name="show", description="Show one entry as this server sees it, with its source")
+    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
+    async def show(self, interaction: discord.Interaction, fact_id: str) -> None:
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
+        facts = await self.bot.facts_for(guild_id)
+        fact = facts.get(fact_id)
+        latest = await self.bot.store.latest_fact_version(guild_id, fact_id)
+        if fact is None:
+            if latest is not None and latest.state == "hidden":
+                raise UserError(view.HIDDEN_FACT.format(fact_id=fact_id))
+            raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
+        status = view.status_text(latest, self.bot.facts.origin.get(fact_id))
+        embed = view.fact_embed(fact, status, discord.utils.utcnow().date())
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
+
+    show.autocomplete("fact_id")(_fact_id_autocomplete)
+
+    # ------------------------------------------------------------------ edit / add
+
+    @facts.command(name="edit", description="Moderators: correct an entry in this server (opens a form)")
+    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
+    @moderator_only()
+    async def edit(self, interaction: discord.Interaction, fact_id: str) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        fact, latest = await self._require_fact(guild_id, fact_id)
+        if not form_fits_modal(fact):
+            raise UserError(view.TOO_BIG_FOR_FORM.format(fact_id=fact_id))
+        base_version = latest.version if latest is not None else 0
+
+        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+            ensure_moderator(modal_interaction)
+            try:
+                updated = apply_form(fact.kind, fact.id, fact, values)
+            except ValueError as error:
+                raise UserError(view.INVALID_CHANGE.format(reason=error)) from None
+            if updated == fact:
+                raise UserError(view.NOTHING_CHANGED)
+            (stored,) = await self._save(
+                modal_interaction, [NewVersion(fact.id, "edit", updated)], {fact.id: base_version}
+            )
+            await modal_interaction.response.send_message(
+                embed=view.change_embed(fact.id, stored, fact, updated), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+        modal = view.FactFormModal(
+            title=view.edit_title(fact.id), kind=fact.kind, values=form_values(fact, fact.kind), on_submit=submitted
+        )
+        await interaction.response.send_modal(modal)
+
+    edit.autocomplete("fact_id")(_fact_id_autocomplete)
+
+    @facts.command(name="add", description="Moderators: add a new entry in this server (opens a form)")
+    @app_commands.describe(kind="What kind of entry to add")
+    @moderator_only()
+    async def add(self, interaction: discord.Interaction, kind: AddableKind) -> None:
+        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+            ensure_moderator(modal_interaction)
+            guild_id = modal_interaction.guild_id
+            assert guild_id is not None
+            current = await self.bot.facts_for(guild_id)
+            history_ids = [v.fact_id for v in await self.bot.store.latest_fact_versions(guild_id)]
+            try:
+                draft = apply_form(kind, "new-entry", None, values)
+            except ValueError as error:
+                raise UserError(view.INVALID_CHANGE.format(reason=error)) from None
+            fact_id = new_fact_id(kind, headline_of(draft), [*current.facts, *self.bot.facts.facts, *history_ids])
+            fact = draft.model_copy(update={"id": fact_id})
+            (stored,) = await self._save(modal_interaction, [NewVersion(fact_id, "add", fact)], {fact_id: 0})
+            await modal_interaction.response.send_message(
+                embed=view.change_embed(fact_id, stored, None, fact), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+        modal = view.FactFormModal(
+            title=view.add_title(kind), kind=kind, values=form_values(None, kind), on_submit=submitted
+        )
+        await interaction.response.send_modal(modal)
+
+    # ------------------------------------------------------------------ remove
+
+    @facts.command(name="remove", description="Moderators: hide an entry in this server (after a confirmation)")
+    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
+    @moderator_only()
+    async def remove(self, interaction: discord.Interaction, fact_id: str) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        fact, latest = await self._require_fact(guild_id, fact_id)
+        base_version = latest.version if latest is not None else 0
+
+        async def confirmed(click: discord.Interaction) -> None:
+            ensure_moderator(click)
+            (stored,) = await self._save(click, [NewVersion(fact.id, "hide", None, hidden=True)], {fact.id: base_version})
+            await click.response.edit_message(
+                content=None, embed=view.change_embed(fact.id, stored, fact, None), view=None
+            )
+
+        async def cancelled(click: discord.Interaction) -> None:
+            await click.response.edit_message(content=view.REMOVE_CANCELLED.format(fact_id=fact.id), view=None)
+
+        confirm_view = view.ConfirmView(
+            owner_id=interaction.user.id, confirm_label="Hide it", on_confirm=confirmed, on_cancel=cancelled, danger=True
+        )
+        await interaction.response.send_message(
+            view.remove_prompt(fact), view=confirm_view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        confirm_view.message = await interaction.original_response()
+
+    remove.autocomplete("fact_id")(_fact_id_autocomplete)
+
+    # ------------------------------------------------------------------ history / revert
+
+    @facts.command(name="history", description="Moderators: every version of an entry in this server")
+    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
+    @moderator_only()
+    async def history(self, interaction: discord.Interaction, fact_id: str) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        versions = await self.bot.store.fact_history(guild_id, fact_id)
+        bundled = self.bot.facts.get(fact_id)
+        if not versions and bundled is None:
+            raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
+        embed = view.history_embed(fact_id, versions, bundled, self.bot.facts.origin.get(fact_id))
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    history.autocomplete("fact_id")(_fact_id_autocomplete)
+
+    @facts.command(name="revert", description="Moderators: make an earlier version current again (as a new version)")
+    @app_commands.describe(
+        fact_id="The entry's id (type to search by id or by text)",
+        version="The version to go back to (0 is the bundled entry; see /facts history)",
+    )
+    @moderator_only()
+    async def revert(
+        self, interaction: discord.Interaction, fact_id: str, version: app_commands.Range[int, 0, 1_000_000]
+    ) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        versions = await self.bot.store.fact_history(guild_id, fact_id)
+        bundled = self.bot.facts.get(fact_id)
+        if not versions and bundled is None:
+            raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
+        if version > len(versions):
+            raise UserError(view.UNKNOWN_VERSION.format(fact_id=fact_id, version=version))
+        latest = versions[-1] if versions else None
+        target = versions[version - 1] if version > 0 else None
+        current_state = ("bundled", None) if latest is None else (latest.state, latest.body)
+        target_state = ("bundled", None) if target is None else (target.state, target.body)
+        if current_state == target_state:
+            raise UserError(view.ALREADY_AT_VERSION.format(fact_id=fact_id, version=version))
+        before = state_after(latest, bundled)
+        target_fact = state_after(target, bundled) if target is not None and target.state == "custom" else None
+        change = NewVersion(
+            fact_id, "revert", target_fact, hidden=target is not None and target.state == "hidden", reverted_to=version
+        )
+        (stored,) = await self._save(interaction, [change], {fact_id: latest.version if latest else 0})
+        after = state_after(stored, bundled)
+        await interaction.response.send_message(
+            embed=view.change_embed(fact_id, stored, before, after), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    revert.autocomplete("fact_id")(_fact_id_autocomplete)
+
+    # ------------------------------------------------------------------ export / import
+
+    @facts.command(name="export", description="Moderators: this server's changes as a YAML file")
+    @moderator_only()
+    async def export(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        latest = await self.bot.store.latest_fact_versions(guild_id)
+        current = await self.bot.facts_for(guild_id)
+        # Hiding an entry only this server had added changes nothing elsewhere: leave it out.
+        overlay = {
+            v.fact_id: current.get(v.fact_id)
+            for v in latest
+            if v.state == "custom" or (v.state == "hidden" and v.fact_id in self.bot.facts)
+        }
+        if not overlay:
+            raise UserError(view.NO_CHANGES_TO_EXPORT)
+        text = await asyncio.to_thread(export_yaml, self.bot.facts, overlay)
+        await interaction.response.send_message(
+            view.export_text(len(overlay)), file=view.export_file(guild_id, text), ephemeral=True
+        )
+
+    @facts.command(name="import", description="Moderators: apply a YAML file of changes (all or nothing, after a summary)")
+    @app_commands.describe(file="A YAML file in the bundled schema (at most 256 KB), e.g. from /facts export")
+    @moderator_only()
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        if file.size > MAX_IMPORT_BYTES:
+            raise UserError(view.import_too_big(file.size))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        if len(data) > MAX_IMPORT_BYTES:
+            raise UserError(view.import_too_big(len(data)))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError(view.IMPORT_NOT_TEXT) from None
+        latest_before = {v.fact_id: v.version for v in await self.bot.store.latest_fact_versions(guild_id)}
+        current = await self.bot.facts_for(guild_id)
+        try:
+            plan: ImportPlan = await asyncio.to_thread(plan_import, text, file.filename, self.bot.facts, current)
+        except ImportRefused as refused:
+            await interaction.followup.send(
+                error_text(view.import_problems_text(file.filename, refused.problems)),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        if not plan.changes:
+            raise UserError(view.IMPORT_NOTHING.format(file=file.filename))
+        expected = {change.fact_id: latest_before.get(change.fact_id, 0) for change in plan.changes}
+
+        async def confirmed(click: discord.Interaction) -> None:
+            ensure_moderator(click)
+            await self._save(click, plan.new_versions(), expected)
+            await click.response.edit_message(content=view.import_done_text(plan), embed=None, view=None)
+
+        async def cancelled(click: discord.Interaction) -> None:
+            await click.response.edit_message(content=view.IMPORT_CANCELLED, embed=None, view=None)
+
+        confirm_view = view.ConfirmView(
+            owner_id=interaction.user.id, confirm_label="Confirm", on_confirm=confirmed, on_cancel=cancelled
+        )
+        confirm_view.message = await interaction.followup.send(
+            embed=view.import_summary_embed(file.filename, plan),
+            view=confirm_view,
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+            wait=True,
+        )
+
+    # ------------------------------------------------------------------ reload / audit
+
+    @facts.command(name="reload", description="Bot owner: re-read the bundled facts after a deploy")
+    async def reload(self, interaction: discord.Interaction) -> None:
+        await ensure_owner(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            fresh = await self.bot.reload_facts()
+        except FactBaseError as error:
+            log.warning("bundled facts reload refused: %s", error)
+            await interaction.followup.send(embed=view.reload_failed_embed(error.problems), ephemeral=True)
+            return
+        await interaction.followup.send(embed=view.reload_ok_embed(fresh.counts()), ephemeral=True)
+
+    @facts.command(name="audit", description="Moderators: post each fact change here as a one-line summary")
+    @app_commands.describe(channel="Where to post fact changes; leave empty to stop posting them")
+    @moderator_only()
+    async def audit(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        if channel is not None:
+            me = channel.guild.me
+            perms = channel.permissions_for(me) if me is not None else None
+            if perms is None or not perms.send_messages:
+                raise UserError(view.AUDIT_UNAVAILABLE.format(channel=channel.mention))
+        await self.bot.store.set_audit_channel(guild_id, channel.id if channel else None)
+        text = view.AUDIT_SET.format(channel=channel.mention) if channel else view.AUDIT_OFF
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: AllianceBot) -> None:
