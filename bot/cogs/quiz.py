@@ -1,15 +1,365 @@
-"""Cog for the quiz feature (being built)."""
+"""/quiz start, leaderboard, stats and stop: the round loop and the answer-button glue.
+
+Rules (questions, scoring, rotation) live in ``bot.domain.quiz``; SQL and the group-commit answer
+writer in ``bot.storage.quiz``; every embed and line in ``bot.render.quiz``. Answer buttons are
+``discord.ui.DynamicItem`` instances whose custom_id names the quiz, question and choice, so a
+click is understood even after a restart. ``Quiz.handle_answer`` is the function a click runs.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Literal
+
+import discord
+from discord import app_commands
 from discord.ext import commands
 
 from ..client import AllianceBot
+from ..domain.errors import UserError
+from ..domain.quiz import (
+    LETTERS,
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_SECONDS,
+    generate_questions,
+    period_start,
+    pick_next,
+)
+from ..render import NO_MENTIONS, send_ephemeral
+from ..render import quiz as view
+from ..storage.quiz import AnswerIn, AskedQuestion, QuizSession
+from .checks import is_moderator
+
+log = logging.getLogger(__name__)
+
+TOPIC_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in view.TOPIC_LABELS.items()]
 
 
-class Quiz(commands.Cog):
+@dataclass
+class QuizRun:
+    """A quiz being played in one channel (in memory; the database has the record)."""
+
+    session: QuizSession
+    rng: random.Random
+    asked_keys: list[str] = field(default_factory=list)
+    current: AskedQuestion | None = None
+    accepting: bool = False
+    sleeping: bool = False
+    stopped_by: str | None = None
+    task: asyncio.Task[None] | None = None
+
+
+@app_commands.guild_only()
+class Quiz(
+    commands.GroupCog, group_name="quiz", group_description="Quizzes on alliances and US–Russia relations"
+):
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
+        self.runs: dict[int, QuizRun] = {}  # quiz id -> run
+        self.by_channel: dict[int, int] = {}  # channel id -> quiz id
+        self._recovery: asyncio.Task[None] | None = None
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(view.AnswerButton)
+        # cog_load runs before the bot is connected: close leftover quizzes once it is ready.
+        self._recovery = asyncio.create_task(self._close_interrupted(), name="quiz-recovery")
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(view.AnswerButton)
+        for run in list(self.runs.values()):
+            if run.task is not None:
+                run.task.cancel()
+
+    # ------------------------------------------------------------------ commands
+
+    @app_commands.command(name="start", description="Start a quiz in this channel")
+    @app_commands.describe(
+        questions="How many questions (1-20, default 5)",
+        topic="What the questions are about (default US–Russia)",
+        seconds=f"Seconds to answer each question ({MIN_SECONDS}-{MAX_SECONDS}, default 20)",
+    )
+    @app_commands.choices(topic=TOPIC_CHOICES)
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        questions: app_commands.Range[int, 1, MAX_QUESTIONS] = 5,
+        topic: str = "us-russia",
+        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = 20,
+    ) -> None:
+        if interaction.guild_id is None or interaction.channel_id is None:
+            raise UserError(view.GUILD_ONLY_QUIZ)
+        if topic not in view.TOPIC_LABELS:
+            raise UserError(view.no_questions(topic))
+        guild_id, channel_id = interaction.guild_id, interaction.channel_id
+        await self._refuse_if_running(guild_id, channel_id)
+        facts = await self.bot.facts_for(guild_id)
+        if not generate_questions(facts, topic, random.Random(0)):
+            raise UserError(view.no_questions(topic))
+        quiz_id = await self.bot.store.create_quiz(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            starter_id=interaction.user.id,
+            topic=topic,
+            total=questions,
+            seconds=seconds,
+            now=discord.utils.utcnow(),
+        )
+        if quiz_id is None:
+            await self._refuse_if_running(guild_id, channel_id)
+            raise UserError(view.already_running(None))
+        session = await self.bot.store.get_quiz(quiz_id)
+        assert session is not None
+        run = QuizRun(session=session, rng=random.Random())
+        self.runs[quiz_id] = run
+        self.by_channel[channel_id] = quiz_id
+        await interaction.response.send_message(
+            view.started_text(interaction.user.mention, questions, topic, seconds),
+            allowed_mentions=NO_MENTIONS,
+        )
+        run.task = asyncio.create_task(self._play(run), name=f"quiz-{quiz_id}")
+
+    @app_commands.command(
+        name="stop", description="Stop the quiz in this channel (its starter or a moderator)"
+    )
+    async def stop(self, interaction: discord.Interaction) -> None:
+        quiz_id = self.by_channel.get(interaction.channel_id or 0)
+        run = self.runs.get(quiz_id) if quiz_id is not None else None
+        if run is None or run.stopped_by is not None:
+            raise UserError(view.NO_QUIZ_HERE)
+        if interaction.user.id != run.session.starter_id and not is_moderator(interaction):
+            raise UserError(view.STOP_REFUSED)
+        run.stopped_by = interaction.user.mention
+        if run.sleeping and run.task is not None:
+            run.task.cancel()
+        await send_ephemeral(interaction, view.STOPPED_ACK)
+
+    @app_commands.command(name="leaderboard", description="This server's quiz board: top 10 and your rank")
+    @app_commands.describe(period="Which board (default all-time)")
+    async def leaderboard(
+        self, interaction: discord.Interaction, period: Literal["all-time", "month", "week"] = "all-time"
+    ) -> None:
+        if interaction.guild_id is None:
+            raise UserError(view.GUILD_ONLY_QUIZ)
+        since = period_start(period, discord.utils.utcnow())
+        board = await self.bot.store.leaderboard(
+            interaction.guild_id, since=since, user_id=interaction.user.id
+        )
+        await interaction.response.send_message(
+            embed=view.leaderboard_embed(board, period, since, interaction.user.id),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @app_commands.command(name="stats", description="Quiz stats for you or another member")
+    @app_commands.describe(member="Whose stats (default: yours)")
+    async def stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        if interaction.guild_id is None:
+            raise UserError(view.GUILD_ONLY_QUIZ)
+        user_id = member.id if member is not None else interaction.user.id
+        stats = await self.bot.store.player_stats(interaction.guild_id, user_id)
+        await interaction.response.send_message(
+            embed=view.stats_embed(user_id, stats), allowed_mentions=NO_MENTIONS
+        )
+
+    # ------------------------------------------------------------------ answers
+
+    async def handle_answer(
+        self, interaction: discord.Interaction, quiz_id: int, number: int, choice: int
+    ) -> None:
+        """Record a click (final once given) and acknowledge it only after the answer is committed."""
+        now = discord.utils.utcnow()
+        run = self.runs.get(quiz_id)
+        if run is None:
+            await send_ephemeral(interaction, view.QUIZ_OVER)
+            return
+        asked = run.current
+        if (
+            asked is None
+            or asked.number != number
+            or not run.accepting
+            or now >= asked.closes_at
+            or choice >= len(asked.question.choices)
+        ):
+            await send_ephemeral(interaction, view.CLOSED)
+            return
+        outcome = await self.bot.store.record_answer(
+            AnswerIn(
+                guild_id=run.session.guild_id,
+                channel_id=run.session.channel_id,
+                quiz_id=quiz_id,
+                question=number,
+                user_id=interaction.user.id,
+                choice=choice,
+                correct=choice == asked.question.answer,
+                answered_at=now,
+                opened_at=asked.opened_at,
+                seconds=run.session.seconds,
+            )
+        )
+        if outcome.status == "recorded":
+            await send_ephemeral(interaction, view.locked_in(LETTERS[choice]))
+        elif outcome.status == "duplicate":
+            await send_ephemeral(interaction, view.already_answered(LETTERS[outcome.choice]))
+        else:
+            await send_ephemeral(interaction, view.CLOSED)
+
+    # ------------------------------------------------------------------ the round
+
+    async def _refuse_if_running(self, guild_id: int, channel_id: int) -> None:
+        running = await self.bot.store.open_quiz_in(channel_id)
+        if running is None and channel_id not in self.by_channel:
+            return
+        url = None
+        if running is not None and running[1] is not None:
+            url = view.message_url(guild_id, channel_id, running[1])
+        raise UserError(view.already_running(url))
+
+    async def _play(self, run: QuizRun) -> None:
+        session = run.session
+        status = "finished"
+        asked_count = 0
+        try:
+            for number in range(1, session.total + 1):
+                if run.stopped_by is not None:
+                    break
+                asked = await self._ask(run, number)
+                if asked is None:
+                    break
+                asked_count = number
+                await self._wait_until_closed(run, asked)
+                await self._close(run, asked)
+            if run.stopped_by is not None:
+                status = "stopped"
+            await self.bot.store.end_quiz(session.id, status, discord.utils.utcnow())
+            rows = await self.bot.store.quiz_scores(session.id)
+            channel = self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
+            await channel.send(
+                embed=view.summary_embed(
+                    rows,
+                    topic=session.topic,
+                    asked=asked_count,
+                    total=session.total,
+                    stopped_by=run.stopped_by,
+                ),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("quiz %d in channel %d failed", session.id, session.channel_id)
+            await self.bot.store.end_quiz(session.id, "failed", discord.utils.utcnow())
+        finally:
+            run.accepting = False
+            self.runs.pop(session.id, None)
+            if self.by_channel.get(session.channel_id) == session.id:
+                del self.by_channel[session.channel_id]
+
+    async def _ask(self, run: QuizRun, number: int) -> AskedQuestion | None:
+        """Pick the next question from the server's current facts, post it and open it for answers."""
+        session = run.session
+        facts = await self.bot.facts_for(session.guild_id)
+        pool = generate_questions(facts, session.topic, run.rng)
+        seen = await self.bot.store.seen_keys(session.guild_id, session.topic)
+        key, new_cycle = pick_next(pool, seen, run.rng, avoid=run.asked_keys)
+        if key is None:
+            return None
+        if new_cycle:
+            await self.bot.store.reset_seen(session.guild_id, session.topic)
+        question = pool[key]
+        run.asked_keys.append(key)
+        opened_at = discord.utils.utcnow()
+        closes_at = opened_at + timedelta(seconds=session.seconds)
+        await self.bot.store.add_question(
+            quiz_id=session.id,
+            number=number,
+            question=question,
+            channel_id=session.channel_id,
+            opened_at=opened_at,
+            closes_at=closes_at,
+            guild_id=session.guild_id,
+        )
+        channel = self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
+        message = await channel.send(
+            embed=view.question_embed(question, number, session.total, closes_at),
+            view=view.answer_view(session.id, number, question),
+            allowed_mentions=NO_MENTIONS,
+        )
+        await self.bot.store.set_question_message(session.id, number, message.id)
+        run.current = AskedQuestion(
+            quiz_id=session.id,
+            number=number,
+            question=question,
+            channel_id=session.channel_id,
+            message_id=message.id,
+            opened_at=opened_at,
+            closes_at=closes_at,
+            closed=False,
+        )
+        run.accepting = True
+        return run.current
+
+    async def _wait_until_closed(self, run: QuizRun, asked: AskedQuestion) -> None:
+        """Sleep until the question's close time; /quiz stop cuts the sleep short."""
+        if run.stopped_by is not None:
+            return
+        delay = (asked.closes_at - discord.utils.utcnow()).total_seconds()
+        run.sleeping = True
+        try:
+            await asyncio.sleep(max(delay, 0.0))
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if run.stopped_by is None or task is None:
+                raise
+            task.uncancel()
+        finally:
+            run.sleeping = False
+
+    async def _close(self, run: QuizRun, asked: AskedQuestion, note: str | None = None) -> None:
+        """Stop taking answers, then edit the question in place: right answer, source, who got it."""
+        run.accepting = False
+        await self.bot.store.close_question(asked.quiz_id, asked.number)
+        await self._reveal(asked, run.session.total, note)
+
+    async def _reveal(self, asked: AskedQuestion, total: int, note: str | None) -> None:
+        answers = await self.bot.store.question_answers(asked.quiz_id, asked.number)
+        right = [user_id for user_id, _, correct, _ in answers if correct]
+        if asked.message_id is None:
+            return
+        message = self.bot.get_partial_messageable(asked.channel_id).get_partial_message(asked.message_id)
+        try:
+            await message.edit(
+                embed=view.closed_embed(
+                    asked.question, asked.number, total, right_users=right, answered=len(answers), note=note
+                ),
+                view=view.answer_view(asked.quiz_id, asked.number, asked.question, closed=True),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.HTTPException:
+            log.warning("could not edit quiz question message %d", asked.message_id, exc_info=True)
+
+    async def _close_interrupted(self) -> None:
+        """Close quizzes a restart left open: edit their open questions to say so; answers are kept."""
+        await self.bot.wait_until_ready()
+        try:
+            leftovers = await self.bot.store.interrupt_open_quizzes(
+                discord.utils.utcnow(), keep=set(self.runs)
+            )
+        except Exception:
+            log.exception("could not close interrupted quizzes")
+            return
+        for asked in leftovers:
+            if asked.quiz_id in self.runs:
+                continue
+            session = await self.bot.store.get_quiz(asked.quiz_id)
+            total = session.total if session is not None else asked.number
+            await self._reveal(asked, total, view.INTERRUPTED_NOTE)
+        if leftovers:
+            log.info("closed %d question(s) left open by a restart", len(leftovers))
 
 
 async def setup(bot: AllianceBot) -> None:

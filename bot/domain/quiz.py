@@ -1,0 +1,551 @@
+"""Quiz rules: questions from the fact base, distractors, scoring, streaks and no-repeat rotation.
+
+Pure Python: no discord, no SQL. The public API used by the cog, the store and the benchmark:
+
+- ``generate_questions(facts, topic, rng)``: every question the topic's pool holds right now, keyed by a
+  stable key (hand-written ``kind: quiz`` facts plus questions generated from timeline, figure,
+  perspective, economic and alliance facts). Built from the facts passed in, so a server's corrected
+  fact changes the questions generated from it; each question carries its facts' sources and as_of.
+- ``pick_next(pool, seen, rng)``: the no-repeat rotation (a server sees every question of a topic
+  before any repeats).
+- ``score_answer(correct, elapsed, duration, streak_before)``: points and the new streak.
+- ``streaks(results)``: current and best streak from answers in order.
+- ``period_start(period, now)``: where the week and month boards begin (UTC calendar periods).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import pycountry
+
+from .facts import (
+    Alliance,
+    EconomicMeasure,
+    FactBase,
+    Figure,
+    Perspective,
+    QuizQuestion,
+    Source,
+    TimelineEntry,
+)
+
+log = logging.getLogger(__name__)
+
+LETTERS = "ABCDE"
+MIN_CHOICES = 2
+MAX_CHOICES = 5
+DEFAULT_CHOICES = 4
+DEFAULT_SECONDS = 20
+MIN_SECONDS = 10
+MAX_SECONDS = 120
+MAX_QUESTIONS = 20
+
+# Scoring: a right answer earns BASE_POINTS, plus up to SPEED_BONUS for answering early (linear in the
+# time left), plus STREAK_STEP for every right answer in a row before it (capped at STREAK_CAP).
+BASE_POINTS = 100
+SPEED_BONUS = 100
+STREAK_STEP = 10
+STREAK_CAP = 50
+
+Period = Literal["all-time", "month", "week"]
+PERIODS: tuple[str, ...] = ("all-time", "month", "week")
+
+# pycountry's names are formal ("Russian Federation", "Korea, Republic of"); quiz choices use everyday ones.
+_COUNTRY_NAMES = {
+    "RU": "Russia",
+    "US": "United States",
+    "GB": "United Kingdom",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "CZ": "Czechia",
+    "MK": "North Macedonia",
+}
+
+
+def country_name(code: str) -> str:
+    """An everyday English name for an ISO 3166-1 alpha-2 code."""
+    if code in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[code]
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+# --------------------------------------------------------------------------- the question model
+
+
+@dataclass(frozen=True)
+class Question:
+    """One multiple-choice question as shown: exactly one choice is right."""
+
+    key: str
+    topic: str
+    prompt: str
+    choices: tuple[str, ...]
+    answer: int
+    explanation: str
+    sources: tuple[Source, ...]
+    as_of: str
+    fact_ids: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not MIN_CHOICES <= len(self.choices) <= MAX_CHOICES:
+            raise ValueError(f"{self.key}: {len(self.choices)} choices (need {MIN_CHOICES}-{MAX_CHOICES})")
+        if not 0 <= self.answer < len(self.choices):
+            raise ValueError(f"{self.key}: answer {self.answer} out of range")
+        if len({c.casefold() for c in self.choices}) != len(self.choices):
+            raise ValueError(f"{self.key}: choices are not distinct")
+
+    @property
+    def right_choice(self) -> str:
+        return self.choices[self.answer]
+
+    @property
+    def right_letter(self) -> str:
+        return LETTERS[self.answer]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready copy, stored with each asked question so it can be re-shown after a restart."""
+        return {
+            "key": self.key,
+            "topic": self.topic,
+            "prompt": self.prompt,
+            "choices": list(self.choices),
+            "answer": self.answer,
+            "explanation": self.explanation,
+            "sources": [s.model_dump(mode="json", exclude_none=True) for s in self.sources],
+            "as_of": self.as_of,
+            "fact_ids": list(self.fact_ids),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Question:
+        """Rebuild a stored question."""
+        return cls(
+            key=data["key"],
+            topic=data["topic"],
+            prompt=data["prompt"],
+            choices=tuple(data["choices"]),
+            answer=int(data["answer"]),
+            explanation=data["explanation"],
+            sources=tuple(Source(**s) for s in data["sources"]),
+            as_of=data["as_of"],
+            fact_ids=tuple(data.get("fact_ids", ())),
+        )
+
+
+def _shuffled(
+    key: str,
+    topic: str,
+    prompt: str,
+    right: str,
+    wrong: Sequence[str],
+    rng: random.Random,
+    explanation: str,
+    facts: Sequence[Any],
+) -> Question:
+    """Put the right answer among the distractors in a random position."""
+    choices = [right, *wrong]
+    rng.shuffle(choices)
+    sources: list[Source] = []
+    for fact in facts:
+        for source in fact.sources:
+            if source not in sources:
+                sources.append(source)
+    return Question(
+        key=key,
+        topic=topic,
+        prompt=prompt,
+        choices=tuple(choices),
+        answer=choices.index(right),
+        explanation=explanation,
+        sources=tuple(sources[:10]),
+        as_of=max(fact.as_of for fact in facts),
+        fact_ids=tuple(fact.id for fact in facts),
+    )
+
+
+def _distinct_sample(
+    candidates: Iterable[str], exclude: Iterable[str], k: int, rng: random.Random
+) -> list[str]:
+    """Up to ``k`` distinct candidates (case-insensitive), none equal to anything in ``exclude``."""
+    taken = {e.casefold() for e in exclude}
+    unique: list[str] = []
+    for candidate in candidates:
+        folded = candidate.casefold()
+        if folded not in taken:
+            taken.add(folded)
+            unique.append(candidate)
+    return rng.sample(unique, min(k, len(unique)))
+
+
+def _year_distractors(
+    right: int, known_years: Iterable[int], k: int, rng: random.Random, wrong_years: set[int] | None = None
+) -> list[str]:
+    """Plausible wrong years: other years from the data first, then years close to the right one."""
+    banned = {right} | (wrong_years or set())
+    pool = sorted({y for y in known_years if y not in banned and abs(y - right) <= 30})
+    picked = rng.sample(pool, min(k, len(pool)))
+    offsets = [o for o in range(-6, 7) if o]
+    rng.shuffle(offsets)
+    for offset in offsets:
+        if len(picked) >= k:
+            break
+        year = right + offset
+        if year not in banned and year not in picked and year <= 2100:
+            picked.append(year)
+    return [str(y) for y in picked]
+
+
+# --------------------------------------------------------------------------- figures
+
+_FIGURE_VALUE = re.compile(r"^(?P<prefix>[^\d]*)(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>.*)$")
+_FIGURE_FACTORS = (0.25, 0.4, 0.5, 2, 3, 4)
+
+
+def figure_distractors(value: str, k: int, rng: random.Random) -> list[str]:
+    """Wrong values written like ``value`` ("2,500+" -> "1,250+", "5,000+"), never equal to it."""
+    match = _FIGURE_VALUE.match(value)
+    if match is None:
+        return []
+    prefix, raw, suffix = match["prefix"], match["number"], match["suffix"]
+    number = float(raw.replace(",", ""))
+    percent = suffix.startswith("%")
+    candidates: list[str] = []
+    for factor in _FIGURE_FACTORS:
+        scaled = number * factor
+        if percent and scaled >= 100:
+            continue
+        # Round to two significant figures so distractors look like the numbers people quote.
+        magnitude = 10 ** max(len(str(int(scaled))) - 2, 0)
+        scaled = round(scaled / magnitude) * magnitude
+        if scaled <= 0 or scaled == number:
+            continue
+        text = f"{int(scaled):,}" if "," in raw or scaled >= 10000 else str(int(scaled))
+        candidates.append(f"{prefix}{text}{suffix}")
+    return _distinct_sample(candidates, [value], k, rng)
+
+
+# --------------------------------------------------------------------------- generators
+
+TOPIC_OF_GENERATOR = {
+    "figure": "us-russia",
+    "perspective": "us-russia",
+    "economic": "us-russia",
+    "timeline": "timeline",
+    "alliance": "alliances",
+}
+
+
+def _hand_written(facts: FactBase, topic: str, rng: random.Random) -> dict[str, Question]:
+    out: dict[str, Question] = {}
+    for fact in facts.of_kind("quiz"):
+        fact: QuizQuestion
+        if fact.topic != topic:
+            continue
+        right = fact.choices[fact.answer]
+        wrong = [c for i, c in enumerate(fact.choices) if i != fact.answer]
+        key = f"q:{fact.id}"
+        out[key] = _shuffled(key, topic, fact.question, right, wrong, rng, fact.explanation, [fact])
+    return out
+
+
+def _from_timeline(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    entries: list[TimelineEntry] = facts.of_kind("timeline")
+    out: dict[str, Question] = {}
+    years = [e.year for e in entries]
+    for entry in entries:
+        # Another entry with the same title in another year would make a second year right.
+        same_title_years = {e.year for e in entries if e.title.casefold() == entry.title.casefold()} - {
+            entry.year
+        }
+        wrong = _year_distractors(entry.year, years, DEFAULT_CHOICES - 1, rng, same_title_years)
+        key = f"gen:tl-year:{entry.id}"
+        out[key] = _shuffled(
+            key,
+            "timeline",
+            f"In which year did this happen: {entry.title}?",
+            str(entry.year),
+            wrong,
+            rng,
+            f"{entry.year}: {entry.title}. {entry.impact}",
+            [entry],
+        )
+        # "Which of these happened in YEAR?": other events of the same year would also be right.
+        others = [e.title for e in entries if e.year != entry.year]
+        same_year = [e.title for e in entries if e.year == entry.year]
+        wrong_events = _distinct_sample(others, same_year, DEFAULT_CHOICES - 1, rng)
+        if wrong_events:
+            key = f"gen:tl-event:{entry.id}"
+            out[key] = _shuffled(
+                key,
+                "timeline",
+                f"Which of these happened in {entry.year}?",
+                entry.title,
+                wrong_events,
+                rng,
+                f"{entry.year}: {entry.title}. {entry.impact}",
+                [entry],
+            )
+    return out
+
+
+def _from_figures(facts: FactBase, topic: str, rng: random.Random) -> dict[str, Question]:
+    out: dict[str, Question] = {}
+    for fig in facts.of_kind("figure"):
+        fig: Figure
+        if fig.topic != topic:
+            continue
+        wrong = figure_distractors(fig.value, DEFAULT_CHOICES - 1, rng)
+        if not wrong:
+            continue
+        key = f"gen:fig:{fig.id}"
+        out[key] = _shuffled(
+            key,
+            topic,
+            f"Which figure is right? {fig.label}",
+            fig.value,
+            wrong,
+            rng,
+            fig.detail,
+            [fig],
+        )
+    return out
+
+
+def _from_perspectives(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    rows: list[Perspective] = facts.of_kind("perspective")
+    out: dict[str, Question] = {}
+    for row in rows:
+        # A group whose view (or quote) reads the same would also be right: never offer it.
+        wrong = _distinct_sample(
+            [r.perspective for r in rows if r.view.casefold() != row.view.casefold()],
+            [row.perspective],
+            DEFAULT_CHOICES - 1,
+            rng,
+        )
+        if wrong:
+            key = f"gen:view:{row.id}"
+            out[key] = _shuffled(
+                key,
+                "us-russia",
+                f"Which group's view of US–Russia ties is summed up as “{row.view}”?",
+                row.perspective,
+                wrong,
+                rng,
+                f"{row.perspective}: “{row.view}”. Key quote: “{row.quote}” ({row.quote_source}).",
+                [row],
+            )
+        wrong = _distinct_sample(
+            [r.quote_source for r in rows if r.quote.casefold() != row.quote.casefold()],
+            [row.quote_source],
+            DEFAULT_CHOICES - 1,
+            rng,
+        )
+        if wrong:
+            key = f"gen:quote:{row.id}"
+            out[key] = _shuffled(
+                key,
+                "us-russia",
+                f"Where is this quote from: “{row.quote}”?",
+                row.quote_source,
+                wrong,
+                rng,
+                f"“{row.quote}” ({row.quote_source}) sums up the {row.perspective} view: {row.view}.",
+                [row],
+            )
+    return out
+
+
+def _from_economic(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    rows: list[EconomicMeasure] = facts.of_kind("economic")
+    out: dict[str, Question] = {}
+    for row in rows:
+        explanation = f"{row.us_action} → Russia: {row.russian_response}. Impact: {row.impact}."
+        wrong = _distinct_sample(
+            [r.russian_response for r in rows if r.us_action.casefold() != row.us_action.casefold()],
+            [row.russian_response],
+            DEFAULT_CHOICES - 1,
+            rng,
+        )
+        if wrong:
+            key = f"gen:econ-response:{row.id}"
+            out[key] = _shuffled(
+                key,
+                "us-russia",
+                f"How did Russia respond to the US measure “{row.us_action}”?",
+                row.russian_response,
+                wrong,
+                rng,
+                explanation,
+                [row],
+            )
+        wrong = _distinct_sample(
+            [r.us_action for r in rows if r.impact.casefold() != row.impact.casefold()],
+            [row.us_action],
+            DEFAULT_CHOICES - 1,
+            rng,
+        )
+        if wrong:
+            key = f"gen:econ-impact:{row.id}"
+            out[key] = _shuffled(
+                key,
+                "us-russia",
+                f"Which US measure had this real-world impact: “{row.impact}”?",
+                row.us_action,
+                wrong,
+                rng,
+                explanation,
+                [row],
+            )
+    return out
+
+
+def _clear_members(alliance: Alliance) -> list[str]:
+    """Members whose status is not in doubt (not suspended, not in a pair exception)."""
+    in_exceptions = {code for exception in alliance.pair_exceptions for code in exception.pair}
+    return [m.code for m in alliance.members if m.suspended is None and m.code not in in_exceptions]
+
+
+def _from_alliances(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    alliances: list[Alliance] = facts.of_kind("alliance")
+    out: dict[str, Question] = {}
+    everyone = sorted(
+        {m.code for a in alliances for m in [*a.members, *a.former_members, *a.disputed_members]}
+    )
+    for alliance in alliances:
+        all_current = {m.code for m in alliance.members}
+        # Former and disputed members are neither clearly in nor clearly out: never use them as "not a member".
+        doubtful = {m.code for m in [*alliance.former_members, *alliance.disputed_members]}
+        clear = _clear_members(alliance)
+        outsiders = [c for c in everyone if c not in all_current and c not in doubtful]
+        if len(clear) >= DEFAULT_CHOICES - 1 and outsiders:
+            members = rng.sample(clear, DEFAULT_CHOICES - 1)
+            outsider = rng.choice(outsiders)
+            key = f"gen:not-member:{alliance.id}"
+            out[key] = _shuffled(
+                key,
+                "alliances",
+                f"Which of these is not a member of {alliance.short_name}?",
+                country_name(outsider),
+                [country_name(c) for c in members],
+                rng,
+                f"{country_name(outsider)} is not a member of {alliance.name}; "
+                f"{', '.join(country_name(c) for c in sorted(members))} are.",
+                [alliance],
+            )
+        if len(alliance.members) < 3:
+            continue
+        years = [m.joined for m in alliance.members if m.joined is not None]
+        # Founding members "joined" when the treaty began: only later accessions make a question.
+        founding = {alliance.signed, alliance.in_force, min(years, default=None)}
+        for member in alliance.members:
+            if member.joined is None or member.joined in founding:
+                continue
+            wrong_years = {
+                m.joined
+                for m in [*alliance.former_members, *alliance.disputed_members]
+                if m.code == member.code and m.joined is not None
+            }
+            wrong = _year_distractors(
+                member.joined, [*years, alliance.signed], DEFAULT_CHOICES - 1, rng, wrong_years
+            )
+            note = f" ({member.note})" if member.note else ""
+            key = f"gen:joined:{alliance.id}:{member.code}"
+            out[key] = _shuffled(
+                key,
+                "alliances",
+                f"When did {country_name(member.code)} join {alliance.short_name}?",
+                str(member.joined),
+                wrong,
+                rng,
+                f"{country_name(member.code)} joined {alliance.name} in {member.joined}{note}.",
+                [alliance],
+            )
+    return out
+
+
+def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = None) -> dict[str, Question]:
+    """Every question in ``topic``'s pool, built from ``facts`` as they are now, keyed by a stable key."""
+    rng = rng or random.Random()
+    pool = _hand_written(facts, topic, rng)
+    if topic == "us-russia":
+        pool |= _from_figures(facts, topic, rng)
+        pool |= _from_perspectives(facts, rng)
+        pool |= _from_economic(facts, rng)
+    elif topic == "timeline":
+        pool |= _from_timeline(facts, rng)
+    elif topic == "alliances":
+        pool |= _from_alliances(facts, rng)
+        pool |= _from_figures(facts, topic, rng)
+    return pool
+
+
+# --------------------------------------------------------------------------- rotation
+
+
+def pick_next(
+    pool: Iterable[str], seen: Iterable[str], rng: random.Random, avoid: Iterable[str] = ()
+) -> tuple[str | None, bool]:
+    """Choose an unseen key; when all have been seen, start a new cycle.
+
+    Returns ``(key, new_cycle)``. ``avoid`` (questions already asked in this very quiz) is skipped
+    in a new cycle when possible, so a short pool does not repeat back to back.
+    """
+    keys = sorted(set(pool))
+    if not keys:
+        return None, False
+    seen_set = set(seen)
+    unseen = [k for k in keys if k not in seen_set]
+    if unseen:
+        return rng.choice(unseen), False
+    avoid_set = set(avoid)
+    fresh = [k for k in keys if k not in avoid_set] or keys
+    return rng.choice(fresh), True
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Score:
+    points: int
+    streak: int
+
+
+def score_answer(correct: bool, elapsed: float, duration: float, streak_before: int) -> Score:
+    """Points for one answer and the player's streak after it."""
+    if not correct:
+        return Score(0, 0)
+    remaining = 1.0 - min(max(elapsed, 0.0), duration) / duration if duration > 0 else 0.0
+    streak = streak_before + 1
+    bonus = min(STREAK_CAP, STREAK_STEP * (streak - 1))
+    return Score(BASE_POINTS + round(SPEED_BONUS * remaining) + bonus, streak)
+
+
+def streaks(results: Iterable[bool]) -> tuple[int, int]:
+    """(current, best) run of right answers in a sequence of answers, oldest first."""
+    current = best = 0
+    for correct in results:
+        current = current + 1 if correct else 0
+        best = max(best, current)
+    return current, best
+
+
+def period_start(period: str, now: datetime) -> datetime | None:
+    """Start of the board's period in UTC: this calendar month, this ISO week (Monday), or None."""
+    now = now.astimezone(UTC)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "month":
+        return midnight.replace(day=1)
+    if period == "week":
+        return midnight - timedelta(days=midnight.weekday())
+    return None

@@ -1,0 +1,271 @@
+"""Every quiz embed, button and user-visible line: questions, reveals, summaries, boards and stats."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+import discord
+
+from ..domain.quiz import LETTERS, Question
+from . import (
+    COLOUR_INFO,
+    COLOUR_WARN,
+    COLOUR_YES,
+    FIELD_VALUE_LIMIT,
+    clip,
+    footer_for,
+    make_embed,
+    report_error,
+    source_text,
+)
+
+log = logging.getLogger(__name__)
+
+TOPIC_LABELS = {"us-russia": "US–Russia", "timeline": "Timeline", "alliances": "Alliances"}
+PERIOD_LABELS = {"all-time": "all time", "month": "this month", "week": "this week"}
+
+# ------------------------------------------------------------------------- short replies
+
+CLOSED = "This question has closed, so answers can't be given or changed any more."
+QUIZ_OVER = "This quiz is over; answers given while it ran are kept."
+NO_QUIZ_HERE = "There is no quiz running in this channel. Start one with `/quiz start`."
+STOP_REFUSED = "Only the person who started this quiz or a moderator (Manage Server) can stop it."
+STOPPED_ACK = "Stopping the quiz. Scores so far are kept."
+NO_SCORES = "Nobody has answered a quiz question here yet. Start one with `/quiz start`."
+GUILD_ONLY_QUIZ = "Quizzes run inside a server."
+
+
+def locked_in(letter: str) -> str:
+    return f"Locked in: {letter}"
+
+
+def already_answered(letter: str) -> str:
+    return f"You already answered {letter}; an answer is final once given."
+
+
+def already_running(url: str | None) -> str:
+    where = f" [Jump to it]({url})." if url else ""
+    return f"A quiz is already running in this channel; one at a time.{where}"
+
+
+def no_questions(topic: str) -> str:
+    return f"I have no questions for the topic {TOPIC_LABELS.get(topic, topic)} yet, so I can't start a quiz."
+
+
+def started_text(starter: str, total: int, topic: str, seconds: int) -> str:
+    plural = "question" if total == 1 else "questions"
+    return (
+        f"🎯 {starter} started a quiz: {total} {plural} on **{TOPIC_LABELS.get(topic, topic)}**, "
+        f"{seconds} s each. Anyone here can answer; your first click is final."
+    )
+
+
+def message_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+# ------------------------------------------------------------------------- answer buttons
+
+
+class AnswerHandler(Protocol):
+    async def handle_answer(
+        self, interaction: discord.Interaction, quiz_id: int, number: int, choice: int
+    ) -> None: ...
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"quiz:(?P<quiz>[0-9]{1,19}):(?P<number>[0-9]{1,3}):(?P<choice>[0-4])",
+):
+    """One answer button; its custom_id carries quiz, question and choice, so it works after a restart."""
+
+    def __init__(
+        self,
+        quiz_id: int,
+        number: int,
+        choice: int,
+        *,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=LETTERS[choice],
+                style=style,
+                disabled=disabled,
+                custom_id=f"quiz:{quiz_id}:{number}:{choice}",
+            )
+        )
+        self.quiz_id = quiz_id
+        self.number = number
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> AnswerButton:
+        return cls(int(match["quiz"]), int(match["number"]), int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # Dynamic items report errors to a throwaway view, so route them to the bot's one error path here.
+        try:
+            handler: AnswerHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Quiz")
+            if handler is None:
+                raise RuntimeError("the Quiz cog is not loaded")
+            await handler.handle_answer(interaction, self.quiz_id, self.number, self.choice)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+def answer_view(quiz_id: int, number: int, question: Question, *, closed: bool = False) -> discord.ui.View:
+    """One button per choice; when closed, all disabled and the right one green."""
+    view = discord.ui.View(timeout=None)
+    for index in range(len(question.choices)):
+        style = discord.ButtonStyle.primary
+        if closed:
+            style = discord.ButtonStyle.success if index == question.answer else discord.ButtonStyle.secondary
+        view.add_item(AnswerButton(quiz_id, number, index, style=style, disabled=closed))
+    return view
+
+
+# ------------------------------------------------------------------------- question messages
+
+
+def _title(number: int, total: int, topic: str) -> str:
+    return f"Question {number}/{total} · {TOPIC_LABELS.get(topic, topic)}"
+
+
+def _choice_lines(question: Question, *, reveal: bool = False) -> str:
+    lines = []
+    for index, choice in enumerate(question.choices):
+        mark = " ✅" if reveal and index == question.answer else ""
+        lines.append(f"**{LETTERS[index]}.** {discord.utils.escape_markdown(choice)}{mark}")
+    return "\n".join(lines)
+
+
+def question_embed(question: Question, number: int, total: int, closes_at: datetime) -> discord.Embed:
+    """The open question: prompt, lettered choices and when it closes."""
+    stamp = discord.utils.format_dt(closes_at, "R")
+    description = (
+        f"**{question.prompt}**\n\n{_choice_lines(question)}\n\nCloses {stamp}. Your first click is final."
+    )
+    return make_embed(
+        _title(number, total, question.topic),
+        description,
+        colour=COLOUR_INFO,
+        footer=footer_for(question.as_of),
+    )
+
+
+def _people(user_ids: Sequence[int], limit: int = 40) -> str:
+    shown = " ".join(f"<@{uid}>" for uid in user_ids[:limit])
+    more = len(user_ids) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def closed_embed(
+    question: Question,
+    number: int,
+    total: int,
+    *,
+    right_users: Sequence[int],
+    answered: int,
+    note: str | None = None,
+) -> discord.Embed:
+    """The closed question: right answer, one-line explanation, its source and who got it right."""
+    description = f"**{question.prompt}**\n\n{_choice_lines(question, reveal=True)}"
+    if note:
+        description = f"{note}\n\n{description}"
+    got_it = _people(right_users) if right_users else "Nobody this time."
+    fields = [
+        (
+            f"Answer: {question.right_letter}. {clip(question.right_choice, 200)}",
+            clip(question.explanation, FIELD_VALUE_LIMIT),
+        ),
+        ("Source", source_text(question.sources)),
+        (f"Right ({len(right_users)} of {answered})", clip(got_it, FIELD_VALUE_LIMIT)),
+    ]
+    colour = COLOUR_WARN if note else COLOUR_YES
+    return make_embed(
+        _title(number, total, question.topic) + " · closed",
+        description,
+        colour=colour,
+        fields=fields,
+        footer=footer_for(question.as_of),
+    )
+
+
+INTERRUPTED_NOTE = "⏹️ This quiz was interrupted by a bot restart. Answers given before it are kept."
+
+
+def stopped_note(by: str) -> str:
+    return f"⏹️ Quiz stopped by {by}. Scores so far are kept."
+
+
+def summary_embed(
+    rows: Sequence[Any], *, topic: str, asked: int, total: int, stopped_by: str | None
+) -> discord.Embed:
+    """The end-of-round summary: this quiz's players by points."""
+    lines = [
+        f"**{row.rank}.** <@{row.user_id}>: {row.points} pts ({row.correct}/{row.answered} right)"
+        for row in rows[:15]
+    ]
+    if len(rows) > 15:
+        lines.append(f"…and {len(rows) - 15} more players.")
+    body = "\n".join(lines) if lines else "Nobody answered this round."
+    status = stopped_note(stopped_by) if stopped_by else f"All {total} questions played."
+    if stopped_by:
+        status += f" {asked} of {total} questions were asked."
+    return make_embed(
+        f"Quiz over · {TOPIC_LABELS.get(topic, topic)}",
+        f"{status}\n\n{body}",
+        colour=COLOUR_INFO,
+        footer="See /quiz leaderboard for this server's board.",
+    )
+
+
+# ------------------------------------------------------------------------- boards and stats
+
+
+def leaderboard_embed(board: Any, period: str, since: datetime | None, caller_id: int) -> discord.Embed:
+    """The server board: top 10 and, if outside it, the caller's own rank."""
+    label = PERIOD_LABELS.get(period, period)
+    if not board.rows:
+        return make_embed(f"Quiz leaderboard · {label}", "No answers in this period yet.", colour=COLOUR_INFO)
+    lines = []
+    for row in board.rows:
+        me = " ← you" if row.user_id == caller_id else ""
+        lines.append(
+            f"**{row.rank}.** <@{row.user_id}>: {row.points} pts ({row.correct}/{row.answered} right){me}"
+        )
+    if board.caller is not None:
+        c = board.caller
+        lines.append(f"\nYou: **#{c.rank}** with {c.points} pts ({c.correct}/{c.answered} right)")
+    footer = "Week and month use UTC calendar periods"
+    if since is not None:
+        footer += f" · since {since:%a %d %b %Y}"
+    return make_embed(f"Quiz leaderboard · {label}", "\n".join(lines), colour=COLOUR_INFO, footer=footer)
+
+
+def stats_embed(user_id: int, stats: Any) -> discord.Embed:
+    """One member's quiz record in this server."""
+    if not stats.answered:
+        return make_embed(
+            "Quiz stats", f"<@{user_id}> hasn't answered any quiz questions here yet.", colour=COLOUR_INFO
+        )
+    fields = [
+        ("Answered", str(stats.answered)),
+        ("Correct", str(stats.correct)),
+        ("Accuracy", f"{stats.accuracy:.0%}"),
+        ("Current streak", str(stats.streak)),
+        ("Best streak", str(stats.best_streak)),
+        ("Points", str(stats.points)),
+        ("Rank", f"#{stats.rank}" if stats.rank else "unranked"),
+    ]
+    return make_embed(
+        "Quiz stats", f"<@{user_id}> in this server (all time)", colour=COLOUR_INFO, inline_fields=fields
+    )
