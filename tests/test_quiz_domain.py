@@ -1,0 +1,282 @@
+"""Quiz rules without Discord: scoring, streaks, periods, rotation and question generation."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.config import BUNDLED_DATA_DIR
+from bot.domain.facts import QUIZ_TOPICS, FactBase, load_fact_base, parse_fact
+from bot.domain.quiz import (
+    BASE_POINTS,
+    SPEED_BONUS,
+    STREAK_CAP,
+    Question,
+    country_name,
+    figure_distractors,
+    generate_questions,
+    period_start,
+    pick_next,
+    score_answer,
+    streaks,
+)
+
+SEED = [{"name": "Test source"}]
+
+
+def fact(**fields):
+    return parse_fact({"sources": SEED, "as_of": "2024", **fields})
+
+
+def facts_of(*items) -> FactBase:
+    return FactBase({item.id: item for item in items})
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@pytest.mark.parametrize(
+    ("correct", "elapsed", "streak_before", "points", "streak"),
+    [
+        (False, 1.0, 5, 0, 0),  # a wrong answer scores nothing and breaks the streak
+        (True, 0.0, 0, BASE_POINTS + SPEED_BONUS, 1),  # instant: full speed bonus
+        (True, 10.0, 0, BASE_POINTS + SPEED_BONUS // 2, 1),  # half the time left: half the bonus
+        (True, 20.0, 0, BASE_POINTS, 1),  # at the bell: no bonus
+        (True, 25.0, 0, BASE_POINTS, 1),  # late clocks never go negative
+        (True, 20.0, 1, BASE_POINTS + 10, 2),  # second right in a row
+        (True, 20.0, 3, BASE_POINTS + 30, 4),
+        (True, 20.0, 50, BASE_POINTS + STREAK_CAP, 51),  # the streak bonus is capped
+    ],
+)
+def test_score_answer(correct, elapsed, streak_before, points, streak):
+    score = score_answer(correct, elapsed, 20, streak_before)
+    assert (score.points, score.streak) == (points, streak)
+
+
+def test_faster_right_answer_scores_more():
+    assert score_answer(True, 2, 20, 0).points > score_answer(True, 15, 20, 0).points
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        ([], (0, 0)),
+        ([True, True, True], (3, 3)),
+        ([True, True, False, True], (1, 2)),
+        ([False, False], (0, 0)),
+        ([True, False, True, True, True, False], (0, 3)),
+    ],
+)
+def test_streaks(results, expected):
+    assert streaks(results) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "now", "start"),
+    [
+        ("all-time", datetime(2026, 1, 7, 12, tzinfo=UTC), None),
+        ("month", datetime(2026, 1, 7, 12, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)),
+        ("week", datetime(2026, 1, 7, 12, tzinfo=UTC), datetime(2026, 1, 5, tzinfo=UTC)),  # a Wednesday
+        (
+            "week",
+            datetime(2026, 1, 1, 0, 30, tzinfo=UTC),
+            datetime(2025, 12, 29, tzinfo=UTC),
+        ),  # crosses the year
+    ],
+)
+def test_period_start(period, now, start):
+    assert period_start(period, now) == start
+
+
+# --------------------------------------------------------------------------- rotation
+
+
+def test_rotation_shows_every_question_before_any_repeat():
+    pool = [f"k{i}" for i in range(7)]
+    rng = random.Random(3)
+    seen: set[str] = set()
+    shown = []
+    for _ in range(7):
+        key, new_cycle = pick_next(pool, seen, rng)
+        assert not new_cycle
+        seen.add(key)
+        shown.append(key)
+    assert sorted(shown) == sorted(pool)
+    key, new_cycle = pick_next(pool, seen, rng, avoid=shown[-3:])
+    assert new_cycle and key in pool and key not in shown[-3:]
+
+
+def test_rotation_ignores_seen_keys_no_longer_in_the_pool():
+    key, new_cycle = pick_next(["a", "b"], {"a", "gone"}, random.Random(0))
+    assert (key, new_cycle) == ("b", False)
+    assert pick_next([], set(), random.Random(0)) == (None, False)
+
+
+# --------------------------------------------------------------------------- generation, checked against the data
+
+
+def check_question(question: Question, facts: FactBase) -> None:
+    """Assert the right answer is right and every distractor wrong, from the facts themselves."""
+    kind, *rest = question.key.split(":")
+    right = question.right_choice
+    wrong = [c for i, c in enumerate(question.choices) if i != question.answer]
+    assert 2 <= len(question.choices) <= 5
+    assert question.sources and question.as_of
+    for fact_id in question.fact_ids:
+        source_fact = facts.get(fact_id)
+        assert source_fact is not None
+        assert set(source_fact.sources) <= set(question.sources)
+    if kind == "q":
+        written = facts.get(rest[0])
+        assert right == written.choices[written.answer]
+        assert set(wrong) == set(written.choices) - {right}
+        return
+    generator = rest[0]
+    if generator == "tl-year":
+        entry = facts.get(rest[1])
+        assert right == str(entry.year)
+        same = [e for e in facts.of_kind("timeline") if e.title == entry.title]
+        assert all(str(e.year) not in wrong for e in same)
+    elif generator == "tl-event":
+        entry = facts.get(rest[1])
+        assert right == entry.title
+        for title in wrong:
+            assert all(e.year != entry.year for e in facts.of_kind("timeline") if e.title == title)
+    elif generator == "fig":
+        figure = facts.get(rest[1])
+        assert right == figure.value and figure.value not in wrong
+    elif generator in ("view", "quote"):
+        row = facts.get(rest[1])
+        attr = "view" if generator == "view" else "quote"
+        answer_attr = "perspective" if generator == "view" else "quote_source"
+        assert right == getattr(row, answer_attr)
+        for choice in wrong:
+            others = [r for r in facts.of_kind("perspective") if getattr(r, answer_attr) == choice]
+            assert others and all(getattr(r, attr) != getattr(row, attr) for r in others)
+    elif generator in ("econ-response", "econ-impact"):
+        row = facts.get(rest[1])
+        answer_attr = "russian_response" if generator == "econ-response" else "us_action"
+        assert right == getattr(row, answer_attr)
+        assert getattr(row, answer_attr) not in wrong
+    elif generator == "not-member":
+        alliance = facts.get(rest[1])
+        members = {country_name(m.code) for m in alliance.members}
+        doubtful = {country_name(m.code) for m in [*alliance.former_members, *alliance.disputed_members]}
+        suspended = {country_name(m.code) for m in alliance.members if m.suspended is not None}
+        assert right not in members and right not in doubtful
+        assert all(choice in members and choice not in suspended for choice in wrong)
+    elif generator == "joined":
+        alliance = facts.get(rest[1])
+        member = next(m for m in alliance.members if m.code == rest[2])
+        assert right == str(member.joined) and str(member.joined) not in wrong
+    else:  # pragma: no cover - a new generator must be checked here
+        pytest.fail(f"unchecked generator {generator}")
+
+
+@pytest.fixture(scope="module")
+def bundled() -> FactBase:
+    return load_fact_base(BUNDLED_DATA_DIR)
+
+
+@pytest.mark.parametrize("topic", QUIZ_TOPICS)
+@pytest.mark.parametrize("seed", range(5))
+def test_bundled_pools_are_right_and_distractors_wrong(bundled, topic, seed):
+    pool = generate_questions(bundled, topic, random.Random(seed))
+    assert len(pool) >= 10, f"{topic} has only {len(pool)} questions"
+    for key, question in pool.items():
+        assert key == question.key and question.topic == topic
+        check_question(question, bundled)
+
+
+def test_every_hand_written_question_is_in_a_pool(bundled):
+    keys = set()
+    for topic in QUIZ_TOPICS:
+        keys |= set(generate_questions(bundled, topic, random.Random(0)))
+    assert {f"q:{q.id}" for q in bundled.of_kind("quiz")} <= keys
+
+
+def test_alliance_questions_avoid_doubtful_members():
+    alliance = fact(
+        kind="alliance",
+        id="pact",
+        name="Test Pact",
+        short_name="TP",
+        treaty_kind="defense_pact",
+        signed=1990,
+        description="A test alliance.",
+        members=[
+            {"code": "FR", "joined": 1990},
+            {"code": "DE", "joined": 1990},
+            {"code": "IT", "joined": 1990},
+            {"code": "ES", "joined": 1995},
+            {"code": "AM", "joined": 1990, "suspended": 2024},
+        ],
+        former_members=[{"code": "GB", "joined": 1990, "left": 2020}],
+        disputed_members=[{"code": "VE", "joined": 1990, "left": 2013}],
+    )
+    other = fact(
+        kind="alliance",
+        id="other",
+        name="Other Pact",
+        short_name="OP",
+        treaty_kind="defense_pact",
+        signed=2000,
+        description="Another one.",
+        members=[
+            {"code": "GB", "joined": 2000},
+            {"code": "VE", "joined": 2000},
+            {"code": "PL", "joined": 2000},
+        ],
+    )
+    facts = facts_of(alliance, other)
+    for seed in range(30):
+        pool = generate_questions(facts, "alliances", random.Random(seed))
+        question = pool["gen:not-member:pact"]
+        assert question.right_choice == "Poland"  # the only country that is clearly not a member
+        assert "Armenia" not in question.choices  # suspended: neither clearly in nor out
+        assert pool["gen:joined:pact:ES"].right_choice == "1995"
+        assert "gen:joined:pact:FR" not in pool  # founding members are not accession questions
+        for q in pool.values():
+            check_question(q, facts)
+
+
+def test_same_year_events_are_never_distractors():
+    a = fact(kind="timeline", id="tl-a", year=2014, title="Event A", impact="x")
+    b = fact(kind="timeline", id="tl-b", year=2014, title="Event B", impact="y")
+    c = fact(kind="timeline", id="tl-c", year=2008, title="Event C", impact="z")
+    facts = facts_of(a, b, c)
+    for seed in range(20):
+        pool = generate_questions(facts, "timeline", random.Random(seed))
+        assert pool["gen:tl-event:tl-a"].choices.count("Event B") == 0
+        for q in pool.values():
+            check_question(q, facts)
+
+
+def test_a_moderators_correction_changes_the_generated_question(bundled):
+    original = bundled.get("tl-2008-georgia")
+    corrected = original.model_copy(update={"year": 2009, "as_of": "2026-01"})
+    merged = bundled.with_overlay({"tl-2008-georgia": corrected})
+    before = generate_questions(bundled, "timeline", random.Random(1))["gen:tl-year:tl-2008-georgia"]
+    after = generate_questions(merged, "timeline", random.Random(1))["gen:tl-year:tl-2008-georgia"]
+    assert before.right_choice == "2008"
+    assert after.right_choice == "2009"
+    assert after.as_of == "2026-01"
+    check_question(after, merged)
+
+
+@pytest.mark.parametrize("value", ["2,500+", "60+", "150+", "$75B+", "90%", "3"])
+def test_figure_distractors_look_alike_and_differ(value):
+    for seed in range(10):
+        wrong = figure_distractors(value, 3, random.Random(seed))
+        assert value not in wrong and len(set(wrong)) == len(wrong) and wrong
+        if value.endswith("%"):
+            assert all(w.endswith("%") and float(w[:-1]) < 100 for w in wrong)
+        if value.startswith("$"):
+            assert all(w.startswith("$") and w.endswith("B+") for w in wrong)
+
+
+def test_question_round_trips_through_json(bundled):
+    question = next(iter(generate_questions(bundled, "us-russia", random.Random(0)).values()))
+    assert Question.from_json(question.to_json()) == question
