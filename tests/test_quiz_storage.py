@@ -1,0 +1,203 @@
+"""Quiz storage on a real SQLite file: group commit, uniqueness, exact boards, reopen."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUNDLED_DATA_DIR
+from bot.domain.facts import load_fact_base
+from bot.domain.quiz import generate_questions
+from bot.storage import Store
+from bot.storage.quiz import AnswerIn
+
+GUILD, CHANNEL = 1, 10
+NOW = datetime(2026, 1, 7, 12, tzinfo=UTC)  # a Wednesday
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    opened = await Store.open(tmp_path / "quiz.sqlite3")
+    yield opened
+    if opened.is_open:
+        await opened.close()
+
+
+@pytest.fixture(scope="module")
+def question():
+    facts = load_fact_base(BUNDLED_DATA_DIR)
+    return next(iter(generate_questions(facts, "timeline", random.Random(0)).values()))
+
+
+async def open_question(
+    store: Store,
+    question,
+    *,
+    channel: int = CHANNEL,
+    at: datetime = NOW,
+    number: int = 1,
+    quiz_id: int | None = None,
+) -> int:
+    if quiz_id is None:
+        quiz_id = await store.create_quiz(
+            guild_id=GUILD, channel_id=channel, starter_id=99, topic="timeline", total=5, seconds=20, now=at
+        )
+    await store.add_question(
+        quiz_id=quiz_id,
+        number=number,
+        question=question,
+        channel_id=channel,
+        opened_at=at,
+        closes_at=at + timedelta(seconds=20),
+        guild_id=GUILD,
+    )
+    return quiz_id
+
+
+def answer(
+    quiz_id: int, user: int, choice: int, right: int, *, at: datetime = NOW, number: int = 1
+) -> AnswerIn:
+    return AnswerIn(
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        quiz_id=quiz_id,
+        question=number,
+        user_id=user,
+        choice=choice,
+        correct=choice == right,
+        answered_at=at + timedelta(seconds=2),
+        opened_at=at,
+        seconds=20,
+    )
+
+
+async def test_a_burst_of_1000_clicks_is_stored_exactly_once_in_few_transactions(store, question):
+    quiz_id = await open_question(store, question)
+    right = question.answer
+    clicks = [answer(quiz_id, user, user % len(question.choices), right) for user in range(1000)]
+    outcomes = await asyncio.gather(*(store.record_answer(click) for click in clicks))
+    assert [o.status for o in outcomes] == ["recorded"] * 1000
+    assert await store.count_answers(quiz_id, 1) == 1000
+    assert store.answer_writer.batches < 20  # group commit: not one transaction per click
+
+    again = await asyncio.gather(*(store.record_answer(click) for click in clicks))
+    assert {o.status for o in again} == {"duplicate"}
+    assert await store.count_answers(quiz_id, 1) == 1000
+    board = await store.leaderboard(GUILD, since=None, user_id=0, limit=2000)
+    assert sum(row.answered for row in board.rows) == 1000
+
+
+async def test_second_click_keeps_the_first_choice_and_closed_questions_refuse(store, question):
+    quiz_id = await open_question(store, question)
+    right = question.answer
+    wrong = (right + 1) % len(question.choices)
+    first, second = await asyncio.gather(
+        store.record_answer(answer(quiz_id, 7, wrong, right)),
+        store.record_answer(answer(quiz_id, 7, right, right)),
+    )
+    assert first.status == "recorded" and second.status == "duplicate" and second.choice == wrong
+    await store.close_question(quiz_id, 1)
+    late = await store.record_answer(answer(quiz_id, 8, right, right))
+    assert late.status == "closed"
+    stats = await store.player_stats(GUILD, 7)
+    assert (stats.answered, stats.correct, stats.points) == (1, 0, 0)
+    assert (await store.player_stats(GUILD, 8)).answered == 0
+
+
+async def test_stats_and_streaks_survive_a_reopen(tmp_path: Path, question):
+    path = tmp_path / "reopen.sqlite3"
+    store = await Store.open(path)
+    right = question.answer
+    wrong = (right + 1) % len(question.choices)
+    quiz_id = await open_question(store, question)
+    for number, choice in enumerate([right, right, wrong, right, right, right], start=1):
+        if number > 1:
+            await open_question(store, question, number=number, quiz_id=quiz_id)
+        await store.record_answer(answer(quiz_id, 5, choice, right, number=number))
+    before = await store.player_stats(GUILD, 5)
+    await store.close()
+
+    store = await Store.open(path)
+    try:
+        after = await store.player_stats(GUILD, 5)
+        assert after == before
+        assert (after.answered, after.correct, after.streak, after.best_streak, after.rank) == (6, 5, 3, 3, 1)
+    finally:
+        await store.close()
+
+
+async def test_week_and_month_boards_are_exact_and_all_time_matches_the_answers(store, question):
+    right = question.answer
+    long_ago = NOW - timedelta(days=40)
+    last_week = NOW - timedelta(days=5)  # Friday 2 January: this month, not this week
+    quiz_old = await open_question(store, question, at=long_ago)
+    await store.record_answer(answer(quiz_old, 1, right, right, at=long_ago))
+    await store.end_quiz(quiz_old, "finished", long_ago)
+    quiz_prev = await open_question(store, question, at=last_week)
+    await store.record_answer(answer(quiz_prev, 2, right, right, at=last_week))
+    await store.end_quiz(quiz_prev, "finished", last_week)
+    quiz_now = await open_question(store, question)
+    await store.record_answer(answer(quiz_now, 3, right, right))
+
+    all_time = await store.leaderboard(GUILD, since=None, user_id=3)
+    month = await store.leaderboard(GUILD, since=datetime(2026, 1, 1, tzinfo=UTC), user_id=3)
+    week = await store.leaderboard(GUILD, since=datetime(2026, 1, 5, tzinfo=UTC), user_id=3)
+    assert {r.user_id for r in all_time.rows} == {1, 2, 3}
+    assert {r.user_id for r in month.rows} == {2, 3}
+    assert [r.user_id for r in week.rows] == [3]
+    summed = await store.fetchall("SELECT user_id, SUM(points) FROM quiz_answers GROUP BY user_id")
+    assert {r.user_id: r.points for r in all_time.rows} == {int(u): int(p) for u, p in summed}
+
+
+async def test_caller_outside_the_top_10_gets_their_own_rank(store, question):
+    right = question.answer
+    wrong = (right + 1) % len(question.choices)
+    quiz_id = await open_question(store, question)
+    for user in range(1, 13):
+        await store.record_answer(answer(quiz_id, user, right if user <= 11 else wrong, right))
+    for since in (None, datetime(2026, 1, 5, tzinfo=UTC)):
+        board = await store.leaderboard(GUILD, since=since, user_id=12)
+        assert len(board.rows) == 10 and all(row.user_id != 12 for row in board.rows)
+        assert board.caller is not None and board.caller.rank == 12 and board.caller.points == 0
+        inside = await store.leaderboard(GUILD, since=since, user_id=1)
+        assert inside.caller is None
+
+
+async def test_one_open_quiz_per_channel_and_restart_cleanup(store, question):
+    quiz_id = await open_question(store, question)
+    assert (
+        await store.create_quiz(
+            guild_id=GUILD, channel_id=CHANNEL, starter_id=2, topic="timeline", total=3, seconds=20, now=NOW
+        )
+        is None
+    )
+    other = await open_question(store, question, channel=CHANNEL + 1)
+    await store.record_answer(answer(quiz_id, 4, question.answer, question.answer))
+
+    leftovers = await store.interrupt_open_quizzes(NOW, keep={other})
+    assert [(q.quiz_id, q.number) for q in leftovers] == [(quiz_id, 1)]
+    assert (await store.get_quiz(quiz_id)).status == "interrupted"
+    assert (await store.get_quiz(other)).status == "open"
+    assert (await store.player_stats(GUILD, 4)).correct == 1  # answers kept
+    assert await store.open_quiz_in(CHANNEL) is None
+
+
+async def test_board_queries_use_the_indexes(store):
+    plans = {
+        "week": await store.fetchall(
+            "EXPLAIN QUERY PLAN SELECT user_id, SUM(points), SUM(correct), COUNT(*) FROM quiz_answers "
+            "WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id",
+            (GUILD, 0),
+        ),
+        "all-time": await store.fetchall(
+            "EXPLAIN QUERY PLAN SELECT user_id, points, correct, answered FROM quiz_players WHERE guild_id = ? "
+            "AND answered > 0 ORDER BY points DESC, correct DESC, user_id LIMIT 10",
+            (GUILD,),
+        ),
+    }
+    assert "COVERING INDEX quiz_answers_by_time" in " ".join(str(r[3]) for r in plans["week"])
+    assert "quiz_players_board" in " ".join(str(r[3]) for r in plans["all-time"])
