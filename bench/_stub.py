@@ -418,6 +418,7 @@ async def connect_offline(client: discord.Client, stub: StubTransport, guilds: l
     parse = state.parsers["GUILD_CREATE"]
     for spec in guilds:
         parse(guild_create_payload(spec))
+    client._ready.set()  # what READY would do: tasks that wait_until_ready() may proceed
 
 
 async def feed(client: discord.Client, stub: StubTransport, payload: dict[str, Any], *,
