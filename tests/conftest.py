@@ -19,8 +19,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def simcord_bot(settings: Settings):
-    return create_bot(settings)
+async def simcord_bot(settings: Settings):
+    bot = create_bot(settings)
+    yield bot
+    # SimCord detaches the bot at teardown without closing it; close its database.
+    if bot.store_is_open:
+        await bot.close()
 
 
 @dataclass

@@ -47,7 +47,12 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see StoreBase.transaction).
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        connection = aiosqlite.connect(self.path, isolation_level=None)
+        # aiosqlite's worker thread is non-daemon: a bot that dies without close() would then
+        # hang the process at exit. SQLite's WAL journal keeps the file consistent either way,
+        # and committed transactions are durable before their awaits return.
+        connection._thread.daemon = True
+        self._db = await connection
         self._db.row_factory = aiosqlite.Row
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
             await self.fetchall(f"PRAGMA {pragma}")
