@@ -412,6 +412,7 @@ def apply_form(kind: str, fact_id: str, base: FactModel | None, values: Mapping[
     raw["id"] = fact_id
     raw["kind"] = kind
     errors: list[str] = []
+    failed: set[str] = set()
     for spec in FORMS[kind]:
         text = str(values.get(spec.key, "")).strip()
         try:
@@ -443,7 +444,17 @@ def apply_form(kind: str, fact_id: str, base: FactModel | None, values: Mapping[
                 raw.update(_parse_yaml_block(text, spec))
         except ValueError as error:
             errors.append(str(error))
+            failed.update({spec.key, *spec.covers, "sources" if spec.style == "source" else spec.key})
     if errors:
+        # Also report what the schema says about the other fields, so one submit shows every reason.
+        try:
+            validate_fact(raw)
+        except ValueError as error:
+            errors += [
+                message
+                for message in str(error).split("; ")
+                if message.split(":", 1)[0].split(".", 1)[0] not in failed
+            ]
         raise ValueError("; ".join(errors))
     return validate_fact(raw)
 
