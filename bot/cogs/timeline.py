@@ -1,15 +1,115 @@
-"""Cog for the timeline feature (being built)."""
+"""/timeline browse, subscribe, unsubscribe and status; runs the daily-post scheduler."""
 
 from __future__ import annotations
 
+import logging
+
+import discord
+from discord import app_commands
 from discord.ext import commands
 
 from ..client import AllianceBot
+from ..domain import timeline as tl
+from ..domain.errors import UserError
+from ..domain.facts import TimelineTopic
+from ..render import timeline as render
+from ..timeline_scheduler import TimelineScheduler
+from .checks import moderator_only
+
+log = logging.getLogger(__name__)
 
 
 class Timeline(commands.Cog):
+    """The US–Russia timeline, browsable and posted daily."""
+
+    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline: browse it or get a daily post")
+
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
+        self.scheduler = TimelineScheduler(bot)
+
+    async def cog_load(self) -> None:
+        # On a first start the scheduler begins in on_ready; on a reload the bot is ready already.
+        if self.bot.is_ready():
+            self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        await self.scheduler.stop()
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.scheduler.start()
+
+    # ------------------------------------------------------------------ browse
+
+    @timeline.command(name="browse", description="Browse the timeline entry by entry, or jump to a year or decade")
+    @app_commands.describe(year="Open at this year (or the nearest entry)", topic="Only show entries on this topic")
+    async def browse(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 1000, 2100] | None = None,
+        topic: TimelineTopic | None = None,
+    ) -> None:
+        facts = await self.bot.facts_for(interaction.guild_id)
+        entries = tl.with_topic(facts.of_kind("timeline"), topic)
+        if not entries:
+            raise UserError(render.no_entries_for_topic(topic) if topic else render.NO_ENTRIES)
+        index = tl.nearest_index(entries, year) if year is not None else 0
+        view = render.BrowseView(entries, index, owner_id=interaction.user.id, topic=topic)
+        await interaction.response.send_message(embed=view.embed(asked_year=year), view=view)
+        view.message = await interaction.original_response()
+
+    # ------------------------------------------------------------------ daily posts (moderators)
+
+    @timeline.command(name="subscribe", description="Post one timeline entry a day in a channel (moderators)")
+    @app_commands.describe(channel="The text channel to post in", time=render.TIME_HELP)
+    @moderator_only()
+    async def subscribe(
+        self, interaction: discord.Interaction, channel: discord.TextChannel, time: str | None = None
+    ) -> None:
+        assert interaction.guild is not None  # moderator_only() guarantees a server
+        post_time = tl.parse_post_time(time)
+        me = interaction.guild.me
+        if me is not None:
+            permissions = channel.permissions_for(me)
+            if not (permissions.view_channel and permissions.send_messages and permissions.embed_links):
+                raise UserError(render.cannot_post_text(channel.id))
+        now = discord.utils.utcnow()
+        subscription = await self.bot.store.timeline_subscribe(
+            interaction.guild.id, channel.id, post_time, now, by=interaction.user.id
+        )
+        self.scheduler.wake()
+        log.info("timeline subscription %s/%s at %s UTC", interaction.guild.id, channel.id, tl.format_post_time(post_time))
+        first = tl.next_post_at(now, subscription, None)
+        await interaction.response.send_message(
+            render.subscribed_text(channel.id, tl.format_post_time(post_time), first), ephemeral=True
+        )
+
+    @timeline.command(name="unsubscribe", description="Stop the daily timeline posts in a channel (moderators)")
+    @app_commands.describe(channel="The channel that gets the daily posts")
+    @moderator_only()
+    async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        assert interaction.guild is not None
+        if not await self.bot.store.timeline_unsubscribe(interaction.guild.id, channel.id):
+            raise UserError(render.not_subscribed_text(channel.id))
+        self.scheduler.wake()
+        await interaction.response.send_message(render.unsubscribed_text(channel.id), ephemeral=True)
+
+    @timeline.command(name="status", description="Daily timeline posts here: next post time and last result (moderators)")
+    @moderator_only()
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        store = self.bot.store
+        now = discord.utils.utcnow()
+        rows = []
+        for subscription in await store.timeline_subscriptions(interaction.guild.id):
+            due = tl.latest_due(now, subscription.post_time, subscription.since)
+            record = None if due is None else await store.timeline_post(
+                subscription.guild_id, subscription.channel_id, due.date()
+            )
+            channel = interaction.guild.get_channel(subscription.channel_id)
+            rows.append((subscription, tl.next_post_at(now, subscription, record), channel.name if channel else None))
+        await interaction.response.send_message(embed=render.status_embed(rows, now), ephemeral=True)
 
 
 async def setup(bot: AllianceBot) -> None:

@@ -1,0 +1,248 @@
+"""/timeline through SimCord: browsing, and daily posts that appear exactly once per day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import discord
+from discord import app_commands
+
+from bot import create_bot
+from bot.domain.errors import UserError
+from bot.render import NEEDS_MANAGE_GUILD, NOT_YOUR_VIEW
+from tests.conftest import build_world
+
+HOUR = 3600
+DAY = 24 * HOUR
+# SimCord's clock starts at 2026-01-01T00:00Z; the default post time is 12:00 UTC.
+
+
+def posts(channel) -> list[discord.Message]:
+    """The bot's daily posts in a channel, oldest first."""
+    return [m for m in channel.history() if m.embeds and "Daily timeline post" in (m.embeds[0].footer.text or "")]
+
+
+async def status_text(world) -> str:
+    result = await world.moderator.slash(world.general, "timeline status")
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    return "\n".join([embed.description or ""] + [f"{f.name}: {f.value}" for f in embed.fields])
+
+
+async def bot_down_for(world, settings, seconds: float) -> None:
+    """Stop the bot, let time pass in the world without it, then start a fresh bot on the same database."""
+    await world.env.shutdown()
+    world.env.backend.advance_clock(seconds)
+    world.env.bot = create_bot(settings)
+    await world.env.start()
+
+
+async def subscribe(world, channel=None, **options):
+    result = await world.moderator.slash(world.general, "timeline subscribe", channel=channel or world.timeline, **options)
+    assert result.ephemeral
+    return result
+
+
+# --------------------------------------------------------------------------- browse
+
+
+async def test_browse_opens_at_a_year_and_pages_with_previous_next_and_decades(world):
+    result = await world.member.slash(world.general, "timeline browse", year=2014)
+    card = result.response.embeds[0]
+    assert not result.ephemeral
+    assert card.title.startswith("17 March 2014") or card.title.startswith("2014")
+    assert "Source" in [f.name for f in card.fields]
+    assert "as of" in card.footer.text
+    message = result.response.message
+
+    await world.member.click(message, label="Next")
+    after_next = world.general.history()[-1].embeds[0]
+    assert after_next.title != card.title
+    assert "2014" in after_next.title or "2018" in after_next.title
+
+    await world.member.click(message, label="Previous")
+    assert world.general.history()[-1].embeds[0].title == card.title
+
+    await world.member.select(message, ["1940"], custom_id="timeline:decade")
+    jumped = world.general.history()[-1].embeds[0]
+    assert jumped.title == "8 May 1945: Victory in Europe: Germany surrenders to the Allies"
+    assert "Entry 1 of" in jumped.footer.text
+
+
+async def test_a_year_without_an_entry_opens_the_nearest_and_says_so(world):
+    result = await world.member.slash(world.general, "timeline browse", year=1950)
+    card = result.response.embeds[0]
+    assert card.title.startswith("8 May 1945")
+    assert "No entry for 1950" in card.description
+
+
+async def test_only_the_invoker_can_page_the_card(world):
+    result = await world.member.slash(world.general, "timeline browse")
+    first_title = result.response.embeds[0].title
+
+    other = await world.moderator.click(result.response.message, label="Next")
+    assert other.ephemeral
+    assert NOT_YOUR_VIEW in other.response.content
+    assert world.general.history()[0].embeds[0].title == first_title
+
+
+async def test_browse_by_topic_shows_only_that_topic(world):
+    result = await world.member.slash(world.general, "timeline browse", topic="nuclear")
+    card = result.response.embeds[0]
+    assert "New START" in card.title
+    assert "topic: nuclear" in card.footer.text
+    assert card.fields[1].value == "nuclear"
+
+
+# --------------------------------------------------------------------------- subscriptions
+
+
+async def test_three_days_give_three_different_posts_and_a_restart_never_reposts(world, settings):
+    confirmation = await subscribe(world)
+    assert "12:00 UTC" in confirmation.response.content
+
+    await world.env.advance_time(3 * DAY)
+    first_three = posts(world.timeline)
+    assert len(first_three) == 3
+    assert len({m.embeds[0].title for m in first_three}) == 3
+    assert all(m.embeds[0].fields[0].name == "Source" for m in first_three)
+
+    await world.env.restart_bot(create_bot(settings))
+    assert len(posts(world.timeline)) == 3  # coming back at 00:00 on day 4 posts nothing
+
+    await world.env.advance_time(DAY)
+    after = posts(world.timeline)
+    assert len(after) == 4
+    assert after[-1].embeds[0].title not in {m.embeds[0].title for m in first_three}
+
+
+async def test_downtime_across_two_due_times_gives_one_catch_up_post(world, settings):
+    await subscribe(world)
+    await world.env.advance_time(13 * HOUR)  # the 1 January post
+    assert len(posts(world.timeline)) == 1
+
+    # The bot is down from 13:00 on 1 January until 13:00 on 3 January (two due times missed).
+    await bot_down_for(world, settings, 2 * DAY)
+
+    assert len(posts(world.timeline)) == 2  # exactly one catch-up post, not two
+    await world.env.advance_time(HOUR)
+    assert len(posts(world.timeline)) == 2
+    await world.env.advance_time(DAY)  # past 12:00 on 4 January: the normal schedule resumes
+    assert len(posts(world.timeline)) == 3
+
+
+async def test_a_deleted_channel_pauses_its_subscription_and_other_servers_keep_posting(world):
+    other = build_world(world.env, "Other Server")
+    await subscribe(world)
+    await other.moderator.slash(other.general, "timeline subscribe", channel=other.timeline)
+
+    world.env.backend.delete_channel(world.timeline.id)
+    await world.env.advance_time(DAY)
+
+    status = await status_text(world)
+    assert "paused" in status
+    assert "channel was deleted" in status
+    assert len(posts(other.timeline)) == 1
+
+    await world.env.advance_time(DAY)
+    assert len(posts(other.timeline)) == 2
+
+
+async def test_lost_permission_pauses_and_resubscribing_resumes(world):
+    await subscribe(world)
+    world.env.inject_error("POST", f"/channels/{world.timeline.id}/messages", status=403, code=50013,
+                           message="Missing Permissions")
+    await world.env.advance_time(DAY)
+    assert posts(world.timeline) == []
+    assert "lost permission" in await status_text(world)
+
+    await world.env.advance_time(DAY)  # paused: no attempt, no crash
+    assert posts(world.timeline) == []
+
+    await subscribe(world)
+    await world.env.advance_time(DAY)
+    assert len(posts(world.timeline)) == 1
+    assert "posted" in await status_text(world)
+
+
+async def test_a_discord_server_error_is_retried_later_not_paused(world):
+    await subscribe(world)
+    world.env.inject_error("POST", f"/channels/{world.timeline.id}/messages", status=500)
+    await world.env.advance_time(12 * HOUR)
+    assert posts(world.timeline) == []
+    status = await status_text(world)
+    assert "will retry" in status and "paused" not in status
+
+    await world.env.advance_time(10 * 60)
+    assert len(posts(world.timeline)) == 1
+    await world.env.advance_time(6 * HOUR)
+    assert len(posts(world.timeline)) == 1
+
+
+async def test_a_post_interrupted_mid_send_is_not_sent_again_after_a_restart(world, settings):
+    await subscribe(world)
+    # As if the bot had recorded "sending" for 1 January and then died before recording "sent".
+    await world.env.bot.store.timeline_claim_day(
+        world.guild.id, world.timeline.id, date(2026, 1, 1), "tl-1945-ve-day", world.env.now()
+    )
+    await world.env.restart_bot(create_bot(settings))
+
+    await world.env.advance_time(13 * HOUR)
+    assert posts(world.timeline) == []
+    assert "not re-posted" in await status_text(world)
+    await world.env.advance_time(DAY)
+    assert len(posts(world.timeline)) == 1
+
+
+async def test_a_plain_member_cannot_subscribe(world):
+    result = await world.member.slash(world.general, "timeline subscribe", channel=world.timeline)
+    assert result.ephemeral
+    assert NEEDS_MANAGE_GUILD in result.response.content
+    assert [type(e) for e in world.env.errors] == [app_commands.CheckFailure]  # refused server-side
+
+    await world.env.advance_time(2 * DAY)
+    assert posts(world.timeline) == []
+    assert "No channel here gets daily timeline posts" in await status_text(world)
+
+
+async def test_a_bad_time_is_refused_and_a_custom_time_is_used(world):
+    bad = await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline, time="25:00")
+    assert bad.ephemeral and "HH:MM" in bad.response.content
+    assert [type(e.__cause__ or e) for e in world.env.errors] == [UserError]
+    assert "No channel here" in await status_text(world)
+
+    await subscribe(world, time="06:30")
+    await world.env.advance_time(6 * HOUR + 29 * 60)
+    assert posts(world.timeline) == []
+    await world.env.advance_time(60)
+    assert len(posts(world.timeline)) == 1
+    assert "06:30 UTC" in await status_text(world)
+
+
+async def test_unsubscribe_stops_posts_and_resubscribing_never_repeats_a_day(world):
+    await subscribe(world)
+    await world.env.advance_time(13 * HOUR)
+    assert len(posts(world.timeline)) == 1
+
+    done = await world.moderator.slash(world.general, "timeline unsubscribe", channel=world.timeline)
+    assert done.ephemeral and "no longer" in done.response.content
+    again = await world.moderator.slash(world.general, "timeline unsubscribe", channel=world.timeline)
+    assert "has no daily timeline subscription" in again.response.content
+    assert [type(e.__cause__ or e) for e in world.env.errors] == [UserError]
+
+    await subscribe(world, time="14:00")  # a later time on a day that already had its post
+    await world.env.advance_time(2 * HOUR)
+    assert len(posts(world.timeline)) == 1
+    await world.env.advance_time(DAY)
+    assert len(posts(world.timeline)) == 2
+
+
+async def test_on_this_day_takes_precedence(world, settings):
+    # The bot is off until 14 March 00:00 (rather than settling 72 days of sleeps in SimCord).
+    await bot_down_for(world, settings, (31 + 28 + 13) * DAY)
+    await subscribe(world)
+    await world.env.advance_time(13 * HOUR)
+    assert len(posts(world.timeline)) == 1
+    post = posts(world.timeline)[-1].embeds[0]
+    assert post.title.startswith("14 March 2023")  # the Black Sea drone incident
+    assert "On this day, 3 years ago" in post.description
