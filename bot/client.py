@@ -57,6 +57,7 @@ class AllianceBot(commands.Bot):
         self.facts: FactBase = facts if facts is not None else FactBase({})
         self._store: Store | None = None
         self._facts_cache: dict[int, FactBase] = {}
+        self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
 
     # ------------------------------------------------------------------ lifecycle
@@ -98,17 +99,18 @@ class AllianceBot(commands.Bot):
         cached = self._facts_cache.get(guild_id)
         if cached is not None:
             return cached
-        bundled = self.facts
+        generation, bundled = self._facts_generation, self.facts
         overlay, problems = compute_overlay(await self.store.latest_fact_versions(guild_id))
         for problem in problems:
             log.warning("ignoring a stored fact change that no longer validates: %s", problem)
         view = bundled.with_overlay(overlay)
-        if self.facts is bundled:  # a reload while we read would make this view stale
+        if generation == self._facts_generation:  # nothing changed or reloaded while we read
             self._facts_cache[guild_id] = view
         return view
 
     def invalidate_facts(self, guild_id: int | None = None) -> None:
         """Forget the cached view of one server (after a change there), or of every server."""
+        self._facts_generation += 1
         if guild_id is None:
             self._facts_cache.clear()
         else:

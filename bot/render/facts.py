@@ -64,7 +64,7 @@ IMPORT_CANCELLED = "Import cancelled; nothing was changed."
 REMOVE_CANCELLED = "Kept `{fact_id}`; nothing was changed."
 AUDIT_SET = "Fact changes in this server will be posted to {channel} as one-line summaries."
 AUDIT_OFF = "Fact changes in this server will no longer be posted anywhere."
-AUDIT_UNAVAILABLE = "I can't post in {channel}; give me Send Messages and Embed Links there, or pick another channel."
+AUDIT_UNAVAILABLE = "I can't post in {channel}; give me Send Messages there, or pick another channel."
 HIDDEN_SUGGESTION = "(hidden in this server)"
 
 FIELD_LABELS = {
