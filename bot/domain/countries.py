@@ -436,7 +436,7 @@ class CountryResolver:
             return Resolution(query, "ambiguous", candidates=tuple(self._countries[c] for c in codes))
         if not key:
             return Resolution(query, "unknown")
-        matches = process.extract(key, self._all_keys, scorer=fuzz.WRatio, limit=8, score_cutoff=60)
+        matches = process.extract(key, self._all_keys, scorer=fuzz.ratio, limit=8, score_cutoff=50)
         ranked: list[tuple[Country, float]] = []
         for match_key, score, _ in matches:
             for code in self._keys[match_key]:

@@ -488,6 +488,12 @@ class AskEngine:
         exact = self._faq_exact.get(fold(text).rstrip(" ?"))
         if exact is not None:
             return FaqAnswer(self.faqs[exact], 100.0)
+        if self._plain_pair(tokens, mentions) and not any(m.ambiguous for m in mentions):
+            # The common case, "are X and Y allies (in 1995)?": no FAQ matching needed.
+            plain_codes = list(dict.fromkeys(m.codes[0] for m in mentions))
+            if len(plain_codes) == 2:
+                verdict = self.pair(plain_codes[0], plain_codes[1], year=year, current_year=current_year)
+                return PairAnswer(verdict)
         faq_ranked = self.faq_matches(text)
         top_faq = faq_ranked[0] if faq_ranked else None
         if top_faq and top_faq[1] >= FAQ_CERTAIN and not self._plain_pair(tokens, mentions):
