@@ -1,0 +1,67 @@
+"""Every cog loads; the public command contract (names and options) is exactly what users rely on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from discord import app_commands
+
+from bot import create_bot
+from bot.client import EXTENSIONS
+
+# Public contract from the issues: command -> option names. Options may be added, never renamed.
+CONTRACT = {
+    "ask": {"question"},
+    "ally": {"country_a", "country_b"},
+    "quiz start": {"questions", "topic", "seconds"},
+    "quiz leaderboard": {"period"},
+    "quiz stats": {"member"},
+    "quiz stop": set(),
+    "timeline browse": {"year", "topic"},
+    "timeline subscribe": {"channel", "time"},
+    "timeline unsubscribe": {"channel"},
+    "timeline status": set(),
+    "facts show": {"fact_id"},
+    "facts edit": {"fact_id"},
+    "facts add": {"kind"},
+    "facts remove": {"fact_id"},
+    "facts history": {"fact_id"},
+    "facts revert": {"fact_id", "version"},
+    "facts export": set(),
+    "facts import": {"file"},
+    "facts reload": set(),
+}
+
+
+def _leaves(bot) -> list[app_commands.Command]:
+    leaves = []
+    for command in bot.tree.walk_commands():
+        if isinstance(command, app_commands.Command):
+            leaves.append(command)
+    return leaves
+
+
+async def test_every_extension_loads_and_the_contract_holds(settings):
+    bot = create_bot(replace(settings, auto_sync=False))
+    async with bot:  # initialises the client without logging in
+        await bot.setup_hook()  # loads data, opens the database, loads every cog (no Discord needed)
+        assert set(bot.extensions) == set(EXTENSIONS)
+
+        leaves = _leaves(bot)
+        names = Counter(command.qualified_name for command in leaves)
+        assert [name for name, n in names.items() if n > 1] == []
+        by_name = {command.qualified_name: command for command in leaves}
+        for name, options in CONTRACT.items():
+            assert name in by_name, f"/{name} is missing"
+            present = {parameter.name for parameter in by_name[name].parameters}
+            assert options <= present, f"/{name} lost options {options - present}"
+
+        for command in leaves:
+            assert command.description and command.description != "…", command.qualified_name
+            for parameter in command.parameters:
+                assert parameter.description and parameter.description != "…", (
+                    f"/{command.qualified_name} option {parameter.name} has no description"
+                )
+        facts_kind = by_name["facts add"].get_parameter("kind")
+        assert {choice.value for choice in facts_kind.choices} == {"faq", "timeline", "figure", "quiz"}
