@@ -78,25 +78,30 @@ class TimelineScheduler:
     # ------------------------------------------------------------------ the loop
 
     async def _run(self) -> None:
-        try:
-            interrupted = await self.bot.store.timeline_settle_interrupted(discord.utils.utcnow())
-            if interrupted:
-                log.warning(
-                    "%d timeline post(s) were interrupted mid-send by a previous stop; "
-                    "they are marked unconfirmed and will not be re-sent",
-                    interrupted,
-                )
-            while True:
-                self._dirty = False
+        settled = False
+        while True:
+            self._dirty = False
+            try:
+                if not settled:
+                    await self._settle_interrupted()
+                    settled = True
                 wake_at = await self._run_due()
-                if self._dirty:
-                    continue
-                await self._sleep_until(wake_at)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            # Storage gone (closing) or a bug: log it; the cog restarts the loop on the next ready.
-            log.exception("the timeline scheduler stopped")
+            except Exception:
+                # The database or a bug: never let it end the loop; look again a little later.
+                log.exception("the timeline scheduler failed; trying again later")
+                wake_at = discord.utils.utcnow() + BUG_RETRY
+            if self._dirty:
+                continue
+            await self._sleep_until(wake_at)
+
+    async def _settle_interrupted(self) -> None:
+        interrupted = await self.bot.store.timeline_settle_interrupted(discord.utils.utcnow())
+        if interrupted:
+            log.warning(
+                "%d timeline post(s) were interrupted mid-send by a previous stop; "
+                "they are marked unconfirmed and will not be re-sent",
+                interrupted,
+            )
 
     async def _sleep_until(self, wake_at: datetime | None) -> None:
         now = discord.utils.utcnow()

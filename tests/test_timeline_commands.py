@@ -246,3 +246,31 @@ async def test_on_this_day_takes_precedence(world, settings):
     post = posts(world.timeline)[-1].embeds[0]
     assert post.title.startswith("14 March 2023")  # the Black Sea drone incident
     assert "On this day, 3 years ago" in post.description
+
+
+async def test_a_servers_own_entry_joins_only_that_servers_timeline(world):
+    from bot.domain.facts import parse_fact
+    from bot.domain.overlay import NewVersion
+
+    other = build_world(world.env, "Other Server")
+    own = parse_fact(
+        {
+            "id": "tl-local-1962",
+            "kind": "timeline",
+            "year": 1962,
+            "title": "A moderator-added entry",
+            "impact": "Added by this server's moderators.",
+            "topic": "history",
+            "sources": [{"name": "A moderator's source"}],
+            "as_of": "2024",
+        }
+    )
+    bot = world.env.bot
+    await bot.store.record_fact_versions(world.guild.id, world.moderator.id, [NewVersion(own.id, "add", own)])
+    bot.invalidate_facts(world.guild.id)
+
+    here = await world.member.slash(world.general, "timeline browse", year=1962)
+    assert here.response.embeds[0].title == "1962: A moderator-added entry"
+    there = await other.member.slash(other.general, "timeline browse", year=1962)
+    assert "moderator-added" not in there.response.embeds[0].title
+    assert "No entry for 1962" in there.response.embeds[0].description
