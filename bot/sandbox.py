@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import discord
 import simcord
@@ -22,6 +24,7 @@ from .config import Settings
 log = logging.getLogger(__name__)
 
 SERVER_NAME = "Alliance Bot Sandbox"
+BOT_NAME = "Alliance Bot"
 WELCOME = (
     "👋 **Welcome to the sandbox.** This is the real bot running against a simulated Discord on your "
     "machine: nothing leaves it. Pick who you are (a member, or a moderator with Manage Server) and try:\n"
@@ -39,8 +42,28 @@ def sandbox_database(database: Path) -> Path:
     return database.with_name(f"{database.stem}-sandbox{database.suffix or '.sqlite3'}")
 
 
-async def run_sandbox(settings: Settings, *, port: int | None = None, stop: asyncio.Event | None = None) -> None:
-    """Run the bot in the sandbox until Ctrl-C (or until ``stop`` is set)."""
+@dataclass(frozen=True)
+class SandboxWorld:
+    """What a sandbox session is made of, for code that drives it (e.g. the README screenshot)."""
+
+    env: Any
+    preview: Any
+    general: Any
+    member: Any
+    moderator: Any
+
+
+async def run_sandbox(
+    settings: Settings,
+    *,
+    port: int | None = None,
+    stop: asyncio.Event | None = None,
+    when_ready: Callable[[SandboxWorld], Awaitable[None]] | None = None,
+) -> None:
+    """Run the bot in the sandbox until Ctrl-C (or until ``stop`` is set).
+
+    ``when_ready``, if given, runs once the preview is being served.
+    """
     sandbox_settings = replace(settings, token=None, database=sandbox_database(settings.database), auto_sync=False)
     bot = create_bot(sandbox_settings)
     # Errors are the bot's business here (it logs them); the sandbox is not a test.
@@ -51,6 +74,8 @@ async def run_sandbox(settings: Settings, *, port: int | None = None, stop: asyn
         moderators = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
         member = guild.add_member(env.create_user("member", global_name="You (member)"))
         moderator = guild.add_member(env.create_user("moderator", global_name="You (moderator)"), roles=[moderators])
+        if bot.user is not None:
+            await bot.user.edit(username=BOT_NAME)
         # The simulated Discord is new on every run, so its command list always needs a sync.
         await bot.sync_commands(force=True)
         channel = bot.get_channel(general.id)
@@ -64,6 +89,8 @@ async def run_sandbox(settings: Settings, *, port: int | None = None, stop: asyn
             print()
             waiter = stop or asyncio.Event()
             _stop_on_signals(waiter)
+            if when_ready is not None:
+                await when_ready(SandboxWorld(env, preview, general, member, moderator))
             await waiter.wait()
     # SimCord detaches the bot without closing it; close it so the database is closed cleanly.
     if not bot.is_closed() or bot.store_is_open:

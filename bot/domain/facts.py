@@ -151,6 +151,7 @@ class Figure(_FactBase):
     since: Year | None = None
     detail: LongText
     topic: QuizTopic = "us-russia"
+    headline: bool = Field(default=False, description="shown with the verdict as a headline figure")
 
 
 class TimelineEntry(_FactBase):

@@ -258,7 +258,8 @@ def _section_parts(
 ) -> tuple[str, str, list[tuple[str, str]], list[Any]]:
     """(title, description, fields, facts shown) for one section."""
     if key == "verdict":
-        figures: list[Figure] = facts.of_kind("figure")
+        us_russia: list[Figure] = [f for f in facts.of_kind("figure") if f.topic == "us-russia"]
+        figures = [f for f in us_russia if f.headline] or us_russia
         bottom = _points(facts, "bottom_line")
         description = summary_text(verdict, resolver, 0)
         if bottom:
