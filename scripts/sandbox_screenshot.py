@@ -33,7 +33,7 @@ async def main() -> None:
             chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             f"--user-data-dir={state / 'chromium'}", "--hide-scrollbars", "--window-size=1100,1250",
-            "--virtual-time-budget=8000", f"--screenshot={OUTPUT}", world.preview.url,
+            "--virtual-time-budget=15000", f"--screenshot={OUTPUT}", world.preview.url,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         await process.wait()

@@ -77,7 +77,7 @@ def test_yaml_is_read_safely(tmp_path):
     data = _copy_data(tmp_path)
     (data / "zz_unsafe.yaml").write_text("entries: !!python/object/apply:os.system ['echo hacked']\n")
 
-    with pytest.raises(FactBaseError, match="zz_unsafe.yaml"):
+    with pytest.raises(FactBaseError, match=r"zz_unsafe\.yaml"):
         load_fact_base(data)
 
 

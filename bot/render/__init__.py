@@ -91,13 +91,18 @@ def make_embed(
 
 
 def source_text(sources: Sequence[Source], limit: int = FIELD_VALUE_LIMIT) -> str:
-    """Sources as a compact list: linked names where a URL is known."""
-    parts = []
+    """Sources as a compact list: linked names where a URL is known, each source named once."""
+    cited: dict[tuple[str, str | None], list[str]] = {}
     for source in sources:
-        name = source.name.replace("[", "(").replace("]", ")")
-        label = f"[{name}](<{source.url}>)" if source.url else name
-        if source.cites:
-            label += f" (citing {source.cites})"
+        cites = cited.setdefault((source.name, source.url), [])
+        if source.cites and source.cites not in cites:
+            cites.append(source.cites)
+    parts = []
+    for (name, url), cites in cited.items():
+        name = name.replace("[", "(").replace("]", ")")
+        label = f"[{name}](<{url}>)" if url else name
+        if cites:
+            label += f" (citing {'; '.join(cites)})"
         parts.append(label)
     return clip(" · ".join(parts), limit)
 
