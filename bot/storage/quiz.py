@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -386,61 +387,8 @@ class QuizQueries(StoreBase):
         await self.answer_writer.flush()
 
     async def _write_answers(self, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
-        """Write a batch in one transaction: insert-or-ignore each answer, update the players' totals."""
-        outcomes: list[AnswerOutcome] = []
-        async with self.transaction():
-            for answer in answers:
-                row = await self.fetchone(
-                    "SELECT streak FROM quiz_players WHERE guild_id = ? AND user_id = ?",
-                    (answer.guild_id, answer.user_id),
-                )
-                elapsed = (answer.answered_at - answer.opened_at).total_seconds()
-                score = score_answer(answer.correct, elapsed, answer.seconds, int(row[0]) if row else 0)
-                inserted = await self.execute(
-                    "INSERT OR IGNORE INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, "
-                    "correct, points, answered_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "
-                    "quiz_questions WHERE quiz_id = ? AND number = ? AND closed = 0)",
-                    (
-                        answer.guild_id,
-                        answer.channel_id,
-                        answer.quiz_id,
-                        answer.question,
-                        answer.user_id,
-                        answer.choice,
-                        int(answer.correct),
-                        score.points,
-                        to_ms(answer.answered_at),
-                        answer.quiz_id,
-                        answer.question,
-                    ),
-                )
-                if inserted:
-                    await self.execute(
-                        "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak) "
-                        "VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT(guild_id, user_id) DO UPDATE SET "
-                        "answered = answered + 1, correct = correct + excluded.correct, "
-                        "points = points + excluded.points, streak = excluded.streak, "
-                        "best_streak = MAX(best_streak, excluded.streak)",
-                        (
-                            answer.guild_id,
-                            answer.user_id,
-                            int(answer.correct),
-                            score.points,
-                            score.streak,
-                            score.streak,
-                        ),
-                    )
-                    outcomes.append(AnswerOutcome("recorded", answer.choice, score.points, score.streak))
-                    continue
-                earlier = await self.fetchone(
-                    "SELECT choice FROM quiz_answers WHERE quiz_id = ? AND question = ? AND user_id = ?",
-                    (answer.quiz_id, answer.question, answer.user_id),
-                )
-                if earlier is not None:
-                    outcomes.append(AnswerOutcome("duplicate", int(earlier[0])))
-                else:
-                    outcomes.append(AnswerOutcome("closed", answer.choice))
-        return outcomes
+        """Write a batch in one transaction and one trip to the database thread."""
+        return await self.write_in_one_hop(lambda connection: _write_answer_batch(connection, answers))
 
     async def question_answers(self, quiz_id: int, number: int) -> list[tuple[int, int, bool, int]]:
         """(user_id, choice, correct, points) for one question, first answer first."""
@@ -567,3 +515,99 @@ def _asked(row) -> AskedQuestion:
         closes_at=from_ms(int(row["closes_at"])),
         closed=bool(row["closed"]),
     )
+
+
+_INSERT_ANSWERS = (
+    "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "
+    "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_PLAYERS = (
+    "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guild_id, user_id) DO UPDATE SET "
+    "answered = answered + excluded.answered, correct = correct + excluded.correct, "
+    "points = points + excluded.points, streak = excluded.streak, "
+    "best_streak = MAX(best_streak, excluded.best_streak)"
+)
+_CHUNK = 500  # stays under SQLite's limit on bound parameters per statement
+
+
+def _chunks(items: Sequence[int]) -> list[Sequence[int]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _write_answer_batch(connection: sqlite3.Connection, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
+    """Store a batch of clicks with a handful of set-based statements (runs in the database thread).
+
+    Per batch: which questions are still open, the players' current streaks, and earlier answers,
+    then one ``executemany`` for the new answers and one for the players' totals. Clicks are
+    scored in click order, so a player's streak chains correctly even with two answers in a batch;
+    the write lock guarantees nothing else writes between these reads and the inserts.
+    """
+    questions = {(a.quiz_id, a.question) for a in answers}
+    open_questions = {
+        key
+        for key in questions
+        if connection.execute(
+            "SELECT 1 FROM quiz_questions WHERE quiz_id = ? AND number = ? AND closed = 0", key
+        ).fetchone()
+    }
+    streaks: dict[tuple[int, int], int] = {}
+    for guild_id in {a.guild_id for a in answers}:
+        users = sorted({a.user_id for a in answers if a.guild_id == guild_id})
+        for chunk in _chunks(users):
+            marks = ",".join("?" * len(chunk))
+            for user_id, streak in connection.execute(
+                f"SELECT user_id, streak FROM quiz_players WHERE guild_id = ? AND user_id IN ({marks})",
+                (guild_id, *chunk),
+            ):
+                streaks[(guild_id, user_id)] = int(streak)
+    earlier: dict[tuple[int, int, int], int] = {}
+    for quiz_id, number in questions:
+        users = sorted({a.user_id for a in answers if (a.quiz_id, a.question) == (quiz_id, number)})
+        for chunk in _chunks(users):
+            marks = ",".join("?" * len(chunk))
+            for user_id, choice in connection.execute(
+                f"SELECT user_id, choice FROM quiz_answers WHERE quiz_id = ? AND question = ? AND user_id IN ({marks})",
+                (quiz_id, number, *chunk),
+            ):
+                earlier[(quiz_id, number, user_id)] = int(choice)
+
+    outcomes: list[AnswerOutcome] = []
+    rows: list[tuple[int, ...]] = []
+    totals: dict[tuple[int, int], list[int]] = {}  # (guild, user) -> [answered, correct, points, streak, best]
+    for answer in answers:
+        key = (answer.quiz_id, answer.question, answer.user_id)
+        if key in earlier:
+            outcomes.append(AnswerOutcome("duplicate", earlier[key]))
+            continue
+        if (answer.quiz_id, answer.question) not in open_questions:
+            outcomes.append(AnswerOutcome("closed", answer.choice))
+            continue
+        player = (answer.guild_id, answer.user_id)
+        elapsed = (answer.answered_at - answer.opened_at).total_seconds()
+        score = score_answer(answer.correct, elapsed, answer.seconds, streaks.get(player, 0))
+        streaks[player] = score.streak
+        earlier[key] = answer.choice
+        rows.append(
+            (
+                answer.guild_id,
+                answer.channel_id,
+                answer.quiz_id,
+                answer.question,
+                answer.user_id,
+                answer.choice,
+                int(answer.correct),
+                score.points,
+                to_ms(answer.answered_at),
+            )
+        )
+        total = totals.setdefault(player, [0, 0, 0, 0, 0])
+        total[0] += 1
+        total[1] += int(answer.correct)
+        total[2] += score.points
+        total[3] = score.streak
+        total[4] = max(total[4], score.streak)
+        outcomes.append(AnswerOutcome("recorded", answer.choice, score.points, score.streak))
+    connection.executemany(_INSERT_ANSWERS, rows)
+    connection.executemany(_UPSERT_PLAYERS, [(*player, *total) for player, total in totals.items()])
+    return outcomes
