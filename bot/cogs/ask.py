@@ -131,11 +131,15 @@ class Ask(commands.Cog):
         if view is not None:
             kwargs["view"] = view
         if interaction.response.is_done():
-            message = await interaction.followup.send(wait=True, **kwargs)
+            message: discord.Message | discord.InteractionMessage | None = await interaction.followup.send(
+                wait=True, **kwargs
+            )
         else:
-            await interaction.response.send_message(**kwargs)
-            message = await interaction.original_response()
-        if isinstance(view, render_ask.BaseView):
+            # The callback response carries the message: no extra GET for the original response.
+            callback = await interaction.response.send_message(**kwargs)
+            resource = callback.resource
+            message = resource if isinstance(resource, discord.InteractionMessage) else None
+        if isinstance(view, render_ask.BaseView) and message is not None:
             view.message = message
 
 

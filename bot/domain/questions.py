@@ -417,6 +417,7 @@ class AskEngine:
         self._faq_keys: list[str] = []
         self._faq_owner: list[int] = []
         self._faq_exact: dict[str, int] = {}
+        self._recent: OrderedDict[tuple[str, int], Answer] = OrderedDict()
         for index, faq in enumerate(self.faqs):
             for text in (faq.question, *faq.paraphrases):
                 self._faq_keys.append(faq_key(text, self.resolver))
@@ -477,8 +478,23 @@ class AskEngine:
     # ------------------------------------------------------------------ free text
 
     def ask(self, question: str, *, current_year: int) -> Answer:
-        """Answer a free-text question: a pair verdict, a FAQ entry, or an honest "no verdict"."""
-        text = question.strip()
+        """Answer a free-text question: a pair verdict, a FAQ entry, or an honest "no verdict".
+
+        Answers are immutable and depend only on this view, the exact text and the year, so the
+        most recent ones are remembered: popular questions are asked again and again.
+        """
+        key = (question.strip(), current_year)
+        cached = self._recent.get(key)
+        if cached is not None:
+            self._recent.move_to_end(key)
+            return cached
+        answer = self._ask(key[0], current_year=current_year)
+        self._recent[key] = answer
+        if len(self._recent) > _RECENT_ANSWERS:
+            self._recent.popitem(last=False)
+        return answer
+
+    def _ask(self, text: str, *, current_year: int) -> Answer:
         tokens = tokenize(text)
         mentions = self.resolver.find(text, tokens=tokens)
         year = find_year(text)
@@ -589,6 +605,7 @@ class AskEngine:
 
 # --------------------------------------------------------------------------- per-view cache
 
+_RECENT_ANSWERS = 512  # per view; an answer is a few small frozen objects
 _ENGINES: OrderedDict[int, tuple[weakref.ref[FactBase], AskEngine]] = OrderedDict()
 _ENGINE_CACHE_SIZE = 64
 
