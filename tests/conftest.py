@@ -7,6 +7,8 @@ from pathlib import Path
 
 import discord
 import pytest
+from simcord.backend import serializers
+from simcord.enums import ComponentType, InteractionType
 
 from bot import Settings, create_bot
 from bot.config import BUNDLED_DATA_DIR
@@ -52,3 +54,15 @@ def build_world(env, name: str = "Demo Server") -> World:
 @pytest.fixture
 def world(simcord_env) -> World:
     return build_world(simcord_env)
+
+
+async def stale_click(world: World, member, channel, message, custom_id: str):
+    """A click from a client still showing old buttons (SimCord refuses clicks on disabled ones)."""
+    stored = world.env.backend.get_message(channel.id, message.id)
+    return await member._dispatch_interaction(
+        InteractionType.MESSAGE_COMPONENT,
+        channel,
+        {"custom_id": custom_id, "component_type": ComponentType.BUTTON},
+        extra={"message": dict(serializers.message_payload(world.env.backend, stored))},
+        source_message_id=message.id,
+    )

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simcord.backend import serializers
-from simcord.enums import ComponentType, InteractionType
-
 from bot import create_bot
 from bot.domain.errors import UserError
 from bot.domain.quiz import LETTERS
 from bot.render import quiz as text
 from bot.render import source_text
-from tests.conftest import build_world
+from tests.conftest import build_world, stale_click
 
 
 @dataclass
@@ -42,18 +39,6 @@ async def current_question(world, channel) -> Open:
         LETTERS[(right + 1) % len(asked.question.choices)],
         asked.question.explanation,
         source_text(asked.question.sources),
-    )
-
-
-async def stale_click(world, member, channel, message, custom_id: str):
-    """A click from a client still showing the old buttons (SimCord refuses clicks on disabled ones)."""
-    stored = world.env.backend.get_message(channel.id, message.id)
-    return await member._dispatch_interaction(
-        InteractionType.MESSAGE_COMPONENT,
-        channel,
-        {"custom_id": custom_id, "component_type": ComponentType.BUTTON},
-        extra={"message": dict(serializers.message_payload(world.env.backend, stored))},
-        source_message_id=message.id,
     )
 
 

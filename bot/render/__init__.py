@@ -174,11 +174,25 @@ class BaseView(discord.ui.View):
 
     async def on_timeout(self) -> None:
         self.disable_all()
-        if self.message is not None:
-            try:
-                await self.message.edit(view=self)
-            except discord.HTTPException:
-                log.debug("could not disable an expired view", exc_info=True)
+        message = self.message
+        if message is None:
+            return
+        try:
+            await message.edit(view=self)
+            return
+        except discord.HTTPException:
+            # An interaction's token expires after 15 minutes; a public reply can still be
+            # edited as an ordinary message of the bot's (an ephemeral one cannot).
+            if message.flags.ephemeral:
+                log.debug("could not disable an expired ephemeral view", exc_info=True)
+                return
+        channel = message.channel
+        if not hasattr(channel, "get_partial_message"):
+            return
+        try:
+            await channel.get_partial_message(message.id).edit(view=self)
+        except discord.HTTPException:
+            log.debug("could not disable an expired view", exc_info=True)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
         await report_error(interaction, error)
