@@ -118,17 +118,9 @@ def median_us(samples_ns: list[int]) -> float:
 
 def _floor_bot() -> commands.Bot:
     """A bare discord.py bot: the same intents and cache settings as ours, one static command."""
-    from bot.client import bot_intents
+    from bot.client import client_options
 
-    floor = commands.Bot(
-        command_prefix=commands.when_mentioned,
-        intents=bot_intents(),
-        allowed_mentions=discord.AllowedMentions.none(),
-        member_cache_flags=discord.MemberCacheFlags.none(),
-        chunk_guilds_at_startup=False,
-        max_messages=None,
-        help_command=None,
-    )
+    floor = commands.Bot(**client_options())
 
     @floor.tree.command(name="ask", description="Reply with static text")
     @app_commands.describe(question="Anything")

@@ -38,20 +38,24 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
+def client_options() -> dict[str, Any]:
+    """discord.py options: minimal intents and caches, and no mentions unless a reply opts in."""
+    return {
+        "command_prefix": commands.when_mentioned,
+        "intents": bot_intents(),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "member_cache_flags": discord.MemberCacheFlags.none(),
+        "chunk_guilds_at_startup": False,
+        "max_messages": None,
+        "help_command": None,
+    }
+
+
 class AllianceBot(commands.Bot):
     """The alliance bot. Build it with :func:`bot.create_bot`."""
 
     def __init__(self, settings: Settings, *, facts: FactBase | None = None) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=bot_intents(),
-            allowed_mentions=discord.AllowedMentions.none(),
-            member_cache_flags=discord.MemberCacheFlags.none(),
-            chunk_guilds_at_startup=False,
-            max_messages=None,
-            owner_ids=set(settings.owner_ids),
-            help_command=None,
-        )
+        super().__init__(**client_options(), owner_ids=set(settings.owner_ids))
         self.settings = settings
         self._preloaded_facts = facts
         self.facts: FactBase = facts if facts is not None else FactBase({})
