@@ -204,3 +204,12 @@ async def test_no_answer_ever_pings_anyone(world, question):
     assert message.mentions == [] and message.role_mentions == []
     text = message.content + "".join(_text(e) for e in message.embeds)
     assert "@everyone" not in text and "<@123>" not in text and "@here" not in text and "<@&456>" not in text
+
+
+async def test_a_blank_question_gets_a_short_ephemeral_error(world):
+    result = await world.member.slash(world.general, "ask", question="   ")
+
+    assert result.ephemeral
+    assert "Your question is empty" in result.response.content
+    # The refusal went through the one error path (reading env.errors acknowledges it).
+    assert [type(error.__cause__).__name__ for error in world.env.errors] == ["UserError"]

@@ -39,6 +39,8 @@ class Ask(commands.Cog):
         question="Your question, as you'd type it (e.g. “were Poland and the US allies in 1995?”)"
     )
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]) -> None:
+        if not question.strip():
+            raise UserError(render_ask.EMPTY_QUESTION)
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
         answer = engine.ask(question, current_year=today.year)

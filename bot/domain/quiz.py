@@ -438,7 +438,7 @@ def _from_alliances(facts: FactBase, rng: random.Random) -> dict[str, Question]:
                 country_name(outsider),
                 [country_name(c) for c in members],
                 rng,
-                f"{country_name(outsider)} is not a member of {alliance.name}; "
+                f"{country_name(outsider)} is not a member of {alliance.short_name}; "
                 f"{', '.join(country_name(c) for c in sorted(members))} are.",
                 [alliance],
             )
@@ -467,7 +467,7 @@ def _from_alliances(facts: FactBase, rng: random.Random) -> dict[str, Question]:
                 str(member.joined),
                 wrong,
                 rng,
-                f"{country_name(member.code)} joined {alliance.name} in {member.joined}{note}.",
+                f"{country_name(member.code)} joined {alliance.short_name} in {member.joined}{note}.",
                 [alliance],
             )
     return out

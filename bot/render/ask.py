@@ -216,6 +216,9 @@ def pair_embed(verdict: PairVerdict, resolver: CountryResolver, treaty_count: in
 # ------------------------------------------------------------------------- the US–Russia sections
 
 
+EMPTY_QUESTION = "Your question is empty. Try something like “is the U.S. allies with Russia?”."
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
