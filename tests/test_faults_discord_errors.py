@@ -96,6 +96,9 @@ async def test_refused_question_post_ends_the_quiz_and_a_new_one_can_start(world
     _assert_fault_fired(world)
 
     assert await world.env.bot.store.open_quiz_in(world.general.id) is None, "a failed quiz stayed open"
+    # The starter is told why, privately, instead of waiting for a question that never comes.
+    assert [followup.ephemeral for followup in result.followups] == [True]
+    assert "not allowed to post" in result.followups[0].content
     # The bot is still running and the channel is not blocked by the failed quiz.
     question = await _start_quiz(world)
     assert question.components

@@ -52,6 +52,7 @@ class QuizRun:
     sleeping: bool = False
     stopped_by: str | None = None
     task: asyncio.Task[None] | None = None
+    starter: discord.Interaction | None = None  # to tell the starter if the quiz cannot go on
 
 
 @app_commands.guild_only()
@@ -115,7 +116,7 @@ class Quiz(
             raise UserError(view.already_running(None))
         session = await self.bot.store.get_quiz(quiz_id)
         assert session is not None
-        run = QuizRun(session=session, rng=random.Random())
+        run = QuizRun(session=session, rng=random.Random(), starter=interaction)
         self.runs[quiz_id] = run
         self.by_channel[channel_id] = quiz_id
         await interaction.response.send_message(
@@ -250,14 +251,24 @@ class Quiz(
             )
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as error:
             log.exception("quiz %d in channel %d failed", session.id, session.channel_id)
             await self.bot.store.end_quiz(session.id, "failed", discord.utils.utcnow())
+            await self._tell_starter(run, view.failed_text(isinstance(error, discord.Forbidden)))
         finally:
             run.accepting = False
             self.runs.pop(session.id, None)
             if self.by_channel.get(session.channel_id) == session.id:
                 del self.by_channel[session.channel_id]
+
+    async def _tell_starter(self, run: QuizRun, text: str) -> None:
+        """Tell the member who started the quiz, privately, while their interaction is still valid."""
+        if run.starter is None:
+            return
+        try:
+            await run.starter.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.info("could not tell the starter of quiz %d why it ended", run.session.id)
 
     async def _ask(self, run: QuizRun, number: int) -> AskedQuestion | None:
         """Pick the next question from the server's current facts, post it and open it for answers."""

@@ -39,6 +39,15 @@ NO_SCORES = "Nobody has answered a quiz question here yet. Start one with `/quiz
 GUILD_ONLY_QUIZ = "Quizzes run inside a server."
 
 
+def failed_text(forbidden: bool) -> str:
+    reason = (
+        "I'm not allowed to post or edit messages in this channel (I need Send Messages and Embed Links)"
+        if forbidden
+        else "Discord refused a message I needed to post"
+    )
+    return f"⚠️ The quiz had to stop: {reason}. Answers given so far are kept."
+
+
 def locked_in(letter: str) -> str:
     return f"Locked in: {letter}"
 
