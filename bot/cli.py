@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
+import aiohttp
 import discord
 
 from . import create_bot
@@ -84,6 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except discord.LoginFailure:
         print("Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal.", file=sys.stderr)
+        return 1
+    except (aiohttp.ClientConnectionError, OSError) as error:
+        print(
+            f"Could not reach Discord ({error}). Check the network, or run without DISCORD_TOKEN "
+            "(or with --sandbox) to use the local sandbox.",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print("Stopped.")
