@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import datetime
 
 import discord
 from discord import app_commands
@@ -14,7 +16,7 @@ from ..domain.errors import UserError
 from ..domain.facts import TimelineTopic
 from ..render import timeline as render
 from ..timeline_scheduler import TimelineScheduler
-from .checks import moderator_only
+from .checks import ensure_moderator, moderator_only
 
 log = logging.getLogger(__name__)
 
@@ -99,17 +101,49 @@ class Timeline(commands.Cog):
     @moderator_only()
     async def status(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        store = self.bot.store
         now = discord.utils.utcnow()
+        rows = await self._status_rows(interaction.guild, now)
+        embed = render.status_embed(rows, now)
+        gone = [subscription.channel_id for subscription, _, name in rows if name is None]
+        if not gone:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        # A deleted channel can't be picked in /timeline unsubscribe, so offer to remove it here.
+        view = render.RemoveDeletedView(owner_id=interaction.user.id, channel_ids=gone, on_remove=self._remove_deleted)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        view.message = await interaction.original_response()
+
+    async def _status_rows(
+        self, guild: discord.Guild, now: datetime
+    ) -> list[tuple[tl.Subscription, datetime | None, str | None]]:
+        """(subscription, next post time, channel name or None when the channel is gone) for /timeline status."""
+        store = self.bot.store
         rows = []
-        for subscription in await store.timeline_subscriptions(interaction.guild.id):
+        for subscription in await store.timeline_subscriptions(guild.id):
             due = tl.latest_due(now, subscription.post_time, subscription.since)
             record = None if due is None else await store.timeline_post(
                 subscription.guild_id, subscription.channel_id, due.date()
             )
-            channel = interaction.guild.get_channel(subscription.channel_id)
+            channel = guild.get_channel(subscription.channel_id)
             rows.append((subscription, tl.next_post_at(now, subscription, record), channel.name if channel else None))
-        await interaction.response.send_message(embed=render.status_embed(rows, now), ephemeral=True)
+        return rows
+
+    async def _remove_deleted(self, interaction: discord.Interaction, channel_ids: Sequence[int]) -> None:
+        """The status button: unsubscribe channels that (still) no longer exist; moderators only."""
+        ensure_moderator(interaction)
+        guild = interaction.guild
+        assert guild is not None
+        removed = 0
+        for channel_id in channel_ids:
+            if guild.get_channel(channel_id) is None and await self.bot.store.timeline_unsubscribe(guild.id, channel_id):
+                removed += 1
+        self.scheduler.wake()
+        now = discord.utils.utcnow()
+        await interaction.response.edit_message(
+            content=render.removed_deleted_text(removed),
+            embed=render.status_embed(await self._status_rows(guild, now), now),
+            view=None,
+        )
 
 
 async def setup(bot: AllianceBot) -> None:

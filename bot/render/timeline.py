@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 
 import discord
@@ -151,7 +151,15 @@ def status_embed(
     fields = []
     paused = False
     for subscription, next_at, channel_name in subscriptions:
-        if not subscription.active:
+        if channel_name is None:
+            paused = True
+            reason = (
+                pause_text(subscription.paused, subscription.paused_detail)
+                if subscription.paused
+                else "the channel no longer exists"
+            )
+            upcoming = f"**paused**: {reason}. Remove this subscription with the button below."
+        elif not subscription.active:
             paused = True
             upcoming = (
                 f"**paused**: {pause_text(subscription.paused, subscription.paused_detail)}. "
@@ -174,6 +182,34 @@ def status_embed(
         colour=COLOUR_WARN if paused else COLOUR_INFO,
         fields=fields,
     )
+
+
+def removed_deleted_text(count: int) -> str:
+    return f"Removed {count} subscription{'s' if count != 1 else ''} whose channel no longer exists."
+
+
+class RemoveDeletedView(BaseView):
+    """One button on /timeline status: forget subscriptions whose channel was deleted."""
+
+    def __init__(
+        self,
+        *,
+        owner_id: int,
+        channel_ids: Sequence[int],
+        on_remove: Callable[[discord.Interaction, Sequence[int]], Awaitable[None]],
+    ) -> None:
+        super().__init__(owner_id=owner_id, timeout=600)
+        count = len(channel_ids)
+        button: discord.ui.Button[RemoveDeletedView] = discord.ui.Button(
+            label=clip(f"Remove {count} subscription{'s' if count != 1 else ''} of deleted channels", 80),
+            style=discord.ButtonStyle.danger,
+        )
+
+        async def remove(interaction: discord.Interaction) -> None:
+            await on_remove(interaction, channel_ids)
+
+        button.callback = remove  # type: ignore[method-assign]
+        self.add_item(button)
 
 
 # --------------------------------------------------------------------------- the browse view
