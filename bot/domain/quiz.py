@@ -187,6 +187,23 @@ def _distinct_sample(
     return rng.sample(unique, min(k, len(unique)))
 
 
+def _add_if_enough(
+    out: dict[str, Question],
+    key: str,
+    topic: str,
+    prompt: str,
+    right: str,
+    candidates: Iterable[str],
+    rng: random.Random,
+    explanation: str,
+    facts: Sequence[Any],
+) -> None:
+    """Add a question whose distractors are other rows' values, if any distinct ones exist."""
+    wrong = _distinct_sample(candidates, [right], DEFAULT_CHOICES - 1, rng)
+    if wrong:
+        out[key] = _shuffled(key, topic, prompt, right, wrong, rng, explanation, facts)
+
+
 def _year_distractors(
     right: int, known_years: Iterable[int], k: int, rng: random.Random, wrong_years: set[int] | None = None
 ) -> list[str]:
@@ -326,42 +343,28 @@ def _from_perspectives(facts: FactBase, rng: random.Random) -> dict[str, Questio
     out: dict[str, Question] = {}
     for row in rows:
         # A group whose view (or quote) reads the same would also be right: never offer it.
-        wrong = _distinct_sample(
+        _add_if_enough(
+            out,
+            f"gen:view:{row.id}",
+            "us-russia",
+            f"Which group's view of US–Russia ties is summed up as “{row.view}”?",
+            row.perspective,
             [r.perspective for r in rows if r.view.casefold() != row.view.casefold()],
-            [row.perspective],
-            DEFAULT_CHOICES - 1,
             rng,
+            f"{row.perspective}: “{row.view}”. Key quote: “{row.quote}” ({row.quote_source}).",
+            [row],
         )
-        if wrong:
-            key = f"gen:view:{row.id}"
-            out[key] = _shuffled(
-                key,
-                "us-russia",
-                f"Which group's view of US–Russia ties is summed up as “{row.view}”?",
-                row.perspective,
-                wrong,
-                rng,
-                f"{row.perspective}: “{row.view}”. Key quote: “{row.quote}” ({row.quote_source}).",
-                [row],
-            )
-        wrong = _distinct_sample(
+        _add_if_enough(
+            out,
+            f"gen:quote:{row.id}",
+            "us-russia",
+            f"Where is this quote from: “{row.quote}”?",
+            row.quote_source,
             [r.quote_source for r in rows if r.quote.casefold() != row.quote.casefold()],
-            [row.quote_source],
-            DEFAULT_CHOICES - 1,
             rng,
+            f"“{row.quote}” ({row.quote_source}) sums up the {row.perspective} view: {row.view}.",
+            [row],
         )
-        if wrong:
-            key = f"gen:quote:{row.id}"
-            out[key] = _shuffled(
-                key,
-                "us-russia",
-                f"Where is this quote from: “{row.quote}”?",
-                row.quote_source,
-                wrong,
-                rng,
-                f"“{row.quote}” ({row.quote_source}) sums up the {row.perspective} view: {row.view}.",
-                [row],
-            )
     return out
 
 
@@ -370,42 +373,28 @@ def _from_economic(facts: FactBase, rng: random.Random) -> dict[str, Question]:
     out: dict[str, Question] = {}
     for row in rows:
         explanation = f"{row.us_action} → Russia: {row.russian_response}. Impact: {row.impact}."
-        wrong = _distinct_sample(
+        _add_if_enough(
+            out,
+            f"gen:econ-response:{row.id}",
+            "us-russia",
+            f"How did Russia respond to the US measure “{row.us_action}”?",
+            row.russian_response,
             [r.russian_response for r in rows if r.us_action.casefold() != row.us_action.casefold()],
-            [row.russian_response],
-            DEFAULT_CHOICES - 1,
             rng,
+            explanation,
+            [row],
         )
-        if wrong:
-            key = f"gen:econ-response:{row.id}"
-            out[key] = _shuffled(
-                key,
-                "us-russia",
-                f"How did Russia respond to the US measure “{row.us_action}”?",
-                row.russian_response,
-                wrong,
-                rng,
-                explanation,
-                [row],
-            )
-        wrong = _distinct_sample(
+        _add_if_enough(
+            out,
+            f"gen:econ-impact:{row.id}",
+            "us-russia",
+            f"Which US measure had this real-world impact: “{row.impact}”?",
+            row.us_action,
             [r.us_action for r in rows if r.impact.casefold() != row.impact.casefold()],
-            [row.us_action],
-            DEFAULT_CHOICES - 1,
             rng,
+            explanation,
+            [row],
         )
-        if wrong:
-            key = f"gen:econ-impact:{row.id}"
-            out[key] = _shuffled(
-                key,
-                "us-russia",
-                f"Which US measure had this real-world impact: “{row.impact}”?",
-                row.us_action,
-                wrong,
-                rng,
-                explanation,
-                [row],
-            )
     return out
 
 
