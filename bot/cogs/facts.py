@@ -121,13 +121,7 @@ class Facts(commands.Cog):
         guild_id = interaction.guild_id
         if guild_id is None:
             raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
-        facts = await self.bot.facts_for(guild_id)
-        fact = facts.get(fact_id)
-        latest = await self.bot.store.latest_fact_version(guild_id, fact_id)
-        if fact is None:
-            if latest is not None and latest.state == "hidden":
-                raise UserError(view.HIDDEN_FACT.format(fact_id=fact_id))
-            raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
+        fact, latest = await self._require_fact(guild_id, fact_id)
         status = view.status_text(latest, self.bot.facts.origin.get(fact_id))
         embed = view.fact_embed(fact, status, discord.utils.utcnow().date())
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
