@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import discord
-
 from bot import create_bot
 
 
@@ -42,4 +40,3 @@ def test_bot_asks_for_no_privileged_intents_and_pings_nobody(settings):
     mentions = bot.allowed_mentions
     assert mentions is not None
     assert (mentions.everyone, mentions.users, mentions.roles) == (False, False, False)
-    assert isinstance(bot, discord.Client)
