@@ -110,6 +110,15 @@ async def check(settings: Settings) -> int:
         files = sorted(set(facts.origin.values()))
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(facts.counts().items()))
         print(f"ok   data: {len(facts)} facts in {len(files)} files under {settings.data_dir} ({kinds})")
+        record = facts.record
+        if record is None:
+            print("warn historical record: no atop/ folder in the data directory (answers cover researched entries only)")
+        else:
+            named = sum(1 for a in record.alliances.values() if a.name is not None)
+            print(
+                f"ok   historical record: {len(record.alliances)} ATOP 5.1 alliances ({named} named), "
+                f"{len(record.members)} member rows, {len(record.states)} states"
+            )
     try:
         store = await Store.open(settings.database)
     except (StoreError, OSError, Exception) as error:  # any failure to open is a failed check

@@ -22,7 +22,8 @@ def index(facts):
 
 GRADES = [
     # (a, b, year, grade, basis short name or None)
-    ("US", "RU", None, "none", None),
+    # ATOP's record to 2018 adds the non-aggression commitments of the CSCE/OSCE and others.
+    ("US", "RU", None, "non_aggression", None),
     ("FR", "DE", None, "treaty_allies", "NATO"),
     ("US", "GB", None, "treaty_allies", "NATO"),
     ("GB", "PT", None, "treaty_allies", "NATO"),
@@ -38,11 +39,11 @@ GRADES = [
     ("AU", "CA", None, "close_partners", "Five Eyes"),
     ("US", "NZ", None, "close_partners", "Five Eyes"),
     ("RU", "IR", None, "partners", "Russia–Iran treaty"),
-    ("RU", "CN", None, "none", None),
-    ("JP", "BR", None, "none", None),
+    ("RU", "CN", None, "non_aggression", None),
+    ("JP", "BR", None, "non_aggression", None),
     ("AM", "RU", None, "none", None),
     # time-aware
-    ("PL", "US", 1995, "none", None),
+    ("PL", "US", 1995, "non_aggression", None),
     ("PL", "US", 2000, "treaty_allies", "NATO"),
     ("PL", "US", 1999, "treaty_allies", "NATO"),
     ("SE", "FI", 2022, "treaty_allies", "EU Art. 42(7)"),
@@ -51,9 +52,10 @@ GRADES = [
     ("AM", "RU", 2020, "treaty_allies", "CSTO"),
     ("US", "NZ", 1980, "treaty_allies", "ANZUS"),
     ("MX", "US", 2000, "treaty_allies", "Rio Treaty"),
-    ("MX", "US", 2010, "none", None),
+    # Mexico left the Rio Treaty in 2004, but the OAS Charter (ATOP 3150) still bound it in 2010.
+    ("MX", "US", 2010, "treaty_allies", None),
     ("GB", "FR", 2015, "treaty_allies", "NATO"),
-    ("RU", "KP", 2023, "none", None),
+    ("RU", "KP", 2023, "non_aggression", None),  # the 2024 treaty not yet; ATOP to 2018
 ]
 
 

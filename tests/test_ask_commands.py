@@ -161,7 +161,7 @@ async def test_ambiguous_name_offers_buttons_that_reask(world):
     assert _labels(result.response.components) == ["South Korea & Japan", "North Korea & Japan"]
 
     click = await world.member.click(result.response.message, label="South Korea & Japan")
-    assert click.response.embeds[0].title == "No — South Korea and Japan have no formal alliance in our data."
+    assert click.response.embeds[0].title.startswith("No — as of 2018 (the end of the ATOP record), South Korea and Japan were not allies")
 
 
 async def test_no_confident_match_offers_three_closest_questions(world):
@@ -213,3 +213,42 @@ async def test_a_blank_question_gets_a_short_ephemeral_error(world):
     assert "Your question is empty" in result.response.content
     # The refusal went through the one error path (reading env.errors acknowledges it).
     assert [type(error.__cause__).__name__ for error in world.env.errors] == ["UserError"]
+
+
+async def test_ally_historical_pair_shows_treaty_years_obligations_and_source(world):
+    result = await world.member.slash(
+        world.general, "ally", country_a="France", country_b="United Kingdom", year=1914
+    )
+    assert not result.ephemeral
+    embed = result.response.embeds[0]
+    assert embed.title.startswith("Yes — in 1914 (from 5 September 1914), France and the United Kingdom")
+    text = _text(embed)
+    assert "ATOP 2015" in text and "1914–1918" in text
+    assert "not to make a separate peace" in text
+    assert "ATOP 5.1" in text and "atopdata.org" in text
+    assert len(embed) <= 6000
+
+
+async def test_ally_typo_gets_did_you_mean_not_a_verdict(world):
+    result = await world.member.slash(world.general, "ally", country_a="Prusia", country_b="Austria", year=1866)
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    assert not embed.title.startswith(("Yes —", "No —"))
+    assert "Prussia & Austria" in _labels(result.response.components)
+
+
+async def test_ally_year_before_the_record_gets_no_verdict(world):
+    result = await world.member.slash(world.general, "ally", country_a="US", country_b="Russia", year=1000)
+    embed = result.response.embeds[0]
+    assert embed.title == "No data for 1000"
+    assert "starts in 1815" in embed.description
+
+
+async def test_ask_during_ww2_lists_the_periods(world):
+    result = await world.member.slash(world.general, "ask", question="were the us and the soviet union allies during ww2")
+    assert not result.ephemeral
+    embed = result.response.embeds[0]
+    assert embed.title.startswith("Yes — the United States and the Soviet Union were allies from 1942 to 1945")
+    text = _text(embed)
+    assert "**1939–1941** · No alliance" in text and "ATOP 2550" in text
+    assert "Facts as of" in embed.footer.text

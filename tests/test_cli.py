@@ -42,7 +42,20 @@ def test_check_passes_on_the_bundled_data(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok   data:" in result.stdout
     assert "ok   database:" in result.stdout
+    assert "ok   historical record: 789 ATOP 5.1 alliances" in result.stdout
     assert "All checks passed." in result.stdout
+
+
+def test_check_fails_on_a_damaged_historical_record(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, data)
+    members = data / "atop" / "members.tsv"
+    members.write_text(members.read_text().replace("\t1949-04-04\t", "\tnot-a-date\t", 1))
+
+    result = _run(tmp_path, "--check", BOT_DATA_DIR=str(data))
+
+    assert result.returncode == 1
+    assert "FAIL data" in result.stdout and "atop/" in result.stdout
 
 
 def test_check_fails_on_a_broken_copy_and_names_file_and_entry(tmp_path):

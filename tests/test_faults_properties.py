@@ -20,7 +20,8 @@ from bot import render
 from bot.config import BUNDLED_DATA_DIR
 from bot.domain.errors import UserError
 from bot.domain.facts import FACT_KINDS, load_fact_base, parse_fact
-from bot.domain.questions import AskEngine, FaqAnswer, NoVerdict, PairAnswer
+from bot.domain.questions import AskEngine, FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer
+from bot.render import ask as render_ask
 from bot.render import facts as render_facts
 
 TODAY = date(2026, 1, 1)
@@ -83,9 +84,13 @@ questions = st.one_of(word_salad, any_text).map(lambda text: text[:300])
 
 
 def _check_answer(answer: Any) -> None:
-    assert isinstance(answer, PairAnswer | FaqAnswer | NoVerdict), f"unexpected answer type {type(answer)}"
+    assert isinstance(answer, PairAnswer | HistoryAnswer | FaqAnswer | NoVerdict), (
+        f"unexpected answer type {type(answer)}"
+    )
     if isinstance(answer, PairAnswer):
         assert answer.verdict is not None
+    if isinstance(answer, HistoryAnswer):
+        assert len(render_ask.history_embed(answer, ENGINE.resolver)) <= render.EMBED_TOTAL_LIMIT
 
 
 @given(question=questions)

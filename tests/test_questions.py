@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import BUNDLED_DATA_DIR
 from bot.domain.facts import load_fact_base, parse_fact
-from bot.domain.questions import FaqAnswer, NoVerdict, PairAnswer, engine_for
+from bot.domain.questions import FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer, engine_for
 
 YEAR = 2026
 
@@ -104,13 +104,22 @@ FAQS = [
     ("is trade completely dead?", "faq-trade-dead"),
     ("is trade between them dead now", "faq-trade-dead"),
     ("were they ever allies", "faq-ever-allies"),
-    ("were the us and russia ever allies?", "faq-ever-allies"),
-    ("weren't america and russia allies in ww2", "faq-ever-allies"),
     ("how many russian entities are sanctioned", "faq-sanctioned-count"),
     ("how many russian companies are under us sanctions?", "faq-sanctioned-count"),
     ("will putin join nato", "faq-putin-nato"),
     ("is russia taking back alaska?", "faq-putin-nato"),
 ]
+
+
+@pytest.mark.parametrize(
+    "question", ["were the us and russia ever allies?", "weren't america and russia allies in ww2"]
+)
+def test_ever_and_era_questions_get_the_pair_record(engine, question):
+    """'Ever' and 'in WW2' are answered from the record for any pair, not only through the FAQ."""
+    answer = engine.ask(question, current_year=YEAR)
+    assert isinstance(answer, HistoryAnswer), answer
+    assert {answer.a, answer.b} == {"US", "RU"}
+    assert [(p.first, p.last) for p in answer.allied_periods] == [(1942, 1945)]
 
 
 @pytest.mark.parametrize(("question", "faq_id"), FAQS)

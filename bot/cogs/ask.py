@@ -12,7 +12,15 @@ from discord.ext import commands
 from ..client import AllianceBot
 from ..domain.countries import default_resolver
 from ..domain.errors import UserError
-from ..domain.questions import Answer, AskEngine, FaqAnswer, NoVerdict, PairAnswer, engine_for
+from ..domain.questions import (
+    Answer,
+    AskEngine,
+    FaqAnswer,
+    HistoryAnswer,
+    NoVerdict,
+    PairAnswer,
+    engine_for,
+)
 from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS
 from ..render import ask as render_ask
 
@@ -50,14 +58,14 @@ class Ask(commands.Cog):
     @app_commands.describe(
         country_a="The first country (start typing for suggestions)",
         country_b="The second country (start typing for suggestions)",
-        year="Answer as of this year instead of today (membership years from the treaty data)",
+        year="Answer for this year instead of today (any year up to now; treaty data from 1815)",
     )
     async def ally(
         self,
         interaction: discord.Interaction,
         country_a: app_commands.Range[str, 1, 100],
         country_b: app_commands.Range[str, 1, 100],
-        year: app_commands.Range[int, 1000, 2100] | None = None,
+        year: app_commands.Range[int, 1, 9999] | None = None,
     ) -> None:
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
@@ -78,7 +86,12 @@ class Ask(commands.Cog):
         """Send an answer: verdicts and FAQ answers publicly, no-verdict replies to the asker only."""
         resolver = engine.resolver
         today = discord.utils.utcnow().date()
-        if isinstance(answer, PairAnswer) and answer.is_us_russia:
+        if isinstance(answer, PairAnswer) and answer.verdict.missing is not None:
+            embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
+            await self._send(interaction, embed=embed)
+        elif isinstance(answer, HistoryAnswer):
+            await self._send(interaction, embed=render_ask.history_embed(answer, resolver))
+        elif isinstance(answer, PairAnswer) and answer.is_us_russia:
             view = render_ask.SectionView(
                 owner_id=interaction.user.id,
                 facts=engine.facts,

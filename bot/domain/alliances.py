@@ -12,15 +12,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 from .errors import UserError
 from .facts import ALLIANCE_GRADE_KINDS, Alliance, FactBase, Membership, Relationship, Source
+from .history import (
+    ATOP_AS_OF,
+    ATOP_FIRST_YEAR,
+    ATOP_LAST_YEAR,
+    ATOP_SOURCE,
+    COW_AS_OF,
+    COW_LAST_YEAR,
+    COW_SOURCE,
+    AtopTie,
+    HistoricalRecord,
+)
+from .places import ISO_SPANS, PLACES_BY_CODE, Polity, ccode_of, era_place, iso_for
 
 log = logging.getLogger(__name__)
 
-Grade = Literal["treaty_allies", "close_partners", "partners", "none"]
+Grade = Literal["treaty_allies", "close_partners", "partners", "non_aggression", "consultation", "none"]
 
 # Strength of each kind of treaty, strongest first (used to pick the basis of a verdict).
 KIND_STRENGTH: dict[str, int] = {
@@ -101,10 +114,18 @@ class PairVerdict:
     relationship: Relationship | None
     as_of: str
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    # The historical record: ATOP alliances in force, the deciding one if ATOP decides, and the
+    # states the places were in that year (None without the record).
+    ties: tuple[AtopTie, ...] = ()
+    tie_basis: AtopTie | None = None
+    polity_a: Polity | None = None
+    polity_b: Polity | None = None
+    missing: Missing | None = None
+    research_as_of: str = ""
 
     @property
     def allied(self) -> bool:
-        return self.grade == "treaty_allies"
+        return self.grade == "treaty_allies" and self.missing is None
 
 
 def _intervals(alliance: Alliance, code: str) -> list[tuple[Membership, str]]:
@@ -126,7 +147,8 @@ def member_status(alliance: Alliance, code: str, year: int | None) -> MemberStat
     best: MemberStatus | None = None
     for membership, group in rows:
         status = _status_of(membership, group, year)
-        if best is None or _rank(status) > _rank(best):
+        # Equal standing (left twice, as Uzbekistan left the CSTO twice): the latest period wins.
+        if best is None or (_rank(status), status.joined or 0) > (_rank(best), best.joined or 0):
             best = status
     return best
 
@@ -178,12 +200,66 @@ def shared_treaty(alliance: Alliance, a: str, b: str, year: int | None) -> Share
     return SharedTreaty(alliance, status_a, status_b, in_force, tuple(exceptions))
 
 
+MissingReason = Literal["before_data", "not_a_state", "not_in_system", "same_state"]
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Why no Yes/No can honestly be given for this pair and year."""
+
+    reason: MissingReason
+    place: str | None = None  # the place concerned (a country or former state code)
+    ccode: int | None = None  # its COW state, where it has one
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The deciding agreement of a verdict: a researched treaty or an ATOP alliance."""
+
+    treaty: SharedTreaty | None = None
+    tie: AtopTie | None = None
+
+    @property
+    def strength(self) -> int:
+        if self.treaty is not None:
+            kind = self.treaty.alliance.treaty_kind
+            return 20 + KIND_STRENGTH[kind] if kind in ALLIANCE_GRADE_KINDS else 5 + KIND_STRENGTH[kind]
+        assert self.tie is not None
+        return {"defense": 15, "wartime": 14, "neutrality": 6, "non_aggression": 5, "consultation": 4}[
+            self.tie.level
+        ]
+
+    @property
+    def grade(self) -> Grade:
+        if self.treaty is not None:
+            return _GRADE_OF_KIND[self.treaty.alliance.treaty_kind]
+        assert self.tie is not None
+        if self.tie.allied:
+            return "treaty_allies"
+        return "consultation" if self.tie.level == "consultation" else "non_aggression"
+
+
+def _days_in(tie: AtopTie, year: int | None) -> int:
+    """How many days of ``year`` the tie was in force (to prefer the treaty that held most of it)."""
+    if year is None:
+        return 0
+    first = max(tie.start, date(year, 1, 1))
+    last = min(tie.end or date(year, 12, 31), date(year, 12, 31))
+    return (last - first).days
+
+
+def _data_year(year: int | None, current_year: int | None) -> int:
+    return year if year is not None else max(current_year or date.today().year, ATOP_LAST_YEAR)
+
+
 class AllianceIndex:
     """Treaties and pair relationships of one fact-base view, indexed by country for fast grading."""
 
     def __init__(self, facts: FactBase) -> None:
+        self.record: HistoricalRecord | None = facts.record
         self._by_country: dict[str, list[Alliance]] = {}
-        for alliance in facts.of_kind("alliance"):
+        alliances: list[Alliance] = facts.of_kind("alliance")
+        for alliance in alliances:
             codes = {
                 m.code for m in (*alliance.members, *alliance.former_members, *alliance.disputed_members)
             }
@@ -192,6 +268,7 @@ class AllianceIndex:
         self._relationships: dict[frozenset[str], Relationship] = {}
         for relationship in facts.of_kind("relationship"):
             self._relationships.setdefault(frozenset(relationship.pair), relationship)
+        self.research_as_of: str = _newest(a.as_of for a in alliances) or ""
 
     def relationship(self, a: str, b: str) -> Relationship | None:
         return self._relationships.get(frozenset((a, b)))
@@ -199,14 +276,25 @@ class AllianceIndex:
     def treaties_of(self, code: str) -> list[Alliance]:
         return list(self._by_country.get(code, ()))
 
-    def grade(
-        self, a: str, b: str, *, year: int | None = None, current_year: int | None = None
-    ) -> PairVerdict:
-        """Grade the pair ``a``, ``b`` (ISO alpha-2 codes), as of ``year`` or today."""
-        if a == b:
-            raise UserError("Pick two different countries.")
-        if year is not None and current_year is not None and year > current_year:
-            raise UserError(f"I can only answer for years up to {current_year}, not the future.")
+    # ------------------------------------------------------------------ places and states
+
+    def polity(self, place: str, year: int) -> Polity | None:
+        """The state ``place`` was in ``year``, named as it was then; None if it maps to none."""
+        if self.record is None:
+            return None
+        ccode = ccode_of(place, year, self.record)
+        if ccode is None:
+            return None
+        era = era_place(ccode, year)
+        historical = PLACES_BY_CODE.get(place)
+        if era is not None and era.code != place:
+            return Polity(place, ccode, era.name, era.in_sentence, True)
+        if historical is None and ccode in (260,):  # today's Germany in 1955-1989: West Germany
+            west = PLACES_BY_CODE["FRG"]
+            return Polity(place, ccode, west.name, west.in_sentence, True)
+        return Polity(place, ccode, "", "", False)
+
+    def _researched(self, a: str, b: str, year: int | None) -> list[SharedTreaty]:
         b_treaties = {id(t) for t in self._by_country.get(b, ())}
         shared: list[SharedTreaty] = []
         for alliance in self._by_country.get(a, ()):
@@ -215,30 +303,158 @@ class AllianceIndex:
                 if found is not None:
                     shared.append(found)
         shared.sort(key=lambda s: (-s.strength, s.since or 0, s.alliance.short_name))
+        return shared
+
+    def atop_ties(
+        self, ccode_a: int, ccode_b: int, year: int | None, linked: frozenset[int] = frozenset()
+    ) -> list[AtopTie]:
+        """ATOP alliances of the two states in force in ``year`` (None: at the end of the data).
+
+        ``linked`` are the ATOP ids of researched entries the pair shares: those decide instead.
+        """
+        if self.record is None:
+            return []
+        if year is None or year > ATOP_LAST_YEAR:
+            first = last = date(ATOP_LAST_YEAR, 12, 31)
+            ties = [t for t in self.record.ties(ccode_a, ccode_b, first, last) if t.end is None]
+        else:
+            ties = self.record.ties(ccode_a, ccode_b, date(year, 1, 1), date(year, 12, 31))
+        ties = [t for t in ties if t.atopid not in linked]
+        # Strongest first; then the one in force longest that year, a named one, a bilateral one.
+        ties.sort(
+            key=lambda t: (-t.strength, -_days_in(t, year), t.alliance.name is None, not t.alliance.bilateral, t.start)
+        )
+        return ties
+
+    # ------------------------------------------------------------------ grading
+
+    def grade(
+        self, a: str, b: str, *, year: int | None = None, current_year: int | None = None
+    ) -> PairVerdict:
+        """Grade the pair ``a``, ``b`` (ISO codes or former states' ids), as of ``year`` or today."""
+        if a == b:
+            raise UserError("Pick two different countries.")
+        if year is not None and current_year is not None and year > current_year:
+            raise UserError(f"I can only answer for years up to {current_year}, not the future.")
+        when = _data_year(year, current_year)
+        polity_a = polity_b = None
+        iso_a, iso_b = (a if a not in PLACES_BY_CODE else None), (b if b not in PLACES_BY_CODE else None)
+        missing: Missing | None = None
+        ties: list[AtopTie] = []
+        if self.record is not None and year is not None and year < ATOP_FIRST_YEAR:
+            missing = Missing("before_data")
+        elif self.record is not None:
+            polity_a, polity_b = self.polity(a, when), self.polity(b, when)
+            for place, polity in ((a, polity_a), (b, polity_b)):
+                if polity is None:
+                    missing = missing or Missing("not_a_state", place, self._ccode_any(place))
+                elif not self.record.in_system(polity.ccode, min(when, COW_LAST_YEAR) if year is None else when):
+                    missing = missing or Missing("not_in_system", place, polity.ccode)
+            if missing is None and polity_a is not None and polity_b is not None:
+                if polity_a.ccode == polity_b.ccode:
+                    missing = Missing("same_state", a, polity_a.ccode)
+                else:
+                    iso_a = iso_for(polity_a.ccode, when, self.record)
+                    iso_b = iso_for(polity_b.ccode, when, self.record)
+        shared = self._researched(iso_a, iso_b, year) if iso_a and iso_b else []
+        # A treaty signed after the year asked is no part of that year's answer.
+        shared = [s for s in shared if year is None or year >= s.alliance.signed]
+        after_record = year is None or year > ATOP_LAST_YEAR
+        if missing is None and polity_a is not None and polity_b is not None and not (after_record and shared):
+            # After 2018 the researched entries are authoritative for the pairs they cover.
+            linked = frozenset(i for s in shared for i in s.alliance.atop_ids)
+            ties = self.atop_ties(polity_a.ccode, polity_b.ccode, year, linked)
         in_force = tuple(s for s in shared if s.in_force)
         not_binding = tuple(s for s in shared if not s.in_force)
-        basis = in_force[0] if in_force else None
-        grade: Grade = _GRADE_OF_KIND[basis.alliance.treaty_kind] if basis else "none"
-        relationship = self.relationship(a, b)
+        if missing is not None and missing.reason == "before_data" and in_force:
+            missing = None  # a researched treaty older than the record decides it
+        if missing is not None:
+            in_force, not_binding, ties = (), (), []
+        candidates = [Basis(treaty=t) for t in in_force] + [Basis(tie=t) for t in ties]
+        basis = max(candidates, key=lambda c: c.strength, default=None)
+        grade: Grade = basis.grade if basis is not None else "none"
+        relationship = self.relationship(a, b) if year is None else None
         used = [s.alliance for s in shared]
-        if relationship is not None and year is None:
-            used_facts: list[Alliance | Relationship] = [relationship, *used]
-        else:
-            used_facts = list(used)
+        used_facts: list[Alliance | Relationship] = [relationship, *used] if relationship else list(used)
+        sources = list(_unique_sources(used_facts))
+        as_of = [f.as_of for f in used_facts]
+        if ties or (missing is None and not in_force and self.record is not None):
+            sources.append(ATOP_SOURCE)
+            as_of.append(ATOP_AS_OF)
+        if missing is not None and missing.reason in ("not_a_state", "not_in_system"):
+            sources.append(COW_SOURCE)
+            as_of.append(COW_AS_OF)
         return PairVerdict(
             a=a,
             b=b,
             year=year,
             grade=grade,
-            basis=basis,
+            basis=basis.treaty if basis is not None else None,
             in_force=in_force,
             not_binding=not_binding,
-            relationship=relationship if year is None else None,
-            as_of=_newest(f.as_of for f in used_facts)
-            or _newest(t.as_of for ts in self._by_country.values() for t in ts)
-            or "",
-            sources=_unique_sources(used_facts),
+            relationship=relationship,
+            as_of=min(as_of, default="") if year is not None else (_newest(as_of) or ""),
+            sources=tuple(sources),
+            ties=tuple(ties),
+            tie_basis=basis.tie if basis is not None else None,
+            polity_a=polity_a,
+            polity_b=polity_b,
+            missing=missing,
+            research_as_of=self.research_as_of,
         )
+
+    def _ccode_any(self, place: str) -> int | None:
+        historical = PLACES_BY_CODE.get(place)
+        if historical is not None:
+            return historical.ccode
+        if self.record is None:
+            return None
+        spans = ISO_SPANS.get(place)
+        return spans[-1][2] if spans else self.record.by_iso.get(place)
+
+    def history(
+        self, a: str, b: str, first: int, last: int, *, current_year: int | None = None
+    ) -> list[Period]:
+        """The pair's record year by year from ``first`` to ``last``, as periods of one standing."""
+        periods: list[Period] = []
+        for year in range(first, last + 1):
+            verdict = self.grade(a, b, year=year, current_year=current_year)
+            key = _period_key(verdict)
+            if periods and periods[-1].key == key and periods[-1].last == year - 1:
+                periods[-1] = replace(periods[-1], last=year)
+            else:
+                periods.append(Period(year, year, key, verdict))
+        return periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """Consecutive years with the same standing (the verdict of the first year stands for all)."""
+
+    first: int
+    last: int
+    key: tuple[str, ...]
+    verdict: PairVerdict
+
+    @property
+    def allied(self) -> bool:
+        return self.verdict.allied
+
+    @property
+    def known(self) -> bool:
+        return self.verdict.missing is None
+
+
+def _period_key(verdict: PairVerdict) -> tuple[str, str, str, str]:
+    """What makes a year the same as the one before: the standing, its treaty and both states' names."""
+    names = tuple(p.name if p is not None else "" for p in (verdict.polity_a, verdict.polity_b))
+    if verdict.missing is not None:
+        return ("missing", verdict.missing.reason, *names)
+    if verdict.tie_basis is not None:
+        return (verdict.grade, f"atop:{verdict.tie_basis.atopid}", *names)
+    if verdict.basis is not None:
+        return (verdict.grade, f"fact:{verdict.basis.alliance.id}", *names)
+    return (verdict.grade, "", *names)
 
 
 def is_alliance_grade(kind: str) -> bool:

@@ -19,6 +19,8 @@ import pycountry
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from .places import HISTORICAL_PLACES
+
 log = logging.getLogger(__name__)
 
 # Names people use that pycountry does not list (folded form on the left).
@@ -187,6 +189,11 @@ _US_COUNTRY_NEXT = frozenset(
     ]
 )
 _US_COUNTRY_PREV = frozenset(["the", "and", "or", "between", "are", "is", "were", "was", "vs", "versus"])
+
+# Words that make a different state of a name ("East Germany"): never dropped silently.
+QUALIFIERS = frozenset(
+    ["east", "west", "north", "south", "eastern", "western", "northern", "southern", "upper", "lower"]
+)
 
 # Common words never fuzzily matched to a country.
 _NOT_FUZZY = frozenset(
@@ -379,6 +386,10 @@ class CountryResolver:
                     self._add_key(spelling, code)
         for alias, code in ALIASES.items():
             self._add_key(alias, code, replace=True)
+        for place in HISTORICAL_PLACES:
+            self._countries[place.code] = Country(place.code, place.name, place.in_sentence)
+            for spelling in (place.name, place.in_sentence, *place.aliases):
+                self._add_key(spelling, place.code, replace=True)
         for alias, codes in AMBIGUOUS.items():
             self._keys[fold(alias)] = codes
         self._by_length: dict[int, list[str]] = {}

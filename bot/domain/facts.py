@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import pycountry
 import yaml
@@ -24,6 +24,9 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    from .history import HistoricalRecord
 
 # --------------------------------------------------------------------------- field types
 
@@ -274,6 +277,8 @@ class Alliance(_FactBase):
     former_members: list[Membership] = Field(default_factory=list)
     disputed_members: list[Membership] = Field(default_factory=list)
     pair_exceptions: list[PairException] = Field(default_factory=list)
+    # ATOP alliances this entry stands for: the pair sees this entry, never the same treaty twice.
+    atop_ids: list[Annotated[int, Field(ge=1000, le=99999)]] = Field(default_factory=list, max_length=10)
 
     @model_validator(mode="after")
     def _unique_members(self) -> Alliance:
@@ -399,6 +404,8 @@ class FactBase:
 
     facts: Mapping[str, FactModel]
     origin: Mapping[str, str] = field(default_factory=dict)  # id -> file it came from
+    # The ATOP/COW record (static, shared by every view); None where the data folder has none.
+    record: HistoricalRecord | None = None
 
     def __iter__(self) -> Iterator[FactModel]:
         return iter(self.facts.values())
@@ -426,7 +433,7 @@ class FactBase:
                 merged.pop(fact_id, None)
             else:
                 merged[fact_id] = fact
-        return FactBase(merged, self.origin)
+        return FactBase(merged, self.origin, self.record)
 
     def counts(self) -> dict[str, int]:
         result: dict[str, int] = {}
@@ -461,7 +468,14 @@ def load_fact_base(data_dir: Path) -> FactBase:
     paths = sorted(data_dir.glob("*.yaml"))
     if not paths:
         raise FactBaseError([Problem(str(data_dir), "directory", "contains no .yaml files")])
-    return build_fact_base((path.name, path.read_text(encoding="utf-8")) for path in paths)
+    from .history import load_record  # the record imports this module's Source
+
+    facts = build_fact_base((path.name, path.read_text(encoding="utf-8")) for path in paths)
+    try:
+        record = load_record(data_dir / "atop")
+    except (OSError, ValueError, KeyError, TypeError, AssertionError, yaml.YAMLError) as error:
+        raise FactBaseError([Problem("atop/", "files", f"cannot be read ({error!r})")]) from None
+    return FactBase(facts.facts, facts.origin, record)
 
 
 def dump_facts(facts: Iterable[FactModel]) -> str:

@@ -16,8 +16,8 @@ from typing import Literal, TypeAlias
 
 from rapidfuzz import fuzz, process
 
-from .alliances import AllianceIndex, PairVerdict
-from .countries import CountryResolver, Mention, default_resolver, fold, tokenize
+from .alliances import AllianceIndex, PairVerdict, Period
+from .countries import QUALIFIERS, CountryResolver, Mention, default_resolver, fold, tokenize
 from .errors import UserError
 from .facts import FactBase, Faq
 
@@ -246,6 +246,33 @@ _FAQ_SYNONYMS = {
 }
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2}|2100)\b")
+_DECADE = re.compile(r"\b(1[0-9]{2}0|20[0-9]0)[’']?s\b")
+# Eras people name, with the years they stand for here.
+_ERAS: tuple[tuple[re.Pattern[str], int, int, str], ...] = (
+    (
+        re.compile(r"\b(?:ww\s?(?:2|ii)|world\s+war\s+(?:2|ii|two)|(?:the\s+)?second\s+world\s+war)\b", re.I),
+        1939,
+        1945,
+        "the Second World War",
+    ),
+    (
+        re.compile(
+            r"\b(?:ww\s?(?:1|i)|world\s+war\s+(?:1|i|one)|(?:the\s+)?first\s+world\s+war|(?:the\s+)?great\s+war)\b",
+            re.I,
+        ),
+        1914,
+        1918,
+        "the First World War",
+    ),
+    (re.compile(r"\bcold\s+war\b", re.I), 1947, 1991, "the Cold War"),
+)
+_EVER = re.compile(r"\b(?:ever|history|historically|in\s+the\s+past)\b", re.I)
+_WHEN = re.compile(r"^\s*(?:when|since\s+when|what\s+year)\b", re.I)
+_ERA_WORDS = frozenset(
+    ["during", "ww", "wwi", "wwii", "world", "war", "first", "second", "great", "cold", "two", "one",
+     "i", "ii", "ever", "when", "become", "became", "stop", "stopped", "being", "start", "started",
+     "end", "ended", "history", "historically", "past", "s", "the", "allies", "since"]
+)
 _PAIR_TEMPLATES = (
     # "are X and Y allies"
     re.compile(
@@ -277,6 +304,34 @@ class PairAnswer:
 
 
 @dataclass(frozen=True)
+class When:
+    """The time a question asks about: one year, a range of years, or the whole record."""
+
+    first: int
+    last: int
+    label: str  # "the Second World War", "the 1980s", "" for a plain year or range
+    kind: Literal["year", "range", "ever", "when"]
+
+    @property
+    def year(self) -> int | None:
+        return self.first if self.kind == "year" else None
+
+
+@dataclass(frozen=True)
+class HistoryAnswer:
+    """A pair over a span of years: each period of one standing, with its treaty."""
+
+    a: str
+    b: str
+    when: When
+    periods: tuple[Period, ...]
+
+    @property
+    def allied_periods(self) -> tuple[Period, ...]:
+        return tuple(p for p in self.periods if p.allied)
+
+
+@dataclass(frozen=True)
 class FaqAnswer:
     """A question from the FAQ that matched confidently."""
 
@@ -302,7 +357,7 @@ class NoVerdict:
     closest: tuple[Faq, ...] = field(default_factory=tuple)
 
 
-Answer: TypeAlias = PairAnswer | FaqAnswer | NoVerdict
+Answer: TypeAlias = PairAnswer | HistoryAnswer | FaqAnswer | NoVerdict
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -356,6 +411,32 @@ def find_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# The first year of the record: ATOP's treaties begin in 1815.
+RECORD_FIRST_YEAR = 1815
+
+
+def find_when(text: str, current_year: int) -> When | None:
+    """The year, era, decade or span a question asks about, if any ("in 1944", "during WW2")."""
+    for pattern, first, last, label in _ERAS:
+        if pattern.search(text):
+            return When(first, last, label, "range")
+    decade = _DECADE.search(text)
+    if decade:
+        first = int(decade.group(1))
+        return When(first, min(first + 9, current_year), f"the {first}s", "range")
+    years = [int(y) for y in _YEAR.findall(text)]
+    if _WHEN.search(text):
+        return When(RECORD_FIRST_YEAR, current_year, "", "when")
+    if len(years) >= 2 and re.search(r"\b(?:between|from)\b", text, re.I):
+        first, last = sorted(years[:2])
+        return When(first, min(last, current_year), "", "range")
+    if years:
+        return When(years[0], years[0], "", "year")
+    if _EVER.search(text):
+        return When(RECORD_FIRST_YEAR, current_year, "", "ever")
+    return None
+
+
 # --------------------------------------------------------------------------- the engine
 
 
@@ -395,8 +476,9 @@ class AskEngine:
             if this.status == "ambiguous":
                 codes = tuple(c.code for c in this.candidates)
                 return NoVerdict("ambiguous", this.query, codes, other=other_code, year=year)
-            if this.country is None:
-                codes = tuple(c.code for c in this.candidates)
+            if this.status != "exact" or this.country is None:
+                # A typo'd name gets "did you mean …?" choices, never a silent swap.
+                codes = tuple(c.code for c in (this.candidates or ((this.country,) if this.country else ())))
                 return NoVerdict("unknown_place", this.query, codes, other=other_code, year=year)
         assert first.country is not None and second.country is not None
         if first.country.code == second.country.code:
@@ -450,9 +532,21 @@ class AskEngine:
     def _ask(self, text: str, *, current_year: int) -> Answer:
         tokens = tokenize(text)
         mentions = self.resolver.find(text, tokens=tokens)
-        year = find_year(text)
-        if year is not None and year > current_year:
-            return NoVerdict("future_year", year=year)
+        when = find_when(text, current_year)
+        year = when.year if when is not None else None
+        if when is not None and when.first > current_year:
+            return NoVerdict("future_year", year=when.first)
+        qualified = self._qualified_unknown(tokens, mentions)
+        if qualified is not None:
+            return qualified
+        if when is not None and when.kind != "year":
+            pair = [m.codes[0] for m in mentions if not m.ambiguous]
+            pair = list(dict.fromkeys(pair))
+            if len(pair) == 2 and len(mentions) == 2:
+                periods = self.alliances.history(
+                    pair[0], pair[1], when.first, when.last, current_year=current_year
+                )
+                return HistoryAnswer(pair[0], pair[1], when, tuple(periods))
 
         exact = self._faq_exact.get(fold(text).rstrip(" ?"))
         if exact is not None:
@@ -511,6 +605,17 @@ class AskEngine:
             return FaqAnswer(*top_faq)
         return NoVerdict("no_match", year=year, closest=tuple(f for f, _ in faq_ranked))
 
+    def _qualified_unknown(self, tokens: list, mentions: list[Mention]) -> NoVerdict | None:
+        """"East Germany" is not Germany: a qualifier left outside a name is never dropped silently."""
+        for mention in mentions:
+            index = mention.first_token - 1
+            if index >= 0 and tokens[index].folded in QUALIFIERS:
+                span = f"{tokens[index].raw} {mention.text}"
+                resolution = self.resolver.resolve(span)
+                codes = tuple(c.code for c in resolution.candidates)
+                return NoVerdict("unknown_place", span, codes)
+        return None
+
     def _pair_codes(self, tokens: list, resolved: list[Mention]) -> list[str]:
         """The two countries a question pairs, leaving out a third one it is "against"."""
         codes: list[str] = []
@@ -533,7 +638,7 @@ class AskEngine:
         for index, token in enumerate(tokens):
             if index in used:
                 continue
-            if token.folded in PAIR_FILLER or _YEAR.fullmatch(token.raw):
+            if token.folded in PAIR_FILLER or token.folded in _ERA_WORDS or _YEAR.fullmatch(token.raw):
                 continue
             return False
         return True

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from ..domain.alliances import PairException, PairVerdict, SharedTreaty
+from ..domain.alliances import PairException, PairVerdict, Period, SharedTreaty
 from ..domain.countries import CountryResolver
 from ..domain.facts import (
     RELATIONSHIP_LABELS,
@@ -26,7 +26,18 @@ from ..domain.facts import (
     fill_computed,
     format_as_of,
 )
-from ..domain.questions import NoVerdict
+from ..domain.history import (
+    ATOP_FIRST_YEAR,
+    ATOP_LAST_YEAR,
+    ATOP_SOURCE,
+    WAR_NAMES,
+    AtopTie,
+    HistoricalRecord,
+    date_text,
+    tie_start_text,
+)
+from ..domain.places import PLACES_BY_CODE
+from ..domain.questions import HistoryAnswer, NoVerdict, When
 from . import (
     BUTTON_LABEL_LIMIT,
     COLOUR_INFO,
@@ -87,10 +98,12 @@ def headline(verdict: PairVerdict, resolver: CountryResolver) -> str:
     word = "Yes" if verdict.allied else "No"
     if relationship is not None and relationship.headline.startswith(f"{word} {DASH}"):
         return relationship.headline
-    a, b = _names(resolver, verdict)
+    if verdict.tie_basis is not None:
+        return tie_headline(verdict, verdict.tie_basis, resolver)
+    a, b = _places(resolver, verdict)
     when = f"in {verdict.year}, " if verdict.year is not None else ""
     past = verdict.year is not None
-    are, have = ("were", "had") if past else ("are", "have")
+    are = "were" if past else "are"
     if verdict.allied:
         return f"Yes {DASH} {when}{a} and {b} {are} treaty allies."
     if verdict.grade == "close_partners":
@@ -99,7 +112,7 @@ def headline(verdict: PairVerdict, resolver: CountryResolver) -> str:
         return f"No {DASH} {when}{a} and {b} {are} partners without a defence treaty, not allies."
     if verdict.not_binding:
         return f"No {DASH} {when}{a} and {b} {are} not allies: no alliance between them {'was' if past else 'is'} in force."
-    return f"No {DASH} {when}{a} and {b} {have} no formal alliance in our data."
+    return f"No {DASH} {when}{a} and {b} {are} not allies: no alliance between them in my data."
 
 
 def _kind_text(treaty: SharedTreaty) -> str:
@@ -153,56 +166,77 @@ def summary_text(verdict: PairVerdict, resolver: CountryResolver, treaty_count: 
     """A short paragraph in plain words under the headline."""
     if verdict.relationship is not None:
         return verdict.relationship.summary
-    a, b = _names(resolver, verdict)
+    a, b = _places(resolver, verdict)
+    note = renamed_note(verdict, resolver)
+    note = f"\n\n{note}" if note else ""
     basis = verdict.basis
+    tie = verdict.tie_basis
+    if tie is not None:
+        word = "yes" if tie.allied else "no, not as allies"
+        period = f"Together in it: {tie_years(tie)}. Signed {date_text(tie.alliance.begin, 'day')}."
+        return f"Straight answer: {word}. {promises_text(tie, a, b)} {period}{note}"
     if verdict.allied and basis is not None:
         article = f" ({basis.alliance.article})" if basis.alliance.article else ""
         return (
             f"Straight answer: yes. {_capital(a)} and {b} are both bound by the {basis.alliance.name}{article}, "
-            f"a {TREATY_KINDS[basis.alliance.treaty_kind]}. {basis.alliance.description}"
+            f"a {TREATY_KINDS[basis.alliance.treaty_kind]}. {basis.alliance.description}{note}"
         )
     if basis is not None:
         return (
             f"Straight answer: no, not as treaty allies. What ties {a} and {b} is the {basis.alliance.name}, "
-            f"a {TREATY_KINDS[basis.alliance.treaty_kind]}. {basis.alliance.description}"
+            f"a {TREATY_KINDS[basis.alliance.treaty_kind]}. {basis.alliance.description}{note}"
         )
     if verdict.not_binding and verdict.year is not None:
         return (
-            f"Straight answer: no. In {verdict.year}, no treaty in our data bound {a} and {b}; "
-            "the exceptions below say what changed and when."
+            f"Straight answer: no. In {verdict.year}, no treaty in my data bound {a} and {b}; "
+            f"the exceptions below say what changed and when.{note}"
         )
     if verdict.not_binding:
         return (
             f"Straight answer: no. {_capital(a)} and {b} share a treaty on paper, but it does not bind them "
-            "now; see the exceptions below."
+            f"now; see the exceptions below.{note}"
         )
+    when = f" in {verdict.year}" if verdict.year is not None else ""
     return (
-        f"Straight answer: no. None of the {treaty_count} treaties and security arrangements in our data binds "
-        f"{a} and {b}. That is not a claim that they are hostile: only that no alliance between them is on record here."
+        f"Straight answer: no. Searched: {coverage_text(verdict)}: no alliance between {a} and {b}{when}. "
+        f"That is not a claim that they are hostile: only that no alliance between them is on record.{note}"
     )
 
 
-def pair_embed(verdict: PairVerdict, resolver: CountryResolver, treaty_count: int) -> discord.Embed:
+GRADE_LABELS = {
+    "non_aggression": "not allies: bound by a non-aggression or neutrality pact",
+    "consultation": "not allies: bound only by a consultation agreement",
+    "none": "no alliance in my data",
+}
+
+
+def pair_embed(
+    verdict: PairVerdict, resolver: CountryResolver, treaty_count: int, record: HistoricalRecord | None = None
+) -> discord.Embed:
     """The answer to "are A and B allies?": verdict, paragraph, evidence, exceptions, sources."""
+    if verdict.missing is not None:
+        return missing_embed(verdict, resolver, record)
     fields: list[tuple[str, str]] = []
     if verdict.in_force:
         fields.append(
-            ("Shared treaties in force", "\n".join(treaty_line(t, resolver) for t in verdict.in_force))
+            ("Shared treaties in force", _fit_lines([treaty_line(t, resolver) for t in verdict.in_force], FIELD_VALUE_LIMIT + 40))
         )
+    tie_field = ties_field(verdict, resolver)
+    if tie_field is not None:
+        fields.append(tie_field)
     if verdict.not_binding:
         lines = [
             exception_line(t, e, resolver, verdict.year) for t in verdict.not_binding for e in t.exceptions
         ]
         fields.append(("Exceptions", "\n".join(lines)))
     label = verdict.relationship.label if verdict.relationship is not None else verdict.grade
-    label_text = RELATIONSHIP_LABELS.get(label, "no formal alliance in our data")
+    label_text = GRADE_LABELS.get(label) or RELATIONSHIP_LABELS.get(label, "no alliance in my data")
     fields.append(("Relationship", _capital(label_text)))
     if verdict.year is not None:
-        fields.append(("Year asked about", f"{verdict.year}, judged from the membership years in our data"))
-    if verdict.sources:
-        fields.append(("Sources", source_text(verdict.sources)))
-    else:
-        fields.append(("Sources", "Our treaty data (no treaty links these two countries)."))
+        fields.append(("Year asked about", f"{verdict.year}, judged from the treaties' dates"))
+    if not verdict.allied and verdict.basis is None and verdict.tie_basis is None:
+        fields.append(("Searched", f"{_capital(coverage_text(verdict))}: no alliance between them."))
+    fields.append(("Sources", source_text(verdict.sources or (ATOP_SOURCE,))))
     colour = COLOUR_YES if verdict.allied else COLOUR_NO
     return make_embed(
         headline(verdict, resolver),
@@ -490,3 +524,297 @@ class SuggestionView(BaseView):
             await self.on_pick(interaction, choice)
 
         return callback
+
+
+# ------------------------------------------------------------------------- the historical record
+
+_PROMISES = {
+    "D": "to defend {o}",
+    "O": "to join {o} in offensive action",
+    "A": "not to attack {o}",
+    "N": "to stay neutral if {o} is at war",
+    "C": "to consult {o} in a crisis",
+}
+_LEVEL_TEXT = {
+    "defense": "defence pact",
+    "wartime": "wartime alliance (no separate peace)",
+    "neutrality": "neutrality pact",
+    "non_aggression": "non-aggression pact",
+    "consultation": "consultation agreement",
+}
+
+
+def place_text(resolver: CountryResolver, verdict: PairVerdict, side: str) -> str:
+    """A side of the pair as the state it was in the year asked ('the Soviet Union' in 1944)."""
+    polity = verdict.polity_a if side == "a" else verdict.polity_b
+    if polity is not None and polity.renamed:
+        return polity.in_sentence
+    return resolver.get(verdict.a if side == "a" else verdict.b).in_sentence
+
+
+def _places(resolver: CountryResolver, verdict: PairVerdict) -> tuple[str, str]:
+    return place_text(resolver, verdict, "a"), place_text(resolver, verdict, "b")
+
+
+def tie_label(tie: AtopTie) -> str:
+    """The alliance's checked name with its ATOP id, or a truthful description from its data."""
+    alliance = tie.alliance
+    if alliance.name is not None:
+        return f"{alliance.name.name} (ATOP {alliance.atopid})"
+    kind = "bilateral" if alliance.bilateral else "multilateral"
+    signed = date_text(alliance.begin, "day" if not alliance.begin_text.endswith("00") else "month")
+    return f"a {kind} {_LEVEL_TEXT[tie.level]} signed on {signed} (ATOP {alliance.atopid})"
+
+
+def tie_years(tie: AtopTie) -> str:
+    """'1942–1945', or 'since 1960 (still in force at the end of the ATOP data, 2018)'."""
+    if tie.end is None:
+        return f"since {tie.start.year} (still so when the ATOP data end, {ATOP_LAST_YEAR})"
+    if tie.end.year == tie.start.year:
+        return str(tie.start.year)
+    return f"{tie.start.year}–{tie.end.year}"
+
+
+def _promise_text(obligations: str, other: str) -> str:
+    parts = [_PROMISES[letter].format(o=other) for letter in "DOANC" if letter in obligations]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def promises_text(tie: AtopTie, a: str, b: str) -> str:
+    """Who promises what: 'The United States promises to defend Japan; Japan has no matching obligation.'"""
+    if tie.a_obligations == tie.b_obligations and tie.a_obligations:
+        text = f"Each promises {_promise_text(tie.a_obligations, 'the other')}."
+    else:
+        sentences = []
+        for name, other, obligations in ((a, b, tie.a_obligations), (b, a, tie.b_obligations)):
+            if obligations:
+                sentences.append(f"{_capital(name)} promises {_promise_text(obligations, other)}.")
+            else:
+                sentences.append(f"{_capital(name)} has no matching obligation.")
+        text = " ".join(sentences)
+    if tie.level == "wartime":
+        text += " Each pledged not to make a separate peace."
+    if tie.varies:
+        text += " (Obligations differ among the alliance's members; ATOP codes each member's own.)"
+    return text
+
+
+def _partial_year(tie: AtopTie, year: int | None) -> str:
+    """' (from 5 September 1914)' or ' (until 15 June 1866)' when the tie covers only part of the year."""
+    if year is None:
+        return ""
+    if tie.start.year == year and (tie.start.month, tie.start.day) != (1, 1):
+        return f" (from {tie_start_text(tie)})"
+    if tie.end is not None and tie.end.year == year:
+        return f" (until {date_text(tie.end)})"
+    return ""
+
+
+def _war_text(tie: AtopTie) -> str:
+    war = WAR_NAMES.get(tie.war)
+    return f"wartime allies in {war}" if war else "wartime allies"
+
+
+def tie_headline(verdict: PairVerdict, tie: AtopTie, resolver: CountryResolver) -> str:
+    """The verdict line when the historical record decides it."""
+    a, b = _places(resolver, verdict)
+    if verdict.year is not None and verdict.year <= ATOP_LAST_YEAR:
+        when = f"in {verdict.year}{_partial_year(tie, verdict.year)}, "
+    else:  # today, or a year after the record: say how old the evidence is
+        when = f"as of {ATOP_LAST_YEAR} (the end of the ATOP record), "
+    are = "were"
+    label = tie_label(tie)
+    if tie.level == "defense":
+        return f"Yes {DASH} {when}{a} and {b} {are} allies: {label}."
+    if tie.level == "wartime":
+        return f"Yes {DASH} {when}{a} and {b} {are} {_war_text(tie)}: {label}."
+    return f"No {DASH} {when}{a} and {b} {are} not allies, but bound by a {_LEVEL_TEXT[tie.level]}: {label}, {tie_years(tie)}."
+
+
+def coverage_text(verdict: PairVerdict) -> str:
+    """What the data covers, for a "No": 'ATOP 1815–2018 and researched updates to September 2025'."""
+    research = f" and researched updates to {format_as_of(verdict.research_as_of)}" if verdict.research_as_of else ""
+    return f"treaty data {ATOP_FIRST_YEAR}–{ATOP_LAST_YEAR} from ATOP 5.1{research}"
+
+
+def renamed_note(verdict: PairVerdict, resolver: CountryResolver) -> str:
+    """'Asked about Russia in 1944: that state was the Soviet Union.' (and the other German state)."""
+    notes = []
+    for side, code in (("a", verdict.a), ("b", verdict.b)):
+        polity = verdict.polity_a if side == "a" else verdict.polity_b
+        if polity is not None and polity.renamed and verdict.year is not None:
+            asked = resolver.get(code).name
+            notes.append(f"Asked about {asked} in {verdict.year}: that state was {polity.in_sentence}.")
+            if polity.ccode == 260:
+                notes.append(
+                    "East Germany was a separate state then (1954–1990 in the COW list); ask about “East Germany” for its alliances."
+                )
+    return " ".join(notes)
+
+
+def missing_embed(verdict: PairVerdict, resolver: CountryResolver, record: HistoricalRecord | None) -> discord.Embed:
+    """No Yes/No where the truth is "no data": say what is missing and what the data covers."""
+    missing = verdict.missing
+    assert missing is not None
+    a, b = resolver.get(verdict.a).in_sentence, resolver.get(verdict.b).in_sentence
+    year = verdict.year
+    fields: list[tuple[str, str]] = []
+    if missing.reason == "before_data":
+        title = f"No data for {year}"
+        text = (
+            f"My treaty data starts in {ATOP_FIRST_YEAR} (ATOP 5.1), and my researched entries hold no treaty "
+            f"between {a} and {b} in force in {year}. So I can't say whether they were allies then."
+        )
+    elif missing.reason == "same_state":
+        title = "That's the same state twice"
+        text = f"In {year if year is not None else 'the year asked'}, {a} and {b} were one and the same state, so there is no pair to compare."
+    else:
+        place = resolver.get(missing.place or verdict.a)
+        state = record.state(missing.ccode) if record is not None and missing.ccode is not None else None
+        when = f"for {year}" if year is not None else "for today"
+        title = f"No data on {place.in_sentence} {when}"
+        historical = PLACES_BY_CODE.get(place.code)
+        if historical is not None and (year is None or not historical.first <= year <= historical.last):
+            span = f"{historical.first}–{historical.last}" if historical.last < 9999 else f"since {historical.first}"
+            text = f"Here, {place.in_sentence} stands for the years {span}."
+            if historical.today is not None:
+                today = resolver.get(historical.today).in_sentence
+                text += f" For other years, ask about {today}."
+        elif state is not None:
+            text = (
+                f"My data covers {place.in_sentence} only while it is a member of the state system: "
+                f"{state.years_text()} (COW state list, {state.name})."
+            )
+        else:
+            text = f"{_capital(place.in_sentence)} is not a state in my data (the COW state list) in that year."
+        text += " So I can't say whether they were allies then."
+    fields.append(("What my data covers", f"{_capital(coverage_text(verdict))}; states from the COW list 1816–2016."))
+    fields.append(("Sources", source_text(verdict.sources or (ATOP_SOURCE,))))
+    return make_embed(title, text, colour=COLOUR_WARN, fields=fields, footer=footer_for(verdict.as_of) if verdict.as_of else None)
+
+
+def ties_field(verdict: PairVerdict, resolver: CountryResolver) -> tuple[str, str] | None:
+    """Every ATOP alliance of the pair in force in the year, with its years and obligations."""
+    if not verdict.ties:
+        return None
+    a, b = _places(resolver, verdict)
+    lines = [
+        f"**{tie_label(tie)}** ({_LEVEL_TEXT[tie.level]}, {tie_years(tie)}): {promises_text(tie, a, b)}"
+        for tie in verdict.ties
+    ]
+    title = f"Alliances in force in {verdict.year}" if verdict.year is not None else "Alliances in the ATOP record (to 2018)"
+    return title, _fit_lines(lines, FIELD_VALUE_LIMIT + 40)
+
+
+def history_embed(answer: HistoryAnswer, resolver: CountryResolver) -> discord.Embed:
+    """A pair over a span of years: the answer first, then each period with its treaty."""
+    a, b = resolver.get(answer.a).in_sentence, resolver.get(answer.b).in_sentence
+    when = answer.when
+    span = when.label or f"from {when.first} to {when.last}"
+    allied = answer.allied_periods
+    known = [p for p in answer.periods if p.known]
+    if allied:
+        joined = ", ".join(_period_span(p, when.last) for p in allied)
+        main = allied[0].verdict
+        basis = _basis_label(main)
+        title = f"Yes {DASH} {a} and {b} were allies {joined}" + (f" ({span})" if when.label else "")
+        description = f"Straight answer: yes, {joined}: {basis}." if len(allied) == 1 else f"Straight answer: yes, at times: {joined}."
+    elif known:
+        title = f"No {DASH} {a} and {b} were not allies at any time {_span_phrase(when)}"
+        nuance = max((p for p in known if p.verdict.grade in ("non_aggression", "consultation", "close_partners", "partners")),
+                     key=lambda p: p.last - p.first, default=None)
+        description = "Straight answer: no."
+        if nuance is not None:
+            description += f" The closest tie: {_basis_label(nuance.verdict)} ({_period_span(nuance, when.last)})."
+        description += f" Searched: {coverage_text(known[0].verdict)}."
+    else:
+        title = f"No data on {a} and {b} {_span_phrase(when)}"
+        description = "My data does not cover this pair in those years, so I can't give a verdict."
+    rows: list[list[Any]] = []  # [first, last, text]: periods that read the same are joined
+    for period in answer.periods:
+        text = _period_text(period, resolver)
+        if rows and rows[-1][2] == text and rows[-1][1] == period.first - 1:
+            rows[-1][1] = period.last
+        else:
+            rows.append([period.first, period.last, text])
+    lines = [f"**{first if first == last else f'{first}–{last}'}** · {text}" for first, last, text in rows]
+    fields = [("The record, period by period", _fit_lines(lines, FIELD_VALUE_LIMIT))]
+    names = _names_over_time(answer, resolver)
+    if names:
+        fields.append(("Names", clip(names, FIELD_VALUE_LIMIT)))
+    sources: dict[tuple[str, str | None], Source] = {}
+    for period in answer.periods:
+        for source in period.verdict.sources:
+            sources.setdefault((source.name, source.url), source)
+    if sources:
+        fields.append(("Sources", source_text(list(sources.values()))))
+    as_of = min((p.verdict.as_of for p in answer.periods if p.verdict.as_of), default="")
+    colour = COLOUR_YES if allied else COLOUR_NO if known else COLOUR_WARN
+    return make_embed(title, description, colour=colour, fields=fields, footer=footer_for(as_of) if as_of else None)
+
+
+def _names_over_time(answer: HistoryAnswer, resolver: CountryResolver) -> str:
+    """'Russia was the Russian Empire in 1815–1917 and the Soviet Union in 1923–1991.'"""
+    sentences = []
+    for side, code in (("a", answer.a), ("b", answer.b)):
+        spans: list[list[Any]] = []
+        for period in answer.periods:
+            polity = period.verdict.polity_a if side == "a" else period.verdict.polity_b
+            if polity is None or not polity.renamed:
+                continue
+            if spans and spans[-1][0] == polity.in_sentence and spans[-1][2] == period.first - 1:
+                spans[-1][2] = period.last
+            else:
+                spans.append([polity.in_sentence, period.first, period.last])
+        if spans:
+            parts = [f"{name} in {first}–{last}" if first != last else f"{name} in {first}" for name, first, last in spans]
+            joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+            sentences.append(f"{resolver.get(code).name} was {joined}.")
+    return " ".join(sentences)
+
+
+def _span_phrase(when: When) -> str:
+    if when.label:
+        return f"during {when.label} ({when.first}–{when.last})"
+    return f"from {when.first} to {when.last}"
+
+
+def _years(period: Period) -> str:
+    return str(period.first) if period.first == period.last else f"{period.first}–{period.last}"
+
+
+def _period_span(period: Period, last_asked: int) -> str:
+    if period.first == period.last:
+        return f"in {period.first}"
+    if period.last == last_asked and period.verdict.year is not None:
+        return f"from {period.first} to {period.last}"
+    return f"from {period.first} to {period.last}"
+
+
+def _basis_label(verdict: PairVerdict) -> str:
+    if verdict.tie_basis is not None:
+        return tie_label(verdict.tie_basis)
+    if verdict.basis is not None:
+        return f"the {verdict.basis.alliance.name}"
+    return "no alliance"
+
+
+def _period_text(period: Period, resolver: CountryResolver) -> str:
+    verdict = period.verdict
+    if verdict.missing is not None:
+        reason = {
+            "before_data": "no data (before 1815)",
+            "same_state": "one and the same state",
+        }.get(verdict.missing.reason)
+        if reason is None:
+            place = resolver.get(verdict.missing.place or verdict.a).name
+            reason = f"no data: {place} is not a state in my data then (COW list)"
+        return reason
+    if verdict.tie_basis is not None:
+        tie = verdict.tie_basis
+        word = "allies" if tie.level == "defense" else _war_text(tie) if tie.level == "wartime" else f"not allies; {_LEVEL_TEXT[tie.level]}"
+        return f"{_capital(word)}: {tie_label(tie)}"
+    if verdict.basis is not None:
+        word = "allies" if verdict.allied else "not allies"
+        return f"{_capital(word)}: {verdict.basis.alliance.name}"
+    return "No alliance"
