@@ -13,7 +13,9 @@ from bot.client import EXTENSIONS
 # Public contract from the issues: command -> option names. Options may be added, never renamed.
 CONTRACT = {
     "ask": {"question"},
-    "ally": {"country_a", "country_b"},
+    "ally": {"country_a", "country_b", "year"},
+    "allies": {"country", "year"},
+    "alliance": {"name", "year"},
     "quiz start": {"questions", "topic", "seconds"},
     "quiz leaderboard": {"period"},
     "quiz stats": {"member"},

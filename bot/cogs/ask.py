@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 
 import discord
@@ -13,15 +14,20 @@ from ..client import AllianceBot
 from ..domain.countries import default_resolver
 from ..domain.errors import UserError
 from ..domain.questions import (
+    RECORD_FIRST_YEAR,
+    AllianceAnswer,
+    AlliesAnswer,
     Answer,
     AskEngine,
     FaqAnswer,
     HistoryAnswer,
     NoVerdict,
     PairAnswer,
+    When,
     engine_for,
 )
-from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS
+from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS, pictures
+from ..render import allies as render_allies
 from ..render import ask as render_ask
 
 log = logging.getLogger(__name__)
@@ -72,6 +78,65 @@ class Ask(commands.Cog):
         answer = engine.ask_pair(country_a, country_b, year=year, current_year=today.year)
         await self._reply(interaction, engine, answer)
 
+    @app_commands.command(name="allies", description="Who are a country's allies? Now or in a past year")
+    @app_commands.describe(
+        country="The country (start typing for suggestions; former states such as the Soviet Union work too)",
+        year="Answer for this year instead of today (any year up to now; treaty data from 1815)",
+    )
+    async def allies(
+        self,
+        interaction: discord.Interaction,
+        country: app_commands.Range[str, 1, 100],
+        year: app_commands.Range[int, 1, 9999] | None = None,
+    ) -> None:
+        engine = await self._engine(interaction)
+        today = discord.utils.utcnow().date()
+        if year is not None and year > today.year:
+            await self._send_no_verdict(interaction, engine, NoVerdict("future_year", year=year))
+            return
+        resolution = engine.resolver.resolve(country)
+        if resolution.status != "exact" or resolution.country is None:
+            codes = tuple(c.code for c in resolution.candidates)
+            kind = "ambiguous" if resolution.status == "ambiguous" else "unknown_place"
+            await self._send_no_verdict(interaction, engine, NoVerdict(kind, country, codes, year=year))
+            return
+        allies = await asyncio.to_thread(
+            engine.alliances.allies_of, resolution.country.code, year=year, current_year=today.year
+        )
+        await self._reply(interaction, engine, AlliesAnswer(allies))
+
+    @app_commands.command(name="alliance", description="What is an alliance (NATO, CSTO, Warsaw Pact…) and who was in it")
+    @app_commands.describe(
+        name="The alliance (start typing: NATO, CSTO, ANZUS, Rio Treaty…)",
+        year="Members in this year instead of today (any year up to now)",
+    )
+    async def alliance(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 200],
+        year: app_commands.Range[int, 1, 9999] | None = None,
+    ) -> None:
+        engine = await self._engine(interaction)
+        today = discord.utils.utcnow().date()
+        if year is not None and year > today.year:
+            await self._send_no_verdict(interaction, engine, NoVerdict("future_year", year=year))
+            return
+        # Autocomplete sends a key; a typed name is matched again (autocomplete is only a suggestion).
+        key = name if name in engine.catalogue.entries else engine.catalogue.find(name)
+        if key is None:
+            raise UserError(render_ask.unknown_alliance_text(name, [label for label, _ in engine.catalogue.suggest(name, 3)]))
+        summary = engine.catalogue.summary(key, year, today.year)
+        await self._reply(interaction, engine, AllianceAnswer(summary, "what"))
+
+    @alliance.autocomplete("name")
+    async def alliance_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        engine = await self._engine(interaction)
+        return [
+            app_commands.Choice(name=render_ask.clip(label, 100), value=key)
+            for label, key in engine.catalogue.suggest(current, AUTOCOMPLETE_LIMIT)
+        ]
+
+    @allies.autocomplete("country")
     @ally.autocomplete("country_a")
     @ally.autocomplete("country_b")
     async def country_autocomplete(
@@ -90,7 +155,23 @@ class Ask(commands.Cog):
             embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
             await self._send(interaction, embed=embed)
         elif isinstance(answer, HistoryAnswer):
-            await self._send(interaction, embed=render_ask.history_embed(answer, resolver))
+            picture = render_allies.strip_picture(answer, resolver)
+            await self._send(interaction, embed=render_ask.history_embed(answer, resolver), picture=picture)
+        elif isinstance(answer, AlliesAnswer) and answer.allies.missing is not None:
+            embed = render_allies.allies_missing_embed(answer, resolver, engine.alliances.record)
+            await self._send(interaction, embed=embed)
+        elif isinstance(answer, AlliesAnswer):
+            embed = render_allies.allies_embed(answer, resolver)
+            await self._send(interaction, embed=embed, picture=render_allies.allies_picture(answer, resolver))
+        elif isinstance(answer, AllianceAnswer):
+            embed = render_allies.alliance_embed(answer, resolver)
+            await self._send(interaction, embed=embed, picture=render_allies.alliance_picture(answer, resolver))
+        elif isinstance(answer, PairAnswer) and answer.verdict.year is not None:
+            # A pair in the past: the verdict, and the pair's whole record as a strip.
+            embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
+            record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
+            picture = render_allies.strip_picture(record, resolver)
+            await self._send(interaction, embed=embed, picture=picture)
         elif isinstance(answer, PairAnswer) and answer.is_us_russia:
             view = render_ask.SectionView(
                 owner_id=interaction.user.id,
@@ -134,6 +215,29 @@ class Ask(commands.Cog):
             answer = FaqAnswer(faq, 100.0)
         await self._reply(interaction, engine, answer)
 
+    @staticmethod
+    def _pair_record(engine: AskEngine, answer: PairAnswer, current_year: int) -> HistoryAnswer:
+        verdict = answer.verdict
+        when = When(RECORD_FIRST_YEAR, current_year, "", "ever")
+        periods = engine.alliances.history(verdict.a, verdict.b, when.first, when.last, current_year=current_year)
+        return HistoryAnswer(verdict.a, verdict.b, when, tuple(periods))
+
+    async def _picture_file(self, picture: render_allies.Picture | None) -> discord.File | None:
+        """Draw a picture off the event loop; a failure is logged and the text answer still goes out."""
+        if picture is None:
+            return None
+        try:
+            if picture.kind == "map":
+                png = await asyncio.to_thread(
+                    pictures.alliance_map_png, picture.title, picture.caption, dict(picture.groups)
+                )
+            else:
+                png = await asyncio.to_thread(pictures.history_strip_png, picture.title, picture.caption, picture.bands)
+        except Exception:
+            log.exception("could not draw the picture %r; sending the answer without it", picture.filename)
+            return None
+        return discord.File(io.BytesIO(png), filename=picture.filename, description=picture.caption[:1024])
+
     async def _send(
         self,
         interaction: discord.Interaction,
@@ -141,8 +245,13 @@ class Ask(commands.Cog):
         embed: discord.Embed,
         view: discord.ui.View | None = None,
         ephemeral: bool = False,
+        picture: render_allies.Picture | None = None,
     ) -> None:
         kwargs: dict = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+        file = await self._picture_file(picture)
+        if file is not None:
+            embed.set_image(url=f"attachment://{file.filename}")
+            kwargs["file"] = file
         if view is not None:
             kwargs["view"] = view
         if interaction.response.is_done():

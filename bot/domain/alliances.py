@@ -29,7 +29,7 @@ from .history import (
     AtopTie,
     HistoricalRecord,
 )
-from .places import ISO_SPANS, PLACES_BY_CODE, Polity, ccode_of, era_place, iso_for
+from .places import ERA_ONLY, ISO_SPANS, PLACES_BY_CODE, Polity, ccode_of, era_place, iso_for
 
 log = logging.getLogger(__name__)
 
@@ -412,6 +412,55 @@ class AllianceIndex:
         spans = ISO_SPANS.get(place)
         return spans[-1][2] if spans else self.record.by_iso.get(place)
 
+    def place_for(self, ccode: int, year: int) -> str:
+        """The place code a user would name for COW state ``ccode`` in ``year``."""
+        assert self.record is not None
+        iso = iso_for(ccode, min(year, max(year, 0)), self.record)
+        if iso is not None and ccode_of(iso, year, self.record) == ccode:
+            return iso
+        for place in PLACES_BY_CODE.values():
+            if place.ccode == ccode and place.first <= year <= place.last and place.code not in ERA_ONLY:
+                return place.code
+        for place in PLACES_BY_CODE.values():
+            if place.ccode == ccode:
+                return place.code
+        return iso or f"COW{ccode}"
+
+    def places_in(self, year: int | None, current_year: int) -> list[str]:
+        """Every place that was a state in ``year`` (None: today), for 'who are X's allies'."""
+        if self.record is None:
+            return sorted(self._by_country)
+        when = _data_year(year, current_year)
+        check = min(when, COW_LAST_YEAR) if year is None else when
+        out = []
+        for state in self.record.states.values():
+            if self.record.in_system(state.ccode, check):
+                out.append(self.place_for(state.ccode, when))
+        return sorted(set(out))
+
+    def allies_of(self, place: str, *, year: int | None = None, current_year: int) -> CountryAllies:
+        """The country's allies and weaker partners in ``year`` (None: today), each pair graded."""
+        when = _data_year(year, current_year)
+        polity = self.polity(place, when)
+        allies: list[Partner] = []
+        weaker: list[Partner] = []
+        for other in self.places_in(year, current_year):
+            if other == place:
+                continue
+            other_polity = self.polity(other, when)
+            if polity is not None and other_polity is not None and other_polity.ccode == polity.ccode:
+                continue
+            verdict = self.grade(place, other, year=year, current_year=current_year)
+            if verdict.missing is not None:
+                if verdict.missing.place == place:
+                    return CountryAllies(place, year, polity, (), (), verdict.missing)
+                continue
+            if verdict.allied:
+                allies.append(Partner(other, verdict))
+            elif verdict.grade != "none":
+                weaker.append(Partner(other, verdict))
+        return CountryAllies(place, year, polity, tuple(allies), tuple(weaker))
+
     def history(
         self, a: str, b: str, first: int, last: int, *, current_year: int | None = None
     ) -> list[Period]:
@@ -471,3 +520,185 @@ def _unique_sources(facts: Iterable[Alliance | Relationship]) -> tuple[Source, .
         for source in fact.sources:
             seen.setdefault((source.name, source.url), source)
     return tuple(seen.values())
+
+
+# --------------------------------------------------------------------------- one country, one alliance
+
+
+@dataclass(frozen=True)
+class Partner:
+    """Another state and how the country is bound to it in the year asked."""
+
+    place: str
+    verdict: PairVerdict
+
+    @property
+    def treaty_key(self) -> str:
+        return _period_key(self.verdict)[1]
+
+
+@dataclass(frozen=True)
+class CountryAllies:
+    """A country's partners in one year (or today), strongest tie first."""
+
+    place: str
+    year: int | None
+    polity: Polity | None
+    allies: tuple[Partner, ...]  # bound by a defence promise or a wartime alliance
+    weaker: tuple[Partner, ...]  # only neutrality, non-aggression, consultation or partnership
+    missing: Missing | None = None
+
+    def groups(self, partners: tuple[Partner, ...]) -> list[tuple[str, list[Partner]]]:
+        """Partners grouped by the treaty that decides each pair, largest group first."""
+        grouped: dict[str, list[Partner]] = {}
+        for partner in partners:
+            grouped.setdefault(partner.treaty_key, []).append(partner)
+        return sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+@dataclass(frozen=True)
+class AllianceMember:
+    """A member of an alliance: the place, and when it joined and left (years; None: unknown/ongoing)."""
+
+    place: str
+    joined: int | None
+    left: int | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AllianceSummary:
+    """What an alliance is, its dates and obligations, and its members in the year asked."""
+
+    key: str  # "fact:<id>" or "atop:<id>"
+    name: str
+    short_name: str
+    signed: int
+    ended: int | None
+    ongoing_note: str  # "", or "still in force when the ATOP data end (2018)"
+    obligations: str  # D/O/N/A/C letters, or a researched treaty kind
+    description: str | None
+    members: tuple[AllianceMember, ...]  # in the year asked (or today)
+    everyone: tuple[AllianceMember, ...]  # every member it ever had
+    year: int | None
+    sources: tuple[Source, ...]
+    as_of: str
+
+
+def _alias(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+
+
+class AllianceCatalogue:
+    """Every alliance a user can name: the researched entries and the named ATOP alliances."""
+
+    def __init__(self, index: AllianceIndex, facts: FactBase) -> None:
+        self.index = index
+        self.entries: dict[str, tuple[str, str]] = {}  # key -> (name, short name)
+        alliances: list[Alliance] = facts.of_kind("alliance")
+        self._facts = {a.id: a for a in alliances}
+        linked = {i for a in alliances for i in a.atop_ids}
+        for alliance in alliances:
+            self.entries[f"fact:{alliance.id}"] = (alliance.name, alliance.short_name)
+        record = index.record
+        if record is not None:
+            for atop in record.alliances.values():
+                if atop.name is not None and atop.atopid not in linked:
+                    self.entries[f"atop:{atop.atopid}"] = (atop.name.name, atop.name.short_name or atop.name.name)
+        self._aliases: dict[str, str] = {}
+        for key, (name, short) in self.entries.items():
+            for text in (short, name, name.split(" (")[0]):
+                self._aliases.setdefault(_alias(text), key)
+
+    def find(self, text: str) -> str | None:
+        """The alliance a piece of text names (longest name first), or None."""
+        folded = f" {_alias(text)} "
+        best: tuple[int, str] | None = None
+        for alias, key in self._aliases.items():
+            if len(alias) >= 3 and f" {alias} " in folded and (best is None or len(alias) > best[0]):
+                best = (len(alias), key)
+        return best[1] if best else None
+
+    def suggest(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Autocomplete: (label, key) for alliances whose names contain ``typed``, short names first."""
+        folded = _alias(typed)
+        rows = []
+        for key, (name, short) in self.entries.items():
+            label = name if short == name else f"{short}: {name}"
+            hay = _alias(label)
+            if not folded or folded in hay:
+                rows.append((0 if _alias(short).startswith(folded) else 1, label.casefold(), label, key))
+        rows.sort()
+        return [(label, key) for _, _, label, key in rows[:limit]]
+
+    def summary(self, key: str, year: int | None, current_year: int) -> AllianceSummary:
+        """What the alliance ``key`` is and who was in it in ``year`` (None: today)."""
+        if key.startswith("fact:"):
+            return self._researched(self._facts[key[5:]], year)
+        record = self.index.record
+        assert record is not None
+        return self._atop(int(key[5:]), year, current_year)
+
+    def _researched(self, alliance: Alliance, year: int | None) -> AllianceSummary:
+        everyone: list[AllianceMember] = []
+        for group in (alliance.members, alliance.former_members, alliance.disputed_members):
+            everyone.extend(AllianceMember(m.code, m.joined, m.left, m.note) for m in group)
+        members = []
+        seen: set[str] = set()
+        for member in alliance.members + alliance.former_members:
+            status = member_status(alliance, member.code, year)
+            if status is not None and status.active and member.code not in seen:
+                seen.add(member.code)
+                members.append(AllianceMember(member.code, member.joined, member.left, member.note))
+        return AllianceSummary(
+            key=f"fact:{alliance.id}",
+            name=alliance.name,
+            short_name=alliance.short_name,
+            signed=alliance.signed,
+            ended=None,
+            ongoing_note="",
+            obligations=alliance.treaty_kind,
+            description=alliance.description,
+            members=tuple(members),
+            everyone=tuple(everyone),
+            year=year,
+            sources=tuple(alliance.sources),
+            as_of=alliance.as_of,
+        )
+
+    def _atop(self, atopid: int, year: int | None, current_year: int) -> AllianceSummary:
+        record = self.index.record
+        assert record is not None
+        atop = record.alliances[atopid]
+        rows = record.alliance_members(atopid)
+        everyone: dict[int, AllianceMember] = {}
+        members: dict[int, AllianceMember] = {}
+        for row in rows:
+            place = self.index.place_for(row.ccode, row.entry.year)
+            left = row.exit.year if row.exit is not None else None
+            known = everyone.get(row.ccode)
+            joined = min(row.entry.year, known.joined or row.entry.year) if known else row.entry.year
+            everyone[row.ccode] = AllianceMember(place, joined, left if (known is None or known.left) else None)
+            in_year = (
+                row.exit is None
+                if year is None or year > ATOP_LAST_YEAR
+                else row.entry.year <= year and (row.exit is None or row.exit.year >= year)
+            )
+            if in_year:
+                members[row.ccode] = AllianceMember(self.index.place_for(row.ccode, year or current_year), joined, left)
+        assert atop.name is not None
+        return AllianceSummary(
+            key=f"atop:{atopid}",
+            name=atop.name.name,
+            short_name=atop.name.short_name or atop.name.name,
+            signed=atop.begin.year,
+            ended=atop.end.year if atop.end is not None else None,
+            ongoing_note="" if atop.end is not None else f"still in force when the ATOP data end ({ATOP_LAST_YEAR})",
+            obligations=atop.obligations,
+            description=None,
+            members=tuple(members.values()),
+            everyone=tuple(everyone.values()),
+            year=year,
+            sources=(ATOP_SOURCE, atop.name.source),
+            as_of=ATOP_AS_OF,
+        )

@@ -86,6 +86,10 @@ HISTORICAL_PLACES: tuple[HistoricalPlace, ...] = (
     HistoricalPlace("ANNAM", "Annam", "Annam", 8152, 1874, 1883, ("annam",)),
 )
 PLACES_BY_CODE = {place.code: place for place in HISTORICAL_PLACES}
+# Former names of a state that continues as today's country: listed under today's name.
+ERA_ONLY = frozenset(
+    place.code for place in HISTORICAL_PLACES if place.today is not None and place.code not in ("FRG", "DRV")
+)
 
 # Today's countries whose state changed code over time: (first year, last year, COW code).
 ISO_SPANS: dict[str, tuple[tuple[int, int, int], ...]] = {

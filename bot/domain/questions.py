@@ -16,7 +16,14 @@ from typing import Literal, TypeAlias
 
 from rapidfuzz import fuzz, process
 
-from .alliances import AllianceIndex, PairVerdict, Period
+from .alliances import (
+    AllianceCatalogue,
+    AllianceIndex,
+    AllianceSummary,
+    CountryAllies,
+    PairVerdict,
+    Period,
+)
 from .countries import QUALIFIERS, CountryResolver, Mention, default_resolver, fold, tokenize
 from .errors import UserError
 from .facts import FactBase, Faq
@@ -266,6 +273,24 @@ _ERAS: tuple[tuple[re.Pattern[str], int, int, str], ...] = (
     ),
     (re.compile(r"\bcold\s+war\b", re.I), 1947, 1991, "the Cold War"),
 )
+# "who are russia's allies", "who was germany allied with in 1914", "does japan have allies".
+_ALLIES_OF = (
+    re.compile(r"^\s*(?:who|which\s+countries)\s+(?:are|were|is|was)\s+(?P<c>.+?)(?:['’]s|s['’])?\s+(?:allies|ally)\b", re.I),
+    re.compile(r"^\s*(?:who|which\s+countries)\s+(?:is|was|are|were)\s+(?P<c>.+?)\s+(?:allied|an\s+ally)\s+(?:with|of|to)\b", re.I),
+    re.compile(r"^\s*(?:who|which\s+countries)\s+(?:does|did)\s+(?P<c>.+?)\s+(?:ally|allied)\s+with\b", re.I),
+    re.compile(r"^\s*(?:does|did|do)\s+(?P<c>.+?)\s+have\s+(?:any\s+)?(?:allies|an\s+ally)\b", re.I),
+    re.compile(r"^\s*how\s+many\s+allies\s+(?:does|did|do)\s+(?P<c>.+?)\s+have\b", re.I),
+    re.compile(r"^\s*(?:list\s+)?(?P<c>.+?)(?:['’]s|s['’])\s+allies\b", re.I),
+)
+_MEMBERS = re.compile(
+    r"\b(?:what|which|how\s+many)\s+(?:countries|states|nations|members)\b|\bmembers?\s+of\b|\bwho\s+is\s+in\b", re.I
+)
+_MEMBER_CHECK = re.compile(r"^\s*(?:is|was|are|were)\s+(?P<c>.+?)\s+(?:in|a\s+member\s+of|part\s+of|still\s+in)\s+", re.I)
+_JOINED = re.compile(r"^\s*when\s+did\s+(?P<c>.+?)\s+join\b", re.I)
+_LEFT = re.compile(r"^\s*when\s+did\s+(?P<c>.+?)\s+(?:leave|quit|withdraw)\b", re.I)
+_WHAT_IS = re.compile(r"^\s*(?:what|which)\s+(?:is|was)\s+(?:the\s+)?", re.I)
+_SECOND_PART = re.compile(r"\s+(?:and|but|also)\s+(?:is|are|was|were|allied|allies|does|did)\b", re.I)
+
 _EVER = re.compile(r"\b(?:ever|history|historically|in\s+the\s+past)\b", re.I)
 _WHEN = re.compile(r"^\s*(?:when|since\s+when|what\s+year)\b", re.I)
 _ERA_WORDS = frozenset(
@@ -332,6 +357,24 @@ class HistoryAnswer:
 
 
 @dataclass(frozen=True)
+class AlliesAnswer:
+    """'Who are Russia's allies (in 1914)?': the country's partners grouped by treaty."""
+
+    allies: CountryAllies
+    left_out: str = ""  # a second question in the same text that this answer does not cover
+
+
+@dataclass(frozen=True)
+class AllianceAnswer:
+    """'What countries are in NATO?', 'is Hungary in NATO?', 'when did Finland join NATO?'."""
+
+    summary: AllianceSummary
+    kind: Literal["what", "members", "member_check", "joined", "left"]
+    place: str | None = None
+    left_out: str = ""
+
+
+@dataclass(frozen=True)
 class FaqAnswer:
     """A question from the FAQ that matched confidently."""
 
@@ -357,7 +400,7 @@ class NoVerdict:
     closest: tuple[Faq, ...] = field(default_factory=tuple)
 
 
-Answer: TypeAlias = PairAnswer | HistoryAnswer | FaqAnswer | NoVerdict
+Answer: TypeAlias = PairAnswer | HistoryAnswer | AlliesAnswer | AllianceAnswer | FaqAnswer | NoVerdict
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -447,6 +490,7 @@ class AskEngine:
         self.facts = facts
         self.resolver = resolver or default_resolver()
         self.alliances = AllianceIndex(facts)
+        self.catalogue = AllianceCatalogue(self.alliances, facts)
         self.faqs: list[Faq] = facts.of_kind("faq")
         self._faq_keys: list[str] = []
         self._faq_owner: list[int] = []
@@ -539,6 +583,9 @@ class AskEngine:
         qualified = self._qualified_unknown(tokens, mentions)
         if qualified is not None:
             return qualified
+        about_one = self._one_country_or_alliance(text, mentions, when, current_year)
+        if about_one is not None:
+            return about_one
         if when is not None and when.kind != "year":
             pair = [m.codes[0] for m in mentions if not m.ambiguous]
             pair = list(dict.fromkeys(pair))
@@ -604,6 +651,34 @@ class AskEngine:
         if top_faq and top_faq[1] >= FAQ_CONFIDENT:
             return FaqAnswer(*top_faq)
         return NoVerdict("no_match", year=year, closest=tuple(f for f, _ in faq_ranked))
+
+    def _one_country_or_alliance(
+        self, text: str, mentions: list[Mention], when: When | None, current_year: int
+    ) -> Answer | None:
+        """Questions about one country's allies or about one alliance, from the same data."""
+        year = when.year if when is not None and when.kind == "year" else None
+        second = _SECOND_PART.search(text)
+        first = text[: second.start()] if second else text
+        left_out = text[second.start() :].strip() if second else ""
+        key = self.catalogue.find(first)
+        resolved = [m for m in mentions if not m.ambiguous and m.start < len(first)]
+        if key is not None:
+            summary = self.catalogue.summary(key, year, current_year)
+            for pattern, kind in ((_JOINED, "joined"), (_LEFT, "left"), (_MEMBER_CHECK, "member_check")):
+                match = pattern.search(first)
+                if match and resolved:
+                    return AllianceAnswer(summary, kind, resolved[0].codes[0], left_out)
+            if _MEMBERS.search(first):
+                return AllianceAnswer(summary, "members", None, left_out)
+            if _WHAT_IS.search(first) and not resolved:
+                return AllianceAnswer(summary, "what", None, left_out)
+        for pattern in _ALLIES_OF:
+            match = pattern.search(first)
+            if match and len(resolved) == 1:
+                place = resolved[0].codes[0]
+                allies = self.alliances.allies_of(place, year=year, current_year=current_year)
+                return AlliesAnswer(allies, left_out)
+        return None
 
     def _qualified_unknown(self, tokens: list, mentions: list[Mention]) -> NoVerdict | None:
         """"East Germany" is not Germany: a qualifier left outside a name is never dropped silently."""

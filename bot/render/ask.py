@@ -470,6 +470,14 @@ def no_verdict_embed(answer: NoVerdict, resolver: CountryResolver) -> discord.Em
     return make_embed(title, text, colour=COLOUR_WARN)
 
 
+def unknown_alliance_text(typed: str, closest: Sequence[str]) -> str:
+    """The refusal for an alliance name the data does not know, with the closest names."""
+    text = f"I don't know an alliance called “{safe(typed, 80)}”."
+    if closest:
+        text += " Closest names I know: " + "; ".join(closest) + "."
+    return text + " Start typing in the name option to pick from the list."
+
+
 @dataclass(frozen=True)
 class Choice:
     """A suggested follow-up: re-ask a pair (``codes``) or show a FAQ entry (``faq_id``)."""
