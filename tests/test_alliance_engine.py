@@ -122,3 +122,12 @@ def test_no_unconfirmed_reference_items_in_data(facts):
     assert not ids & {"france-italy-quirinal", "france-uae", "arab-league", "gcc"}
     assert all(a.as_of == "2025-09" for a in facts.of_kind("alliance"))
     assert all(a.sources for a in facts.of_kind("alliance"))
+
+
+def test_uzbekistan_reports_its_latest_csto_period(index):
+    """Uzbekistan left the CSTO twice (1999, and 2012 after rejoining in 2006): the latest period counts."""
+    verdict = index.grade("UZ", "RU")
+    csto = next(t for t in verdict.not_binding if t.alliance.id == "csto")
+    assert csto.a.joined == 2006 and [(e.kind, e.since) for e in csto.exceptions] == [("left", 2012)]
+    assert index.grade("UZ", "RU", year=2008).basis.alliance.id == "csto"
+    assert not any(t.alliance.id == "csto" for t in index.grade("UZ", "RU", year=2003).in_force)
