@@ -27,7 +27,7 @@ def test_an_oversized_embed_is_cut_to_every_discord_limit():
 
 
 def test_the_same_source_is_named_once_with_everything_it_cites():
-    article = "Article: Is the U.S. allies with Russia? (2024)"
+    article = "The original explainer (2024)"
     sources = [
         Source(name=article, cites="US Treasury Department"),
         Source(name=article, cites="Pentagon reports"),
@@ -36,5 +36,25 @@ def test_the_same_source_is_named_once_with_everything_it_cites():
     ]
 
     assert source_text(sources) == (
-        f"{article} (citing US Treasury Department; Pentagon reports) · [NATO (official)](<https://www.nato.int/>)"
+        f"{article} (citing US Treasury Department; Pentagon reports) · [nato.int — NATO (official)](<https://www.nato.int/>)"
+    )
+
+
+def test_a_long_source_list_ends_on_a_complete_link_and_counts_the_rest():
+    sources = [Source(name=f"Source number {i} with a long title", url=f"https://example{i}.org/page/{i}") for i in range(30)]
+    for limit in (1024, 300, 120):
+        text = source_text(sources, limit)
+        assert len(text) <= limit
+        assert text.endswith("more sources")
+        shown = text.rsplit(" · … and ", 1)[0]
+        assert shown.endswith(">)") and shown.count("[") == shown.count("](<")
+        assert int(text.rsplit("and ", 1)[1].split()[0]) + shown.count("](<") == 30
+
+
+def test_a_source_shows_its_site_unless_its_name_says_it():
+    assert source_text([Source(name="Member countries", url="https://www.nato.int/x")]) == (
+        "[nato.int — Member countries](<https://www.nato.int/x>)"
+    )
+    assert source_text([Source(name="NATO: members (nato.int)", url="https://www.nato.int/x")]) == (
+        "[NATO: members (nato.int)](<https://www.nato.int/x>)"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import discord
 
@@ -90,8 +91,28 @@ def make_embed(
     return embed
 
 
+def source_domain(url: str | None) -> str:
+    """The site a link goes to, as people read it: 'nato.int', 'state.gov'."""
+    if not url:
+        return ""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def source_label(name: str, url: str | None) -> str:
+    """A source's visible name, with its site shown unless the name already says it."""
+    name = name.replace("[", "(").replace("]", ")")
+    domain = source_domain(url)
+    if domain and domain not in name.casefold():
+        name = f"{domain} — {name}"
+    return name
+
+
 def source_text(sources: Sequence[Source], limit: int = FIELD_VALUE_LIMIT) -> str:
-    """Sources as a compact list: linked names where a URL is known, each source named once."""
+    """Sources as a compact list: linked names showing their site, each source named once.
+
+    The list always ends on a complete link: what does not fit is counted ("… and 3 more sources").
+    """
     cited: dict[tuple[str, str | None], list[str]] = {}
     for source in sources:
         cites = cited.setdefault((source.name, source.url), [])
@@ -99,12 +120,30 @@ def source_text(sources: Sequence[Source], limit: int = FIELD_VALUE_LIMIT) -> st
             cites.append(source.cites)
     parts = []
     for (name, url), cites in cited.items():
-        name = name.replace("[", "(").replace("]", ")")
-        label = f"[{name}](<{url}>)" if url else name
-        if cites:
-            label += f" (citing {'; '.join(cites)})"
-        parts.append(label)
-    return clip(" · ".join(parts), limit)
+        label = source_label(name, url)
+        suffix = f" (citing {'; '.join(cites)})" if cites else ""
+        parts.append((label, url, suffix))
+    out: list[str] = []
+    used = 0
+    for index, (label, url, suffix) in enumerate(parts):
+        remaining = len(parts) - index - 1
+        reserve = len(f" · … and {remaining} more sources") if remaining else 0
+        room = limit - used - (3 if out else 0) - reserve
+        fixed = len(f"[](<{url}>)") if url else 0
+        text_room = room - fixed - len(suffix)
+        if text_room < min(len(label), 24):
+            if not out and room > fixed + 8:  # the first source always shows, its name shortened
+                label = clip(label, room - fixed)
+                out.append(f"[{label}](<{url}>)" if url else label)
+            more = len(parts) - len(out)
+            if more:
+                out.append(f"… and {more} more source{'s' if more != 1 else ''}")
+            break
+        label = clip(label, text_room)
+        piece = (f"[{label}](<{url}>)" if url else label) + suffix
+        out.append(piece)
+        used += len(piece) + (3 if len(out) > 1 else 0)
+    return " · ".join(out)
 
 
 def as_of_text(as_of: str) -> str:
