@@ -393,7 +393,7 @@ class AllianceIndex:
             in_force=in_force,
             not_binding=not_binding,
             relationship=relationship,
-            as_of=min(as_of, default="") if year is not None else (_newest(as_of) or ""),
+            as_of=min(as_of, default=""),  # the footer shows the oldest date among the facts used
             sources=tuple(sources),
             ties=tuple(ties),
             tie_basis=basis.tie if basis is not None else None,

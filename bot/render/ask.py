@@ -85,8 +85,9 @@ def _sources_of(facts: Iterable[Any]) -> list[Source]:
     return list(seen.values())
 
 
-def _newest_as_of(facts: Iterable[Any]) -> str | None:
-    return max((fact.as_of for fact in facts), default=None)
+def _oldest_as_of(facts: Iterable[Any]) -> str | None:
+    """The oldest "as of" among the facts an answer shows: the answer is no fresher than that."""
+    return min((fact.as_of for fact in facts), default=None)
 
 
 # ------------------------------------------------------------------------- pair verdicts
@@ -377,7 +378,7 @@ def section_embed(
     sources = _sources_of(shown) or list(verdict.sources)
     if sources:
         fields.append(("Sources", source_text(sources, FIELD_VALUE_LIMIT)))
-    as_of = _newest_as_of(shown) or verdict.as_of
+    as_of = _oldest_as_of(shown) or verdict.as_of
     position = SECTION_KEYS.index(key) + 1
     footer = footer_for(as_of, f"section {position} of {len(SECTIONS)}") if as_of else None
     colour = COLOUR_NO if key == "verdict" else COLOUR_INFO
