@@ -8,13 +8,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import aiohttp
 import discord
 
 from . import create_bot
 from .config import Settings, SettingsError
-from .domain.facts import FactBaseError, load_fact_base
+from .domain.facts import FactBaseError, load_fact_base, stale_facts
 from .storage import SCHEMA_VERSION, Store, StoreError
 
 log = logging.getLogger("bot")
@@ -30,6 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--sandbox", action="store_true", help="run in the local sandbox even if a token is set")
     mode.add_argument("--sync", action="store_true", help="sync the slash commands to Discord and exit")
     mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
+    parser.add_argument(
+        "--stale-months",
+        type=int,
+        default=12,
+        metavar="N",
+        help="with --check: warn about facts whose 'as of' date is older than N months (default 12)",
+    )
+    parser.add_argument("--strict", action="store_true", help="with --check: fail on warnings (stale facts) too")
     parser.add_argument("--guild", type=int, metavar="ID", help="with --sync: sync to this guild only")
     parser.add_argument("--port", type=int, help="with the sandbox: serve the preview on this port")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -61,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.check:
-            return asyncio.run(check(settings))
+            return asyncio.run(check(settings, stale_months=args.stale_months, strict=args.strict))
         if args.sync:
             if not settings.token:
                 print("--sync needs DISCORD_TOKEN (see .env.example).", file=sys.stderr)
@@ -98,9 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-async def check(settings: Settings) -> int:
-    """Load and validate all data and the database; print a summary; non-zero on any problem."""
+async def check(settings: Settings, *, stale_months: int = 12, strict: bool = False) -> int:
+    """Load and validate all data and the database; print a summary; non-zero on any problem.
+
+    Facts older than ``stale_months`` are warnings: they fail the check only with ``strict``.
+    """
     problems = 0
+    warnings = 0
     try:
         facts = await asyncio.to_thread(load_fact_base, settings.data_dir)
     except FactBaseError as error:
@@ -110,6 +123,14 @@ async def check(settings: Settings) -> int:
         files = sorted(set(facts.origin.values()))
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(facts.counts().items()))
         print(f"ok   data: {len(facts)} facts in {len(files)} files under {settings.data_dir} ({kinds})")
+        stale = stale_facts(facts, datetime.now(UTC).date(), stale_months)
+        if stale:
+            warnings += 1
+            print(f"warn freshness: {len(stale)} fact(s) with an 'as of' date older than {stale_months} months:")
+            for fact_id, as_of in stale:
+                print(f"       {fact_id} (as of {as_of})")
+        else:
+            print(f"ok   freshness: every fact is dated within {stale_months} months")
         record = facts.record
         if record is None:
             print("warn historical record: no atop/ folder in the data directory (answers cover researched entries only)")
@@ -133,6 +154,9 @@ async def check(settings: Settings) -> int:
         status = "ok  " if healthy and version == SCHEMA_VERSION else "FAIL"
         print(f"{status} database: {settings.database} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
         problems += status == "FAIL"
+    if strict and warnings:
+        problems += warnings
+        print("--strict: warnings count as failures.")
     print("All checks passed." if not problems else f"{problems} check(s) failed.")
     return 0 if not problems else 1
 

@@ -46,6 +46,19 @@ def test_check_passes_on_the_bundled_data(tmp_path):
     assert "All checks passed." in result.stdout
 
 
+def test_check_warns_about_stale_facts_and_fails_on_them_only_when_strict(tmp_path):
+    result = _run(tmp_path, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warn freshness:" in result.stdout
+    assert "tl-1991-soviet-collapse (as of 1991-12-25)" in result.stdout
+
+    strict = _run(tmp_path, "--check", "--strict")
+    assert strict.returncode == 1 and "--strict: warnings count as failures." in strict.stdout
+
+    lenient = _run(tmp_path, "--check", "--strict", "--stale-months", "2000")
+    assert lenient.returncode == 0 and "ok   freshness" in lenient.stdout
+
+
 def test_check_fails_on_a_damaged_historical_record(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(BUNDLED_DATA_DIR, data)

@@ -484,6 +484,21 @@ def dump_facts(facts: Iterable[FactModel]) -> str:
     return yaml.safe_dump({"entries": entries}, sort_keys=False, allow_unicode=True, width=100)
 
 
+def stale_facts(facts: Iterable[FactModel], today: date, months: int) -> list[tuple[str, str]]:
+    """(id, as_of) of every fact whose "as of" date is more than ``months`` months before ``today``.
+
+    A partial date counts from its last day: "2025" is as of the end of 2025, "2025-09" of September.
+    """
+    limit = today.year * 12 + today.month - months
+    out = []
+    for fact in facts:
+        parts = [int(p) for p in fact.as_of.split("-")]
+        year, month = parts[0], parts[1] if len(parts) > 1 else 12
+        if year * 12 + month < limit:
+            out.append((fact.id, fact.as_of))
+    return sorted(out, key=lambda row: (row[1], row[0]))
+
+
 _YEARS_SINCE = re.compile(r"\{years_since:(\d{4})\}")
 
 
