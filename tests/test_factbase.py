@@ -123,6 +123,6 @@ def test_stale_facts_count_a_partial_date_from_its_end():
             self.id, self.as_of = fact_id, as_of
 
     facts = [F("year", "2025"), F("month", "2025-10"), F("day", "2025-11-30"), F("old", "2024-06")]
-    assert stale_facts(facts, date(2026, 11, 25), 12) == [("old", "2024-06")]
+    assert stale_facts(facts, date(2026, 11, 25), 12) == [("old", "2024-06"), ("month", "2025-10")]
     assert [fact_id for fact_id, _ in stale_facts(facts, date(2026, 12, 1), 12)] == ["old", "month", "day"]
     assert [fact_id for fact_id, _ in stale_facts(facts, date(2027, 1, 1), 12)] == ["old", "year", "month", "day"]
