@@ -79,7 +79,7 @@ PAIR_YEARS = [
     ('GB', 'IT', 1915, 'Yes', 'atop:2025', '1915–1918'),
     ('DE', 'AT', 1916, 'Yes', 'atop:1335', '1879–1918'),
     ('DE', 'TR', 1915, 'Yes', 'atop:2005', '1914–1918'),
-    ('DE', 'BG', 1916, 'Yes', 'atop:2013', '1914–1918'),
+    ('DE', 'BG', 1916, 'Yes', 'atop:2030', '1915–1918'),
     ('US', 'GB', 1917, 'No', None, None),
     ('US', 'FR', 1918, 'No', None, None),
     ('DE', 'IT', 1916, 'No', None, None),
@@ -156,7 +156,7 @@ PAIR_YEARS = [
     ('US', 'IR', 1985, 'No', None, None),
     ('USSR', 'PL', 1960, 'Yes', 'atop:3025', '1945–1965'),
     ('USSR', 'GDR', 1970, 'Yes', 'atop:3500', '1964–1990'),
-    ('GDR', 'PL', 1970, 'Yes', 'atop:3545', '1967–1977'),
+    ('GDR', 'PL', 1970, 'Yes', 'atop:3285', '1955–1990'),
     ('USSR', 'CZSL', 1970, 'Yes', 'atop:3285', '1955–1991'),
     ('USSR', 'HU', 1980, 'Yes', 'atop:3580', '1967–1991'),
     ('USSR', 'RO', 1985, 'Yes', 'atop:3630', '1970–1991'),
@@ -182,7 +182,7 @@ PAIR_YEARS = [
     ('EG', 'SY', 1960, 'Yes', 'atop:3205', '1950–1979'),
     ('EG', 'SA', 1960, 'Yes', 'atop:3305', '1955–1962'),
     ('EG', 'JO', 1967, 'Yes', 'atop:3205', '1952–1979'),
-    ('EG', 'IQ', 1965, 'Yes', 'atop:3350', '1958–1977'),
+    ('EG', 'IQ', 1965, 'Yes', 'atop:3205', '1951–1979'),
     ('FR', 'SN', 1965, 'No', None, None),
     ('FR', 'CI', 1970, 'No', None, None),
     ('GB', 'MY', 1960, 'Yes', 'atop:3330', '1957–1971'),
@@ -284,7 +284,7 @@ def test_non_aggression_is_no_with_the_nuance(index):
     verdict = index.grade("DE", "RU", year=1940, current_year=YEAR)
     title = render_ask.pair_embed(verdict, default_resolver(), 0, index.record).title
     assert title.startswith("No — in 1940, Nazi Germany and the Soviet Union were not allies, but bound by a neutrality pact")
-    assert "1939–1941" in title
+    assert "Molotov–Ribbentrop Pact" in title and "1939–1941" in title
 
 
 def test_one_sided_promise_is_said(index):
@@ -462,3 +462,38 @@ def test_import_script_is_deterministic(tmp_path):
     module.convert(source, tmp_path)
     for name in ("alliances.tsv", "members.tsv", "states.tsv"):
         assert (tmp_path / name).read_bytes() == (Path(BUNDLED_DATA_DIR) / "atop" / name).read_bytes()
+
+
+# ------------------------------------------------------------------ checked names
+
+
+DENIED_DOMAINS = ("kiwix", "vuink", "kampuspedia", "askvity", "lnginnorthernbc", "blogspot.")
+
+
+def test_every_checked_name_fits_its_alliance_and_cites_a_real_source(facts):
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    import yaml
+
+    record = facts.record
+    document = yaml.safe_load((Path(BUNDLED_DATA_DIR) / "atop" / "names.yaml").read_text(encoding="utf-8"))
+    entries = document["names"]
+    assert len(entries) >= 350
+    assert len({e["atopid"] for e in entries}) == len(entries)
+    for entry in entries:
+        alliance = record.alliances[entry["atopid"]]
+        assert str(entry["signed"])[:4] == str(alliance.begin.year), entry["atopid"]
+        host = urlsplit(entry["source_url"]).hostname or ""
+        assert entry["source_url"].startswith(("https://", "http://")) and host and not host.endswith(".")
+        assert not any(bad in host for bad in DENIED_DOMAINS), (entry["atopid"], host)
+        assert 0 < len(entry["name"]) <= 256 and len(entry["source_name"]) <= 256
+        assert alliance.name is not None and alliance.name.source.url == entry["source_url"]
+
+
+def test_named_anchors_from_the_atop_readme(facts):
+    names = {i: facts.record.alliances[i].name for i in (3180, 2550, 2535, 2515, 3285, 1380, 1385, 3220, 3375)}
+    assert names[3180].short_name == "NATO"
+    assert names[3285].short_name == "Warsaw Pact"
+    assert names[2550].name == "Declaration by United Nations"
+    assert "Tripartite Pact" in names[2515].name

@@ -568,8 +568,8 @@ def _places(resolver: CountryResolver, verdict: PairVerdict) -> tuple[str, str]:
 def tie_label(tie: AtopTie) -> str:
     """The alliance's checked name with its ATOP id, or a truthful description from its data."""
     alliance = tie.alliance
-    if alliance.name is not None:
-        return f"{alliance.name.name} (ATOP {alliance.atopid})"
+    if alliance.name is not None:  # the short name people know ("Warsaw Pact") where there is one
+        return f"{alliance.name.short_name or alliance.name.name} (ATOP {alliance.atopid})"
     kind = "bilateral" if alliance.bilateral else "multilateral"
     signed = date_text(alliance.begin, "day" if not alliance.begin_text.endswith("00") else "month")
     return f"a {kind} {_LEVEL_TEXT[tie.level]} signed on {signed} (ATOP {alliance.atopid})"
