@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import BUNDLED_DATA_DIR
 from bot.domain.facts import load_fact_base
-from bot.domain.questions import AllianceAnswer, AlliesAnswer, engine_for
+from bot.domain.questions import AllianceAnswer, AlliesAnswer, AskEngine, engine_for
 
 YEAR = 2026
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -185,3 +185,21 @@ async def test_a_picture_that_fails_to_draw_never_loses_the_answer(world, monkey
     embed = result.response.embeds[0]
     assert embed.title.startswith("Japan: 1 ally today")
     assert not result.response.message.attachments and not embed.image.url
+
+
+@pytest.mark.parametrize(
+    ("question", "heavy"),
+    [
+        ("who are russia's allies", True),
+        ("were the us and russia ever allies", True),
+        ("were france and germany allies in the 1980s", True),
+        ("are the us and russia allies", False),
+        ("were poland and the us allies in 1995", False),
+        ("is hungary in nato", False),
+    ],
+)
+def test_questions_that_grade_many_pairs_are_sent_off_the_event_loop(engine, question, heavy):
+    engine = AskEngine(engine.facts)  # a fresh engine: nothing remembered yet
+    assert engine.is_heavy(question, YEAR) is heavy
+    engine.ask(question, current_year=YEAR)
+    assert engine.is_heavy(question, YEAR) is False  # remembered now: answered at once

@@ -57,7 +57,10 @@ class Ask(commands.Cog):
             raise UserError(render_ask.EMPTY_QUESTION)
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
-        answer = engine.ask(question, current_year=today.year)
+        if engine.is_heavy(question, today.year):  # a span of years or a country's allies: many pairs
+            answer = await asyncio.to_thread(engine.ask, question, current_year=today.year)
+        else:
+            answer = engine.ask(question, current_year=today.year)
         await self._reply(interaction, engine, answer)
 
     @app_commands.command(name="ally", description="Are two countries allies? Optionally as of a past year")

@@ -573,6 +573,18 @@ class AskEngine:
             self._recent.popitem(last=False)
         return answer
 
+    def is_heavy(self, question: str, current_year: int) -> bool:
+        """True if answering grades many pairs (a span of years, a country's allies): run it off the loop.
+
+        A cheap look at the words only; answers already remembered are never heavy.
+        """
+        if (question.strip(), current_year) in self._recent:
+            return False
+        when = find_when(question, current_year)
+        if when is not None and when.kind != "year":
+            return True
+        return any(pattern.search(question) for pattern in _ALLIES_OF)
+
     def _ask(self, text: str, *, current_year: int) -> Answer:
         tokens = tokenize(text)
         mentions = self.resolver.find(text, tokens=tokens)
