@@ -203,3 +203,10 @@ def test_questions_that_grade_many_pairs_are_sent_off_the_event_loop(engine, que
     assert engine.is_heavy(question, YEAR) is heavy
     engine.ask(question, current_year=YEAR)
     assert engine.is_heavy(question, YEAR) is False  # remembered now: answered at once
+
+
+async def test_allies_and_alliance_refuse_a_future_year_privately(world):
+    for command, options in (("allies", {"country": "France"}), ("alliance", {"name": "fact:nato"})):
+        result = await world.member.slash(world.general, command, year=2999, **options)
+        assert result.ephemeral
+        assert result.response.embeds[0].title == "I can't answer for 2999"

@@ -94,8 +94,7 @@ class Ask(commands.Cog):
     ) -> None:
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
-        if year is not None and year > today.year:
-            await self._send_no_verdict(interaction, engine, NoVerdict("future_year", year=year))
+        if await self._refused_future_year(interaction, engine, year, today.year):
             return
         resolution = engine.resolver.resolve(country)
         if resolution.status != "exact" or resolution.country is None:
@@ -121,8 +120,7 @@ class Ask(commands.Cog):
     ) -> None:
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
-        if year is not None and year > today.year:
-            await self._send_no_verdict(interaction, engine, NoVerdict("future_year", year=year))
+        if await self._refused_future_year(interaction, engine, year, today.year):
             return
         # Autocomplete sends a key; a typed name is matched again (autocomplete is only a suggestion).
         key = name if name in engine.catalogue.entries else engine.catalogue.find(name)
@@ -217,6 +215,15 @@ class Ask(commands.Cog):
                 raise UserError("That question is no longer in this server's facts. Try /ask again.")
             answer = FaqAnswer(faq, 100.0)
         await self._reply(interaction, engine, answer)
+
+    async def _refused_future_year(
+        self, interaction: discord.Interaction, engine: AskEngine, year: int | None, current_year: int
+    ) -> bool:
+        """Refuse a future year with the usual private reply; True if it was refused."""
+        if year is None or year <= current_year:
+            return False
+        await self._send_no_verdict(interaction, engine, NoVerdict("future_year", year=year))
+        return True
 
     @staticmethod
     def _pair_record(engine: AskEngine, answer: PairAnswer, current_year: int) -> HistoryAnswer:

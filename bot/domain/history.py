@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -280,17 +280,12 @@ def merge_phases(ties: Iterable[AtopTie]) -> list[AtopTie]:
             and last.end is not None
             and (tie.start - last.end).days <= 31
         ):
-            end = None if tie.end is None else max(tie.end, last.end)
-            merged[-1] = AtopTie(
-                last.alliance,
-                last.start,
-                end,
-                last.start_text,
-                last.a_obligations,
-                last.b_obligations,
-                last.separate_peace or tie.separate_peace,
-                last.varies or tie.varies,
-                last.war or tie.war,
+            merged[-1] = replace(
+                last,
+                end=None if tie.end is None else max(tie.end, last.end),
+                separate_peace=last.separate_peace or tie.separate_peace,
+                varies=last.varies or tie.varies,
+                war=last.war or tie.war,
             )
         else:
             merged.append(tie)
