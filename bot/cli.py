@@ -111,9 +111,9 @@ async def check(settings: Settings) -> int:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(facts.counts().items()))
         print(f"ok   data: {len(facts)} facts in {len(files)} files under {settings.data_dir} ({kinds})")
     try:
-        store = await Store.open(settings.database)
+        store = await Store.open(settings.store_target)
     except (StoreError, OSError, Exception) as error:  # any failure to open is a failed check
-        print(f"FAIL database {settings.database}: {error}")
+        print(f"FAIL database {settings.database_label}: {error}")
         problems += 1
     else:
         try:
@@ -122,7 +122,7 @@ async def check(settings: Settings) -> int:
         finally:
             await store.close()
         status = "ok  " if healthy and version == SCHEMA_VERSION else "FAIL"
-        print(f"{status} database: {settings.database} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
+        print(f"{status} database: {settings.database_label} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
         problems += status == "FAIL"
     print("All checks passed." if not problems else f"{problems} check(s) failed.")
     return 0 if not problems else 1
