@@ -15,7 +15,7 @@ import discord
 from . import create_bot
 from .config import Settings, SettingsError
 from .domain.facts import FactBaseError, load_fact_base
-from .storage import SCHEMA_VERSION, Store, StoreError
+from .storage import SCHEMA_VERSION, Store, StoreError, redact
 
 log = logging.getLogger("bot")
 
@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--sandbox", action="store_true", help="run in the local sandbox even if a token is set")
     mode.add_argument("--sync", action="store_true", help="sync the slash commands to Discord and exit")
     mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
+    mode.add_argument(
+        "--migrate-to",
+        metavar="URL",
+        help="copy the SQLite database (BOT_DATABASE) into the empty PostgreSQL database at URL, verify, exit",
+    )
     parser.add_argument("--guild", type=int, metavar="ID", help="with --sync: sync to this guild only")
     parser.add_argument("--port", type=int, help="with the sandbox: serve the preview on this port")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -62,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.check:
             return asyncio.run(check(settings))
+        if args.migrate_to:
+            return asyncio.run(migrate_to(settings, args.migrate_to))
         if args.sync:
             if not settings.token:
                 print("--sync needs DISCORD_TOKEN (see .env.example).", file=sys.stderr)
@@ -126,6 +133,27 @@ async def check(settings: Settings) -> int:
         problems += status == "FAIL"
     print("All checks passed." if not problems else f"{problems} check(s) failed.")
     return 0 if not problems else 1
+
+
+async def migrate_to(settings: Settings, url: str) -> int:
+    """Copy the SQLite database into an empty PostgreSQL database; the SQLite file is left as it was."""
+    from .storage.moving import MoveError, move_sqlite_to_postgres
+
+    if settings.database_url is not None:
+        print("--migrate-to copies from a SQLite file: set BOT_DATABASE to its path, not a URL.", file=sys.stderr)
+        return 2
+    try:
+        report = await move_sqlite_to_postgres(settings.database, url)
+    except MoveError as error:
+        print(f"Not copied: {error}", file=sys.stderr)
+        return 1
+    for table, count in report.counts.items():
+        print(f"ok   {table}: {count} rows")
+    print(
+        f"Copied {report.total} rows from {settings.database} to {redact(url)}; counts verified. "
+        "The SQLite file is unchanged. Set BOT_DATABASE to the URL to use it."
+    )
+    return 0
 
 
 async def sync_only(settings: Settings, guild_id: int | None) -> int:
