@@ -24,11 +24,12 @@ NO_POSTGRES = "PostgreSQL: BOT_TEST_POSTGRES_URL is not set (bash .ci/run starts
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Say in one line which backends the store's contract tests ran on."""
-    if POSTGRES_URL is None:
-        terminalreporter.write_line(f"SKIPPED all PostgreSQL tests: {NO_POSTGRES}")
-    else:
-        terminalreporter.write_line("PostgreSQL tests ran against BOT_TEST_POSTGRES_URL")
+    """Say in one line whether the PostgreSQL tests ran, and if not, why."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if NO_POSTGRES in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} PostgreSQL tests SKIPPED: {NO_POSTGRES}")
+    elif POSTGRES_URL is not None:
+        terminalreporter.write_line("PostgreSQL tests ran against the server in BOT_TEST_POSTGRES_URL")
 
 
 @contextlib.asynccontextmanager
