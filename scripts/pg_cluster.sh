@@ -49,7 +49,7 @@ start() {
 stop() {
   local dir="${1:?usage: pg_cluster.sh stop DIR}" bindir
   bindir="$(find_bindir)"
-  as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >&2 || true
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 

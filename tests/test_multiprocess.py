@@ -10,16 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import shutil
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench._answers import bundled_question, open_question
+from bot.config import BUNDLED_DATA_DIR
 from bot.domain.overlay import NewVersion
 from bot.storage import Ownership, Store
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
+BUNDLED_HEADLINE = "No — the United States and Russia are not allies; they are rivals."
+RELOADED = "No — after the reload, the United States and Russia are still not allies."
 CHILD = Path(__file__).resolve().parent / "_mp_child.py"
 
 
@@ -136,9 +140,10 @@ class BotProcess:
         self.child = child
 
     @classmethod
-    async def start(cls, url: str) -> BotProcess:
+    async def start(cls, url: str, data_dir: Path | None = None) -> BotProcess:
+        extra = [str(data_dir)] if data_dir else []
         child = await asyncio.create_subprocess_exec(
-            sys.executable, str(CHILD), url, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+            sys.executable, str(CHILD), url, *extra, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
         )
         process = cls(child)
         assert await process._read() == "ready"
@@ -186,13 +191,41 @@ async def test_two_bot_processes_post_a_timeline_day_once_and_see_each_others_ed
         before = await b.send("ask")  # b now caches the server's fact view
         new_headline = "No — as of 2026 the United States and Russia are still not allies."
         await a.send("edit", headline=new_headline)
-        edited_at = time.monotonic()
-        seen = await b.send("ask")
-        while seen == before and time.monotonic() - edited_at < 1.0:
-            await asyncio.sleep(0.05)
-            seen = await b.send("ask")
-        assert seen != before and "still not allies" in seen, (before, seen)
-        assert time.monotonic() - edited_at < 1.0
+        assert await _seen_within_a_second(b, before) == new_headline
     finally:
         await asyncio.gather(a.stop(), b.stop())
 
+
+
+async def _seen_within_a_second(process: BotProcess, before: str) -> str:
+    started = time.monotonic()
+    seen = await process.send("ask")
+    while seen == before and time.monotonic() - started < 1.0:
+        await asyncio.sleep(0.05)
+        seen = await process.send("ask")
+    assert time.monotonic() - started < 1.0, "not seen within a second"
+    return seen
+
+
+async def test_two_bot_processes_count_a_racing_answer_once_and_share_a_reload(postgres_url, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, data_dir)
+    a = await BotProcess.start(postgres_url, data_dir)
+    b = await BotProcess.start(postgres_url, data_dir)
+    try:
+        quiz_id = await a.send("open_question")
+        users = list(range(9000, 9150))
+        first, second = await asyncio.gather(
+            a.send("answer", quiz_id=quiz_id, users=users), b.send("answer", quiz_id=quiz_id, users=users)
+        )
+        for user, one, other in zip(users, first, second, strict=True):
+            assert sorted([one, other]) == ["duplicate", "recorded"], (user, one, other)
+        assert await b.send("totals", quiz_id=quiz_id, users=users) == [len(users), len(users)]
+
+        before = await b.send("ask")
+        yaml_file = data_dir / "us_russia.yaml"
+        yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace(BUNDLED_HEADLINE, RELOADED), encoding="utf-8")
+        assert "reloaded" in await a.send("reload")  # the owner reloads through process a only
+        assert await _seen_within_a_second(b, before) == RELOADED
+    finally:
+        await asyncio.gather(a.stop(), b.stop())
