@@ -15,7 +15,7 @@ import discord
 from . import create_bot
 from .config import Settings, SettingsError
 from .domain.facts import FactBaseError, load_fact_base
-from .storage import SCHEMA_VERSION, Store, StoreError, redact
+from .storage import SCHEMA_VERSION, Store, StoreError
 
 log = logging.getLogger("bot")
 
@@ -29,12 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--sandbox", action="store_true", help="run in the local sandbox even if a token is set")
     mode.add_argument("--sync", action="store_true", help="sync the slash commands to Discord and exit")
-    mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
     mode.add_argument(
         "--migrate-to",
         metavar="URL",
         help="copy the SQLite database (BOT_DATABASE) into the empty PostgreSQL database at URL, verify, exit",
     )
+    mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
     parser.add_argument("--guild", type=int, metavar="ID", help="with --sync: sync to this guild only")
     parser.add_argument("--port", type=int, help="with the sandbox: serve the preview on this port")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -67,13 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.check:
             return asyncio.run(check(settings))
-        if args.migrate_to:
-            return asyncio.run(migrate_to(settings, args.migrate_to))
         if args.sync:
             if not settings.token:
                 print("--sync needs DISCORD_TOKEN (see .env.example).", file=sys.stderr)
                 return 2
             return asyncio.run(sync_only(settings, args.guild or settings.dev_guild))
+        if args.migrate_to:
+            return asyncio.run(migrate_to(settings, args.migrate_to))
         if args.sandbox or not settings.token:
             if not settings.token:
                 print("No DISCORD_TOKEN set, so starting the local sandbox instead (Ctrl-C to stop).")
@@ -137,6 +137,7 @@ async def check(settings: Settings) -> int:
 
 async def migrate_to(settings: Settings, url: str) -> int:
     """Copy the SQLite database into an empty PostgreSQL database; the SQLite file is left as it was."""
+    from .storage import redact
     from .storage.moving import MoveError, move_sqlite_to_postgres
 
     if settings.database_url is not None:
