@@ -103,3 +103,13 @@ async def test_the_postgresql_url_password_is_never_shown():
 
     assert redact("postgresql://bot:s3cret@db.example:5432/bot") == "postgresql://bot:***@db.example:5432/bot"
     assert redact("postgresql://bot@db/bot") == "postgresql://bot@db/bot"
+
+
+async def test_an_unreachable_postgresql_server_is_a_store_error_naming_it_without_its_password():
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StoreError, match=rf"cannot connect to PostgreSQL at postgresql://bot:\*\*\*@127.0.0.1:{port}/x"):
+        await Store.open(f"postgresql://bot:secret@127.0.0.1:{port}/x")

@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 
 from . import core, facts, quiz, timeline
-from .base import Ownership, StoreEvent
+from .base import Ownership, StoreError, StoreEvent
 from .core import CoreQueries
 from .facts import FactsQueries
 from .postgres import PostgresBackend, is_postgres_url, redact
@@ -43,10 +43,6 @@ PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used (newer schema than this code, unreadable file...)."""
 
 
 class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):

@@ -21,6 +21,10 @@ StoreEvent = tuple[str, int | None]
 StoreListener = Callable[[StoreEvent], Awaitable[None] | None]
 
 
+class StoreError(RuntimeError):
+    """The database cannot be used (newer schema than this code, unreadable file, unreachable server...)."""
+
+
 class RetryTransaction(Exception):
     """Raised inside a retrying write when another process got in between; the write is run again."""
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from .base import RetryTransaction, StoreBase, StoreEvent, StoreListener
+from .base import RetryTransaction, StoreBase, StoreError, StoreEvent, StoreListener
 
 T = TypeVar("T")
 
@@ -91,7 +91,11 @@ class PostgresBackend(StoreBase):
         return redact(self.url)
 
     async def _connect(self) -> None:
-        self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=10, command_timeout=60)
+        try:
+            self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=10, command_timeout=60)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            # Not a Discord connection problem: say which database could not be reached.
+            raise StoreError(f"cannot connect to PostgreSQL at {self.describe()}: {error}") from error
 
     async def schema_version(self) -> int:
         row = await self.fetchone(
