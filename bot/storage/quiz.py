@@ -9,7 +9,9 @@ read ``quiz_players``, a per-(guild, user) aggregate updated in the same transac
 Answers are written by group commit: ``await store.record_answer(AnswerIn(...))`` queues the answer,
 one drain task writes every queued answer in a single transaction, and each caller's future is
 resolved only after COMMIT, so an acknowledgement never runs ahead of the data. This is the API the
-button callback (``bot.cogs.quiz``) and the benchmark use.
+button callback (``bot.cogs.quiz``) and the benchmark use. The batch is scored by one pure function
+and written by one writer per backend: SQLite's in its database thread under its single write lock,
+PostgreSQL's under row locks so that several processes writing at once still count each answer once.
 """
 
 from __future__ import annotations
