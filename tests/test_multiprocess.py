@@ -229,3 +229,19 @@ async def test_two_bot_processes_count_a_racing_answer_once_and_share_a_reload(p
         assert await _seen_within_a_second(b, before) == RELOADED
     finally:
         await asyncio.gather(a.stop(), b.stop())
+
+
+async def test_a_lost_listening_connection_reconnects_and_forgets_every_cached_view(postgres_url):
+    a, b = await two_stores(postgres_url)
+    try:
+        heard: asyncio.Queue = asyncio.Queue()
+        await b.listen(heard.put_nowait)
+        listener_pid = b._listen_conn.get_server_pid()
+        await a.execute("SELECT pg_terminate_backend(?)", (listener_pid,))
+        # Changes may have been missed while it was away: every cached view is dropped.
+        assert await asyncio.wait_for(heard.get(), 5.0) == ("reset", None)
+        await a.record_fact_versions(42, 7, [NewVersion("us-ru-relationship", "hide", None, hidden=True)])
+        assert await asyncio.wait_for(heard.get(), 1.0) == ("facts", 42)
+    finally:
+        await a.close()
+        await b.close()
