@@ -12,8 +12,8 @@ import contextlib
 import json
 import shutil
 import sys
-import time
-from datetime import UTC, date, datetime, timedelta
+import time as clock
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from bench._answers import bundled_question, open_question
@@ -78,8 +78,8 @@ async def test_a_racing_answer_is_counted_once(store_target):
 async def test_recovering_interrupted_posts_touches_only_this_processes_claims(store_target):
     a, b = await two_stores(store_target)
     try:
-        await a.timeline_subscribe(1, 2, NOW.timetz().replace(tzinfo=None), NOW, by=3)
-        await b.timeline_subscribe(1, 3, NOW.timetz().replace(tzinfo=None), NOW, by=3)
+        await a.timeline_subscribe(1, 2, time(9, 0), NOW, by=3)
+        await b.timeline_subscribe(1, 3, time(9, 0), NOW, by=3)
         await a.timeline_claim_day(1, 2, date(2026, 3, 1), "e-1", NOW)  # a is mid-send
         await b.timeline_claim_day(1, 3, date(2026, 3, 1), "e-1", NOW)  # b crashed mid-send
         assert await b.timeline_settle_interrupted(NOW) == 1
@@ -104,8 +104,8 @@ async def test_restart_cleanup_closes_only_quizzes_of_this_processes_shards(stor
         assert await zero.open_quiz_in(10) is None
         assert await zero.open_quiz_in(11) is not None  # shard 1's quiz is live in the other process
         assert [s.guild_id for s in await one.timeline_subscriptions()] == []
-        await one.timeline_subscribe(guild_0, 10, NOW.time(), NOW, by=1)
-        await one.timeline_subscribe(guild_1, 11, NOW.time(), NOW, by=1)
+        await one.timeline_subscribe(guild_0, 10, time(9, 0), NOW, by=1)
+        await one.timeline_subscribe(guild_1, 11, time(9, 0), NOW, by=1)
         assert [s.guild_id for s in await one.timeline_subscriptions()] == [guild_1]
         assert [s.guild_id for s in await zero.timeline_subscriptions()] == [guild_0]
     finally:
@@ -198,12 +198,12 @@ async def test_two_bot_processes_post_a_timeline_day_once_and_see_each_others_ed
 
 
 async def _seen_within_a_second(process: BotProcess, before: str) -> str:
-    started = time.monotonic()
+    started = clock.monotonic()
     seen = await process.send("ask")
-    while seen == before and time.monotonic() - started < 1.0:
+    while seen == before and clock.monotonic() - started < 1.0:
         await asyncio.sleep(0.05)
         seen = await process.send("ask")
-    assert time.monotonic() - started < 1.0, "not seen within a second"
+    assert clock.monotonic() - started < 1.0, "not seen within a second"
     return seen
 
 
