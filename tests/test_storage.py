@@ -113,3 +113,16 @@ async def test_an_unreachable_postgresql_server_is_a_store_error_naming_it_witho
         port = probe.getsockname()[1]
     with pytest.raises(StoreError, match=rf"cannot connect to PostgreSQL at postgresql://bot:\*\*\*@127.0.0.1:{port}/x"):
         await Store.open(f"postgresql://bot:secret@127.0.0.1:{port}/x")
+
+
+async def test_processes_starting_together_on_an_empty_postgresql_database_migrate_it_once(postgres_url):
+    import asyncio
+
+    stores = await asyncio.gather(*(Store.open(postgres_url) for _ in range(4)))
+    try:
+        assert [await s.schema_version() for s in stores] == [SCHEMA_VERSION] * 4
+        rows = await stores[0].fetchall("SELECT version FROM schema_migrations ORDER BY version")
+        assert [int(r[0]) for r in rows] == list(range(1, SCHEMA_VERSION + 1))
+    finally:
+        for store in stores:
+            await store.close()

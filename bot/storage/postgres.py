@@ -98,9 +98,7 @@ class PostgresBackend(StoreBase):
             raise StoreError(f"cannot connect to PostgreSQL at {self.describe()}: {error}") from error
 
     async def schema_version(self) -> int:
-        row = await self.fetchone(
-            "SELECT to_regclass('schema_migrations') IS NOT NULL AS present"
-        )
+        row = await self.fetchone("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
         if not row or not row["present"]:
             return 0
         row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
