@@ -1,6 +1,7 @@
 """Child process for the crash test: store a burst of answers, printing each one once it is acknowledged.
 
-Usage: ``python bench/crash_child.py DATABASE [--answers N] [--concurrency C]``
+Usage: ``python bench/crash_child.py DATABASE [--answers N] [--concurrency C]``, where DATABASE is a
+SQLite path or a ``postgresql://`` URL (the same two kinds of target as ``BOT_DATABASE``).
 
 It opens the bot's real store, starts a quiz with one open question, prints ``ready`` and then
 fires clicks ``C`` at a time through ``store.record_answer`` (the quiz feature's group-commit
@@ -29,7 +30,7 @@ from bot.storage import Store  # noqa: E402
 FIRST_USER = 1_000_000
 
 
-async def burst(database: Path, answers: int, concurrency: int) -> None:
+async def burst(database: Path | str, answers: int, concurrency: int) -> None:
     """Store ``answers`` clicks from distinct users, ``concurrency`` in flight at a time."""
     store = await Store.open(database)
     asked = await open_question(store, bundled_question())
@@ -68,7 +69,7 @@ class CrashReport:
     players_consistent: bool
 
 
-async def kill_mid_burst(database: Path, *, kill_after: int, concurrency: int = 50,
+async def kill_mid_burst(database: Path | str, *, kill_after: int, concurrency: int = 50,
                          timeout: float = 60.0) -> CrashReport:
     """Run the child, SIGKILL it once ``kill_after`` clicks are acknowledged, reopen and count losses."""
     child = await asyncio.create_subprocess_exec(
@@ -95,7 +96,7 @@ async def kill_mid_burst(database: Path, *, kill_after: int, concurrency: int = 
 
     store = await Store.open(database)
     try:
-        integrity = await store.fetchone("PRAGMA integrity_check")
+        integrity = "ok" if await store.integrity_ok() else "FAILED"
         rows = await store.fetchall("SELECT user_id FROM quiz_answers")
         players = await store.fetchone("SELECT COALESCE(SUM(answered), 0) FROM quiz_players")
     finally:
@@ -105,14 +106,14 @@ async def kill_mid_burst(database: Path, *, kill_after: int, concurrency: int = 
         acknowledged=len(acknowledged),
         stored=len(stored),
         lost=len(acknowledged - stored),
-        integrity=str(integrity[0]) if integrity else "no answer",
+        integrity=integrity,
         players_consistent=players is not None and int(players[0]) == len(rows),
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("database", type=Path)
+    parser.add_argument("database", help="a SQLite path or a postgresql:// URL")
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--concurrency", type=int, default=50)
     args = parser.parse_args()

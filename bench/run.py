@@ -18,12 +18,18 @@ Each figure is measured against its floor in the same run, on the same machine:
   payloads through discord.py's parser.
 - ``lost_answers``: a child process storing answers is SIGKILLed mid-burst; acknowledged answers
   missing after reopen (``bench/crash_child.py``, also used by ``tests/test_faults_crash.py``).
+- ``pg_durable_answers_per_s``, ``pg_leaderboard_ms``, ``pg_lost_answers``: the same three on
+  PostgreSQL, beside SQLite in the same run (the board data is the same SQLite load, moved with
+  ``--migrate-to``'s copier, then ANALYZEd). The server: ``--postgres URL`` or
+  ``BOT_TEST_POSTGRES_URL``, else a throwaway cluster from ``scripts/pg_cluster.sh``; each figure
+  runs in a schema of its own, dropped afterwards. Without PostgreSQL they read n/a, with a note.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import logging
@@ -35,7 +41,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +72,9 @@ KEYS = (
     "startup_s",
     "rss_mb_10k_guilds",
     "lost_answers",
+    "pg_durable_answers_per_s",
+    "pg_leaderboard_ms",
+    "pg_lost_answers",
 )
 TARGETS: dict[str, tuple[str, float]] = {
     "ask_vs_floor": ("<=", 1.5),
@@ -74,6 +84,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "startup_s": ("<=", 0.5),
     "rss_mb_10k_guilds": ("<=", 150.0),
     "lost_answers": ("<=", 0),
+    "pg_lost_answers": ("<=", 0),
 }
 
 # A realistic mix for /ask: the seed's own phrasings, other pairs, FAQ-style questions, the
@@ -241,16 +252,14 @@ async def bench_click(runs: int, floor_us: float | None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- durable answers vs raw SQLite
 
 
-async def bench_durable(answers: int, in_flight: int) -> dict[str, Any]:
-    """A burst of clicks through the quiz store (ack after COMMIT) vs sqlite3 executemany of the same rows."""
+async def _durable_burst(target: Path | str, answers: int, in_flight: int) -> tuple[float, int, int, Any]:
+    """Clicks through the quiz store at ``target``: (acknowledged per second, acknowledged, stored, commits)."""
     from bench._answers import bundled_question, open_question
     from bot.storage import Store
-    from bot.storage.quiz import to_ms
 
-    question = bundled_question()
-    with tempfile.TemporaryDirectory() as tmpdir:
-        store = await Store.open(Path(tmpdir) / "durable.sqlite3")
-        asked = await open_question(store, question)
+    store = await Store.open(target)
+    try:
+        asked = await open_question(store, bundled_question())
         acknowledged = 0
         users = iter(range(100_000, 100_000 + answers))
 
@@ -264,15 +273,31 @@ async def bench_durable(answers: int, in_flight: int) -> dict[str, Any]:
 
         started = time.perf_counter()
         await asyncio.gather(*(clicker() for _ in range(in_flight)))
-        durable_s = time.perf_counter() - started
-        batches = getattr(store.answer_writer, "batches", None)
+        elapsed = time.perf_counter() - started
         stored = await store.fetchone("SELECT COUNT(*) FROM quiz_answers")
+        return acknowledged / elapsed, acknowledged, int(stored[0]) if stored else -1, store.answer_writer.batches
+    finally:
         await store.close()
+
+
+async def bench_durable(answers: int, in_flight: int) -> dict[str, Any]:
+    """A burst of clicks through the quiz store (ack after COMMIT) vs sqlite3 executemany of the same rows."""
+    from bench._answers import bundled_question
+    from bot.storage import Store
+    from bot.storage.quiz import to_ms
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        durable, acknowledged, stored, batches = await _durable_burst(
+            Path(tmpdir) / "durable.sqlite3", answers, in_flight
+        )
 
         # The floor: the same rows, plain sqlite3, same schema and pragmas, one transaction.
         raw_path = Path(tmpdir) / "raw.sqlite3"
         schema_store = await Store.open(raw_path)  # the real schema, created by the real migrations
         await schema_store.close()
+        from bench._answers import OpenQuestion
+
+        asked = OpenQuestion(1, 2, 1, 1, bundled_question(), datetime.now(UTC))
         rows = []
         for i in range(answers):
             a = asked.answer(100_000 + i)
@@ -291,14 +316,24 @@ async def bench_durable(answers: int, in_flight: int) -> dict[str, Any]:
         db.execute("COMMIT")
         raw_s = time.perf_counter() - started
         db.close()
-    durable = acknowledged / durable_s
     raw = answers / raw_s
     return {
         "durable_answers_per_s": durable,
         "sqlite_raw_inserts_per_s": raw,
         "durable_vs_raw": durable / raw,
         "_durable_note": f"{answers} clicks, {in_flight} in flight, {acknowledged} acknowledged, "
-                         f"{stored[0] if stored else '?'} stored, {batches} commits",
+                         f"{stored} stored, {batches} commits",
+    }
+
+
+async def bench_pg_durable(url: str, answers: int, in_flight: int) -> dict[str, Any]:
+    """The same burst through the PostgreSQL store."""
+    async with _pg_schema(url) as target:
+        durable, acknowledged, stored, batches = await _durable_burst(target, answers, in_flight)
+    return {
+        "pg_durable_answers_per_s": durable,
+        "_pg_durable_note": f"PostgreSQL: {answers} clicks, {in_flight} in flight, {acknowledged} acknowledged, "
+                            f"{stored} stored, {batches} commits",
     }
 
 
@@ -356,11 +391,24 @@ def _fill_answers(path: Path, total: int, guilds: int, now: datetime, week_start
     return guild_id, int(weekly[len(weekly) // 2])
 
 
-async def bench_leaderboard(total: int, guilds: int, repeats: int) -> dict[str, Any]:
+async def _time_boards(store: Any, guild_id: int, caller: int, week: datetime, repeats: int) -> tuple[float, Any, Any]:
+    """Median ms of week + all-time boards with the caller's rank; and the last two boards."""
+    samples = []
+    weekly = alltime = None
+    for _ in range(repeats):
+        t0 = time.perf_counter_ns()
+        weekly = await store.leaderboard(guild_id, since=week, user_id=caller)
+        alltime = await store.leaderboard(guild_id, since=None, user_id=caller)
+        samples.append(time.perf_counter_ns() - t0)
+    return statistics.median(samples) / 1e6, weekly, alltime
+
+
+async def bench_leaderboard(total: int, guilds: int, repeats: int, pg_url: str | None) -> dict[str, Any]:
     from bot.domain.quiz import period_start
     from bot.storage import Store
 
     now = datetime(2026, 1, 15, 12, tzinfo=UTC)
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmpdir:
         path = Path(tmpdir) / "boards.sqlite3"
         store = await Store.open(path)
@@ -371,25 +419,38 @@ async def bench_leaderboard(total: int, guilds: int, repeats: int) -> dict[str, 
         guild_id, caller = _fill_answers(path, total, guilds, now, week)
         load_s = time.perf_counter() - started
         store = await Store.open(path)
-        samples = []
         try:
-            for _ in range(repeats):
-                t0 = time.perf_counter_ns()
-                weekly = await store.leaderboard(guild_id, since=week, user_id=caller)
-                alltime = await store.leaderboard(guild_id, since=None, user_id=caller)
-                samples.append(time.perf_counter_ns() - t0)
+            median_ms, weekly, alltime = await _time_boards(store, guild_id, caller, week, repeats)
             count = await store.fetchone("SELECT COUNT(*) FROM quiz_answers")
         finally:
             await store.close()
-    return {
-        "leaderboard_ms": statistics.median(samples) / 1e6,
-        "_leaderboard_note": (
+        out["leaderboard_ms"] = median_ms
+        out["_leaderboard_note"] = (
             f"{count[0] if count else '?'} answers across {guilds} servers (loaded in {load_s:.1f}s); "
             f"server {guild_id}: week board {len(weekly.rows)} rows + caller rank "
             f"{weekly.caller.rank if weekly.caller else '-'}; "
             f"all-time caller rank {alltime.caller.rank if alltime.caller else '-'}"
-        ),
-    }
+        )
+        if pg_url is not None:
+            from bot.storage.moving import move_sqlite_to_postgres
+
+            async with _pg_schema(pg_url) as target:
+                started = time.perf_counter()
+                await move_sqlite_to_postgres(path, target)
+                store = await Store.open(target)
+                try:
+                    await store.execute("ANALYZE")
+                    copy_s = time.perf_counter() - started
+                    pg_ms, pg_weekly, pg_alltime = await _time_boards(store, guild_id, caller, week, repeats)
+                finally:
+                    await store.close()
+            same = (pg_weekly, pg_alltime) == (weekly, alltime)
+            out["pg_leaderboard_ms"] = pg_ms
+            out["_pg_leaderboard_note"] = (
+                f"PostgreSQL: the same {count[0] if count else '?'} answers (copied and analyzed in {copy_s:.1f}s); "
+                f"boards identical to SQLite's: {same}"
+            )
+    return out
 
 
 # --------------------------------------------------------------------------- child processes
@@ -487,6 +548,56 @@ async def bench_lost(kill_after: int) -> dict[str, Any]:
     }
 
 
+async def bench_pg_lost(url: str, kill_after: int) -> dict[str, Any]:
+    from bench.crash_child import kill_mid_burst
+
+    async with _pg_schema(url) as target:
+        report = await kill_mid_burst(target, kill_after=kill_after, concurrency=100)
+    return {
+        "pg_lost_answers": report.lost,
+        "_pg_lost_note": f"PostgreSQL: SIGKILL after {report.acknowledged} acknowledged; {report.stored} stored; "
+                         f"players totals consistent: {report.players_consistent}",
+    }
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@contextlib.asynccontextmanager
+async def _pg_schema(url: str) -> AsyncIterator[str]:
+    """A URL of an empty database on the server at ``url``: a schema of its own, dropped afterwards."""
+    import asyncpg
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute(f'CREATE SCHEMA "{schema}"')
+        yield f"{url}{'&' if '?' in url else '?'}search_path={schema}"
+    finally:
+        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await admin.close()
+
+
+@contextlib.contextmanager
+def _postgres_server(url: str | None) -> Iterator[tuple[str | None, str]]:
+    """The PostgreSQL server to measure: the one given, else a throwaway cluster, else none (and why)."""
+    if url:
+        yield url, "the given server"
+        return
+    script = ROOT / "scripts" / "pg_cluster.sh"
+    started = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True)
+    if started.returncode != 0:
+        yield None, f"no PostgreSQL server ({started.stderr.strip().splitlines()[-1:] or ['?']})"
+        return
+    exports = dict(
+        line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines() if line.startswith("export ")
+    )
+    try:
+        yield exports["BOT_TEST_POSTGRES_URL"], "a throwaway cluster (scripts/pg_cluster.sh)"
+    finally:
+        subprocess.run(["bash", str(script), "stop", exports["PG_CLUSTER_DIR"]], capture_output=True)
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -522,7 +633,7 @@ def print_table(results: dict[str, Any], notes: dict[str, str], header: str) -> 
         print(f"{name}: {note}")
 
 
-async def run_all(quick: bool) -> tuple[dict[str, Any], dict[str, str]]:
+async def run_all(quick: bool, pg_url: str | None = None, pg_source: str = "") -> tuple[dict[str, Any], dict[str, str]]:
     size = {
         "floor": 1000 if quick else 5000,
         "ask": 500 if quick else 3000,
@@ -547,7 +658,7 @@ async def run_all(quick: bool) -> tuple[dict[str, Any], dict[str, str]]:
             return
         for key, value in out.items():
             if key.startswith("_"):
-                notes[name] = value
+                notes[key[1:].removesuffix("_note")] = value
             else:
                 results[key] = value
         print(f"  {name} done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
@@ -556,10 +667,17 @@ async def run_all(quick: bool) -> tuple[dict[str, Any], dict[str, str]]:
     await step("ask", bench_ask(size["ask"], results["floor_us"]))
     await step("click", bench_click(size["click"], results["floor_us"]))
     await step("durable", bench_durable(size["burst"], in_flight=1000))
-    await step("leaderboard", bench_leaderboard(size["answers"], size["guilds"], size["board_repeats"]))
+    if pg_url is not None:
+        await step("pg_durable", bench_pg_durable(pg_url, size["burst"], in_flight=1000))
+    await step("leaderboard", bench_leaderboard(size["answers"], size["guilds"], size["board_repeats"], pg_url))
     await step("startup", lambda: bench_startup(size["startup"]))
     await step("rss", lambda: bench_rss(10_000))
     await step("lost", bench_lost(size["kill_after"]))
+    if pg_url is not None:
+        await step("pg_lost", bench_pg_lost(pg_url, size["kill_after"]))
+        notes["postgresql"] = f"PostgreSQL figures from {pg_source}"
+    else:
+        notes["postgresql"] = f"PostgreSQL figures n/a: {pg_source}"
     if quick:
         notes["quick"] = (
             f"--quick: leaderboard on {size['answers']:,} answers across {size['guilds']} servers "
@@ -571,6 +689,8 @@ async def run_all(quick: bool) -> tuple[dict[str, Any], dict[str, str]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run every benchmark and write bench/results.json.")
     parser.add_argument("--quick", action="store_true", help="fewer samples and rows: under a minute")
+    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server for the pg_ figures (default: "
+                        "BOT_TEST_POSTGRES_URL, else a throwaway cluster)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     _quiet_logging()
@@ -578,7 +698,8 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(asyncio.run(run_child(args.child[0], args.child[1:]))))
         return
     started = time.perf_counter()
-    results, notes = asyncio.run(run_all(args.quick))
+    with _postgres_server(args.postgres or os.environ.get("BOT_TEST_POSTGRES_URL")) as (pg_url, pg_source):
+        results, notes = asyncio.run(run_all(args.quick, pg_url, pg_source))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     header = (
         f"bench/run.py{' --quick' if args.quick else ''}: Python {sys.version.split()[0]}, "

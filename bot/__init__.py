@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .client import AllianceBot
+from .client import AllianceBot, ShardedAllianceBot
 from .config import Settings
 
 __all__ = ["AllianceBot", "Settings", "create_bot"]
@@ -12,5 +12,7 @@ def create_bot(settings: Settings | None = None) -> AllianceBot:
     """Build the fully configured bot; cogs are loaded in ``setup_hook``.
 
     With no argument, settings come from the environment (and a ``.env`` file if present).
+    With ``BOT_SHARD_COUNT`` set it is discord.py's AutoShardedBot, running ``BOT_SHARD_IDS``.
     """
-    return AllianceBot(settings if settings is not None else Settings.from_env())
+    settings = settings if settings is not None else Settings.from_env()
+    return ShardedAllianceBot(settings) if settings.sharded else AllianceBot(settings)

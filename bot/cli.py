@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--sandbox", action="store_true", help="run in the local sandbox even if a token is set")
     mode.add_argument("--sync", action="store_true", help="sync the slash commands to Discord and exit")
+    mode.add_argument(
+        "--migrate-to",
+        metavar="URL",
+        help="copy the SQLite database (BOT_DATABASE) into the empty PostgreSQL database at URL, verify, exit",
+    )
     mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
     parser.add_argument(
         "--stale-months",
@@ -76,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("--sync needs DISCORD_TOKEN (see .env.example).", file=sys.stderr)
                 return 2
             return asyncio.run(sync_only(settings, args.guild or settings.dev_guild))
+        if args.migrate_to:
+            return asyncio.run(migrate_to(settings, args.migrate_to))
         if args.sandbox or not settings.token:
             if not settings.token:
                 print("No DISCORD_TOKEN set, so starting the local sandbox instead (Ctrl-C to stop).")
@@ -141,9 +148,9 @@ async def check(settings: Settings, *, stale_months: int = 12, strict: bool = Fa
                 f"{len(record.members)} member rows, {len(record.states)} states"
             )
     try:
-        store = await Store.open(settings.database)
+        store = await Store.open(settings.store_target)
     except (StoreError, OSError, Exception) as error:  # any failure to open is a failed check
-        print(f"FAIL database {settings.database}: {error}")
+        print(f"FAIL database {settings.database_label}: {error}")
         problems += 1
     else:
         try:
@@ -152,13 +159,35 @@ async def check(settings: Settings, *, stale_months: int = 12, strict: bool = Fa
         finally:
             await store.close()
         status = "ok  " if healthy and version == SCHEMA_VERSION else "FAIL"
-        print(f"{status} database: {settings.database} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
+        print(f"{status} database: {settings.database_label} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
         problems += status == "FAIL"
     if strict and warnings:
         problems += warnings
         print("--strict: warnings count as failures.")
     print("All checks passed." if not problems else f"{problems} check(s) failed.")
     return 0 if not problems else 1
+
+
+async def migrate_to(settings: Settings, url: str) -> int:
+    """Copy the SQLite database into an empty PostgreSQL database; the SQLite file is left as it was."""
+    from .storage import redact
+    from .storage.moving import MoveError, move_sqlite_to_postgres
+
+    if settings.database_url is not None:
+        print("--migrate-to copies from a SQLite file: set BOT_DATABASE to its path, not a URL.", file=sys.stderr)
+        return 2
+    try:
+        report = await move_sqlite_to_postgres(settings.database, url)
+    except MoveError as error:
+        print(f"Not copied: {error}", file=sys.stderr)
+        return 1
+    for table, count in report.counts.items():
+        print(f"ok   {table}: {count} rows")
+    print(
+        f"Copied {report.total} rows from {settings.database} to {redact(url)}; counts verified. "
+        "The SQLite file is unchanged. Set BOT_DATABASE to the URL to use it."
+    )
+    return 0
 
 
 async def sync_only(settings: Settings, guild_id: int | None) -> int:

@@ -17,7 +17,7 @@ from .config import Settings
 from .domain.errors import UserError
 from .domain.facts import FactBase, load_fact_base
 from .domain.overlay import compute_overlay
-from .storage import Store
+from .storage import Ownership, Store, StoreEvent
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ def client_options() -> dict[str, Any]:
 class AllianceBot(commands.Bot):
     """The alliance bot. Build it with :func:`bot.create_bot`."""
 
-    def __init__(self, settings: Settings, *, facts: FactBase | None = None) -> None:
-        super().__init__(**client_options(), owner_ids=set(settings.owner_ids))
+    def __init__(self, settings: Settings, *, facts: FactBase | None = None, **options: Any) -> None:
+        super().__init__(**client_options(), owner_ids=set(settings.owner_ids), **options)
         self.settings = settings
         self._preloaded_facts = facts
         self.facts: FactBase = facts if facts is not None else FactBase({})
@@ -80,11 +80,33 @@ class AllianceBot(commands.Bot):
         if self._preloaded_facts is None:
             # Parse and validate off the event loop; a broken file raises FactBaseError here.
             self.facts = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
-        self._store = await Store.open(self.settings.database)
+        self._store = await Store.open(self.settings.store_target, ownership=self.ownership)
+        # Another process's fact edit or reload (PostgreSQL LISTEN/NOTIFY) reaches this one here.
+        await self._store.listen(self._on_store_event)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.auto_sync:
             await self.sync_commands(guild_id=self.settings.dev_guild)
+
+    @property
+    def ownership(self) -> Ownership:
+        """Which servers this process serves (its shards) and its name in the claims it writes."""
+        settings = self.settings
+        if settings.shard_count is None or settings.shard_ids is None:
+            return Ownership(instance=settings.instance)
+        return Ownership(settings.instance, settings.shard_count, settings.shard_ids)
+
+    async def _on_store_event(self, event: StoreEvent) -> None:
+        kind, guild_id = event
+        if kind == "facts" and guild_id is not None:
+            self.invalidate_facts(guild_id)
+        elif kind == "reload":
+            try:
+                await self.reload_facts(announce=False)
+            except Exception:
+                log.exception("another process reloaded the facts, but this one could not; keeping the old data")
+        else:  # "reset": notifications may have been missed
+            self.invalidate_facts()
 
     async def close(self) -> None:
         try:
@@ -120,12 +142,17 @@ class AllianceBot(commands.Bot):
         else:
             self._facts_cache.pop(guild_id, None)
 
-    async def reload_facts(self) -> FactBase:
-        """Re-read the bundled data off the loop; on FactBaseError the old data keeps being served."""
+    async def reload_facts(self, *, announce: bool = True) -> FactBase:
+        """Re-read the bundled data off the loop; on FactBaseError the old data keeps being served.
+
+        With ``announce``, every other process sharing the database reloads too.
+        """
         fresh = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
         self.facts = fresh
         self.invalidate_facts()
         log.info("reloaded %d bundled facts from %s", len(fresh), self.settings.data_dir)
+        if announce and self.store_is_open:
+            await self.store.notify(("reload", None))
         return fresh
 
     # ------------------------------------------------------------------ command sync
@@ -221,3 +248,11 @@ class AllianceBot(commands.Bot):
             await render.send_ephemeral(interaction, render.error_text(text))
         except discord.HTTPException:
             log.debug("could not answer an expired component", exc_info=True)
+
+
+class ShardedAllianceBot(AllianceBot, commands.AutoShardedBot):
+    """The same bot on discord.py's AutoShardedBot: the shards in ``BOT_SHARD_IDS`` in this process."""
+
+    def __init__(self, settings: Settings, *, facts: FactBase | None = None) -> None:
+        shard_ids = None if settings.shard_ids is None else list(settings.shard_ids)
+        super().__init__(settings, facts=facts, shard_count=settings.shard_count, shard_ids=shard_ids)

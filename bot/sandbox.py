@@ -66,7 +66,16 @@ async def run_sandbox(
 
     ``when_ready``, if given, runs once the preview is being served.
     """
-    sandbox_settings = replace(settings, token=None, database=sandbox_database(settings.database), auto_sync=False)
+    # The sandbox is one process on its own SQLite file, whatever the real bot's database and shards.
+    sandbox_settings = replace(
+        settings,
+        token=None,
+        database=sandbox_database(settings.database),
+        database_url=None,
+        shard_count=None,
+        shard_ids=None,
+        auto_sync=False,
+    )
     bot = create_bot(sandbox_settings)
     # Errors are the bot's business here (it logs them); the sandbox is not a test. Keep
     # SimCord's default settle timeout: settling fast-forwards timers shorter than it, and a

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +16,61 @@ from simcord.enums import ComponentType, InteractionType
 
 from bot import Settings, create_bot
 from bot.config import BUNDLED_DATA_DIR
+
+# The PostgreSQL half of the store's contract tests runs against a real server: .ci/run starts a
+# throwaway cluster and sets this (scripts/pg_cluster.sh); without it those tests are skipped.
+POSTGRES_URL = os.environ.get("BOT_TEST_POSTGRES_URL", "").strip() or None
+NO_POSTGRES = "PostgreSQL: BOT_TEST_POSTGRES_URL is not set (bash .ci/run starts a server for these tests)"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say in one line whether the PostgreSQL tests ran, and if not, why."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if NO_POSTGRES in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} PostgreSQL tests SKIPPED: {NO_POSTGRES}")
+    elif POSTGRES_URL is not None:
+        terminalreporter.write_line("PostgreSQL tests ran against the server in BOT_TEST_POSTGRES_URL")
+
+
+@contextlib.asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """A URL of an empty PostgreSQL database of our own: a fresh schema, dropped afterwards."""
+    import asyncpg
+
+    assert POSTGRES_URL is not None
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await admin.execute(f'CREATE SCHEMA "{schema}"')
+        separator = "&" if "?" in POSTGRES_URL else "?"
+        yield f"{POSTGRES_URL}{separator}search_path={schema}"
+    finally:
+        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await admin.close()
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """An empty PostgreSQL database (skips the test, with its reason, when there is no server)."""
+    if POSTGRES_URL is None:
+        pytest.skip(NO_POSTGRES)
+    async with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store_target(request, tmp_path: Path) -> AsyncIterator[Path | str]:
+    """Where to open the store, once per backend: a SQLite file in tmp_path, or a fresh PostgreSQL schema.
+
+    Reopening the same target reaches the same data, so "survives a reopen" tests run on both.
+    """
+    if request.param == "sqlite":
+        yield tmp_path / "bot.sqlite3"
+        return
+    if POSTGRES_URL is None:
+        pytest.skip(NO_POSTGRES)
+    async with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

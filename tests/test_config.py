@@ -58,3 +58,58 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path):
 def test_bad_ids_are_refused_with_the_variable_name(name, value):
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value}, dotenv=None)
+
+
+def test_a_postgresql_url_selects_postgresql_and_its_password_stays_hidden():
+    url = "postgresql://bot:hunter2@db.example:5432/alliance"
+    settings = Settings.from_env({"BOT_DATABASE": url}, dotenv=None)
+
+    assert settings.store_target == url
+    assert settings.database_label == "postgresql://bot:***@db.example:5432/alliance"
+    assert "hunter2" not in repr(settings)
+    assert Settings.from_env({"BOT_DATABASE": "/srv/bot.sqlite3"}, dotenv=None).store_target == Path("/srv/bot.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected", "instance"),
+    [
+        ("8", "0-3", (0, 1, 2, 3), "shards 0-3 of 8"),
+        ("8", "4,5, 7", (4, 5, 7), "shards 4-5,7 of 8"),
+        ("8", "", None, "main"),
+        ("1", "0", (0,), "shards 0 of 1"),
+    ],
+)
+def test_shard_settings_name_this_processes_shards(count, ids, expected, instance):
+    settings = Settings.from_env({"BOT_SHARD_COUNT": count, "BOT_SHARD_IDS": ids}, dotenv=None)
+
+    assert settings.shard_count == int(count) and settings.shard_ids == expected
+    assert settings.instance == instance
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"BOT_SHARD_IDS": "0-3"}, "needs BOT_SHARD_COUNT"),
+        ({"BOT_SHARD_COUNT": "4", "BOT_SHARD_IDS": "2-5"}, "outside 0-3"),
+        ({"BOT_SHARD_COUNT": "4", "BOT_SHARD_IDS": "a-b"}, "BOT_SHARD_IDS must look like"),
+        ({"BOT_SHARD_COUNT": "0"}, "at least 1"),
+        ({"BOT_SHARD_COUNT": "many"}, "BOT_SHARD_COUNT must be a number"),
+    ],
+)
+def test_bad_shard_settings_are_refused_with_the_reason(env, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env, dotenv=None)
+
+
+def test_shard_settings_build_an_auto_sharded_bot_running_those_shards():
+    from discord.ext import commands
+
+    from bot import AllianceBot, create_bot
+
+    sharded = create_bot(Settings(shard_count=8, shard_ids=(4, 5, 6, 7)))
+    assert isinstance(sharded, commands.AutoShardedBot) and isinstance(sharded, AllianceBot)
+    assert (sharded.shard_count, sharded.shard_ids) == (8, [4, 5, 6, 7])
+    assert sharded.ownership.owns(4 << 22) and not sharded.ownership.owns(3 << 22)
+    plain = create_bot(Settings())
+    assert not isinstance(plain, commands.AutoShardedBot)
+    assert plain.ownership.owns(3 << 22)

@@ -1,9 +1,8 @@
-"""Fact versions on a real SQLite file: append-only history, latest per fact, conflicts, reopen."""
+"""Fact versions on both backends (contract tests): append-only history, latest per fact, conflicts, reopen."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +21,8 @@ def _edited(headline: str):
     return BUNDLED.get("us-ru-relationship").model_copy(update={"headline": headline})
 
 
-async def test_versions_are_appended_never_overwritten_and_survive_a_reopen(tmp_path: Path):
-    path = tmp_path / "bot.sqlite3"
+async def test_versions_are_appended_never_overwritten_and_survive_a_reopen(store_target):
+    path = store_target
     store = await Store.open(path)
     try:
         await store.record_fact_versions(GUILD_A, MOD, [NewVersion("us-ru-relationship", "edit", _edited("One."))], now=WHEN)
@@ -50,8 +49,8 @@ async def test_versions_are_appended_never_overwritten_and_survive_a_reopen(tmp_
         await store.close()
 
 
-async def test_latest_versions_form_each_servers_own_overlay(tmp_path: Path):
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def test_latest_versions_form_each_servers_own_overlay(store_target):
+    store = await Store.open(store_target)
     try:
         await store.record_fact_versions(
             GUILD_A,
@@ -77,8 +76,8 @@ async def test_latest_versions_form_each_servers_own_overlay(tmp_path: Path):
         await store.close()
 
 
-async def test_a_stale_expected_version_stores_nothing(tmp_path: Path):
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def test_a_stale_expected_version_stores_nothing(store_target):
+    store = await Store.open(store_target)
     try:
         await store.record_fact_versions(GUILD_A, MOD, [NewVersion("us-ru-relationship", "edit", _edited("First."))])
         batch = [
@@ -97,8 +96,8 @@ async def test_a_stale_expected_version_stores_nothing(tmp_path: Path):
         await store.close()
 
 
-async def test_audit_channel_is_per_server_and_can_be_cleared(tmp_path: Path):
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def test_audit_channel_is_per_server_and_can_be_cleared(store_target):
+    store = await Store.open(store_target)
     try:
         assert await store.get_audit_channel(GUILD_A) is None
         await store.set_audit_channel(GUILD_A, 999)

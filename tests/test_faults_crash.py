@@ -1,5 +1,7 @@
 """Crash: a process storing quiz answers is SIGKILLed mid-burst; nothing it acknowledged is lost.
 
+Run on both backends: a SQLite file, and a PostgreSQL database the killed process shared.
+
 The child (``bench/crash_child.py``) writes answers through the bot's real store
 (``Store.record_answer``, the group-commit path the answer button uses) and prints each click's
 user id only after ``record_answer`` returns, i.e. after COMMIT, the moment the bot would say
@@ -20,7 +22,7 @@ from bot.storage import Store
 CHILD = Path(__file__).resolve().parent.parent / "bench" / "crash_child.py"
 
 
-async def _run_and_kill(database: Path, *, kill_after: int, concurrency: int) -> set[int]:
+async def _run_and_kill(database: Path | str, *, kill_after: int, concurrency: int) -> set[int]:
     """Start the child, SIGKILL it after ``kill_after`` acknowledgements; return every acknowledged id."""
     child = await asyncio.create_subprocess_exec(
         sys.executable, str(CHILD), str(database), "--concurrency", str(concurrency),
@@ -45,14 +47,14 @@ async def _run_and_kill(database: Path, *, kill_after: int, concurrency: int) ->
 
 
 @pytest.mark.parametrize(("kill_after", "concurrency"), [(1, 1), (137, 50), (700, 200)])
-async def test_sigkill_mid_burst_loses_no_acknowledged_answer(tmp_path: Path, kill_after: int, concurrency: int):
-    database = tmp_path / "crash.sqlite3"
+async def test_sigkill_mid_burst_loses_no_acknowledged_answer(store_target, kill_after: int, concurrency: int):
+    database = store_target
     acknowledged = await _run_and_kill(database, kill_after=kill_after, concurrency=concurrency)
     assert len(acknowledged) >= kill_after
 
     store = await Store.open(database)
     try:
-        assert await store.integrity_ok(), "PRAGMA integrity_check failed after the crash"
+        assert await store.integrity_ok(), "the integrity check failed after the crash"
         stored = {int(row[0]) for row in await store.fetchall("SELECT user_id FROM quiz_answers")}
         players = await store.fetchone("SELECT COALESCE(SUM(answered), 0) FROM quiz_players")
         answers = await store.fetchone("SELECT COUNT(*) FROM quiz_answers")
@@ -66,9 +68,9 @@ async def test_sigkill_mid_burst_loses_no_acknowledged_answer(tmp_path: Path, ki
     assert int(players[0]) == int(answers[0])
 
 
-async def test_database_is_usable_after_a_crash(tmp_path: Path):
+async def test_database_is_usable_after_a_crash(store_target):
     """After the kill, the bot's store reopens, keeps the answers and accepts new writes."""
-    database = tmp_path / "crash.sqlite3"
+    database = store_target
     acknowledged = await _run_and_kill(database, kill_after=50, concurrency=20)
 
     store = await Store.open(database)

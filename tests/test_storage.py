@@ -51,8 +51,8 @@ async def test_a_newer_database_is_refused_not_damaged(tmp_path):
         await Store.open(path)
 
 
-async def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def test_a_failed_transaction_leaves_nothing_behind(store_target):
+    store = await Store.open(store_target)
     try:
         with pytest.raises(RuntimeError):
             async with store.transaction():
@@ -63,11 +63,66 @@ async def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
         await store.close()
 
 
-async def test_sql_values_are_parameters_not_code(tmp_path):
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def test_sql_values_are_parameters_not_code(store_target):
+    store = await Store.open(store_target)
     try:
         evil = "x'); DROP TABLE meta; --"
         await store.set_meta(evil, evil)
         assert await store.get_meta(evil) == evil
     finally:
         await store.close()
+
+
+async def test_both_backends_migrate_to_the_same_version_and_reopen(store_target):
+    store = await Store.open(store_target)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert await store.integrity_ok()
+        await store.set_meta("k", "v1")
+        await store.set_meta("k", "v2")
+    finally:
+        await store.close()
+    again = await Store.open(store_target)  # a second open migrates nothing and sees the data
+    try:
+        assert await again.schema_version() == SCHEMA_VERSION
+        assert await again.get_meta("k") == "v2"
+    finally:
+        await again.close()
+
+
+async def test_a_newer_postgresql_database_is_refused(postgres_url):
+    store = await Store.open(postgres_url)
+    await store.execute("INSERT INTO schema_migrations(version) VALUES (?)", (SCHEMA_VERSION + 3,))
+    await store.close()
+    with pytest.raises(StoreError, match="newer than this bot"):
+        await Store.open(postgres_url)
+
+
+async def test_the_postgresql_url_password_is_never_shown():
+    from bot.storage import redact
+
+    assert redact("postgresql://bot:s3cret@db.example:5432/bot") == "postgresql://bot:***@db.example:5432/bot"
+    assert redact("postgresql://bot@db/bot") == "postgresql://bot@db/bot"
+
+
+async def test_an_unreachable_postgresql_server_is_a_store_error_naming_it_without_its_password():
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StoreError, match=rf"cannot connect to PostgreSQL at postgresql://bot:\*\*\*@127.0.0.1:{port}/x"):
+        await Store.open(f"postgresql://bot:secret@127.0.0.1:{port}/x")
+
+
+async def test_processes_starting_together_on_an_empty_postgresql_database_migrate_it_once(postgres_url):
+    import asyncio
+
+    stores = await asyncio.gather(*(Store.open(postgres_url) for _ in range(4)))
+    try:
+        assert [await s.schema_version() for s in stores] == [SCHEMA_VERSION] * 4
+        rows = await stores[0].fetchall("SELECT version FROM schema_migrations ORDER BY version")
+        assert [int(r[0]) for r in rows] == list(range(1, SCHEMA_VERSION + 1))
+    finally:
+        for store in stores:
+            await store.close()

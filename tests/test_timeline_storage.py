@@ -1,4 +1,4 @@
-"""Timeline subscriptions and post records on a real SQLite file, including a reopen."""
+"""Timeline subscriptions and post records on both backends (contract tests), including a reopen."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 DAY = date(2026, 1, 1)
 
 
-async def test_subscriptions_survive_a_reopen_and_resubscribing_clears_a_pause(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_subscriptions_survive_a_reopen_and_resubscribing_clears_a_pause(store_target):
+    path = store_target
     store = await Store.open(path)
     try:
         sub = await store.timeline_subscribe(10, 20, time(8, 30), NOW, by=99)
@@ -41,8 +41,8 @@ async def test_subscriptions_survive_a_reopen_and_resubscribing_clears_a_pause(t
         await store.close()
 
 
-async def test_a_day_is_claimed_once_and_sent_moves_the_walk(tmp_path):
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def test_a_day_is_claimed_once_and_sent_moves_the_walk(store_target):
+    store = await Store.open(store_target)
     try:
         await store.timeline_subscribe(1, 2, time(12, 0), NOW, by=3)
         claimed = await store.timeline_claim_day(1, 2, DAY, "e-1", NOW)
@@ -65,8 +65,8 @@ async def test_a_day_is_claimed_once_and_sent_moves_the_walk(tmp_path):
         await store.close()
 
 
-async def test_a_failed_send_can_be_retried_but_a_crash_mid_send_is_never_resent(tmp_path):
-    path = tmp_path / "bot.sqlite3"
+async def test_a_failed_send_can_be_retried_but_a_crash_mid_send_is_never_resent(store_target):
+    path = store_target
     store = await Store.open(path)
     try:
         await store.timeline_subscribe(1, 2, time(12, 0), NOW, by=3)
@@ -94,8 +94,8 @@ async def test_a_failed_send_can_be_retried_but_a_crash_mid_send_is_never_resent
         await store.close()
 
 
-async def test_a_day_with_nothing_to_post_is_skipped_once(tmp_path):
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def test_a_day_with_nothing_to_post_is_skipped_once(store_target):
+    store = await Store.open(store_target)
     try:
         await store.timeline_subscribe(1, 2, time(12, 0), NOW, by=3)
         await store.timeline_skip_day(1, 2, DAY, NOW, "no entries")

@@ -1,8 +1,12 @@
-"""The storage module: one aiosqlite connection, ordered migrations, typed query methods.
+"""The storage module: one seam, SQLite or PostgreSQL behind it, migrations, typed query methods.
 
-Each feature keeps its SQL in its own file here (``quiz.py``, ``timeline.py``, ``facts.py``);
-this module owns opening, migrating and closing. Migrations are applied in order and recorded
-with ``PRAGMA user_version``; a released migration is never edited, only followed by a new one.
+``await Store.open(target)`` opens a SQLite file when ``target`` is a path and a PostgreSQL
+database when it is a ``postgresql://`` URL; both return a :class:`Store` with the same typed
+methods and domain objects. Each feature keeps its SQL in its own file here (``quiz.py``,
+``timeline.py``, ``facts.py``), with one schema per backend; ``sqlite.py`` and ``postgres.py``
+own connecting and transactions. Migrations are applied in order (SQLite records them in
+``PRAGMA user_version``, PostgreSQL in ``schema_migrations``); a released migration is never
+edited, only followed by a new one.
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import aiosqlite
-
 from . import core, facts, quiz, timeline
+from .base import Ownership, StoreError, StoreEvent
 from .core import CoreQueries
 from .facts import FactsQueries
+from .postgres import PostgresBackend, is_postgres_url, redact
 from .quiz import QuizQueries
+from .sqlite import SqliteBackend
 from .timeline import TimelineQueries
 
 log = logging.getLogger(__name__)
@@ -26,75 +31,95 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("quiz", quiz.SCHEMA),
     ("timeline", timeline.SCHEMA),
     ("facts", facts.SCHEMA),
+    ("timeline claims", timeline.CLAIMS),
+)
+# The same versions for PostgreSQL: same tables, PostgreSQL's types.
+PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("core", core.PG_SCHEMA),
+    ("quiz", quiz.PG_SCHEMA),
+    ("timeline", timeline.PG_SCHEMA),
+    ("facts", facts.PG_SCHEMA),
+    ("timeline claims", timeline.CLAIMS),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used (newer schema than this code, unreadable file...)."""
+assert len(PG_MIGRATIONS) == SCHEMA_VERSION
 
 
 class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):
-    """The bot's SQLite database. Open with ``await Store.open(path)``; close with ``close()``."""
+    """The bot's database. Open with ``await Store.open(path_or_url)``; close with ``close()``."""
+
+    migrations: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        store = cls(path)
-        await store._connect()
-        return store
-
-    async def _connect(self) -> None:
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves (see StoreBase.transaction).
-        connection = aiosqlite.connect(self.path, isolation_level=None)
-        # aiosqlite's worker thread is non-daemon: a bot that dies without close() would then
-        # hang the process at exit. SQLite's WAL journal keeps the file consistent either way,
-        # and committed transactions are durable before their awaits return.
-        connection._thread.daemon = True
-        self._db = await connection
-        self._db.row_factory = aiosqlite.Row
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
-            await self.fetchall(f"PRAGMA {pragma}")
+    async def open(cls, target: Path | str, *, ownership: Ownership | None = None) -> Store:
+        """Open (creating and migrating as needed) a SQLite file or a ``postgresql://`` database."""
+        store: Store
+        if is_postgres_url(target):
+            store = PostgresStore(str(target), ownership)
+        else:
+            store = SqliteStore(Path(target), ownership)
         try:
-            await self._migrate()
+            await store._connect()
+            await store._migrate()
         except BaseException:
-            await self.close()
+            await store.close()
             raise
-
-    async def schema_version(self) -> int:
-        row = await self.fetchone("PRAGMA user_version")
-        return int(row[0]) if row else 0
+        return store
 
     async def _migrate(self) -> None:
         current = await self.schema_version()
         if current > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path} has schema version {current}, newer than this bot's {SCHEMA_VERSION}; "
+                f"{self.describe()} has schema version {current}, newer than this bot's {SCHEMA_VERSION}; "
                 "upgrade the bot or use another BOT_DATABASE"
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            name, sql = MIGRATIONS[version - 1]
-            async with self.transaction():
-                for statement in _statements(sql):
-                    await self.execute(statement)
-                # PRAGMA does not take parameters; version is an int we computed.
-                await self.execute(f"PRAGMA user_version = {int(version)}")
-            log.info("database %s migrated to version %d (%s)", self.path, version, name)
+            name, sql = self.migrations[version - 1]
+            await self._apply_migration(version, sql)
+            log.info("database %s migrated to version %d (%s)", self.describe(), version, name)
+
+    # Provided by the backend (sqlite.py / postgres.py).
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    async def _connect(self) -> None:
+        raise NotImplementedError
+
+    async def _apply_migration(self, version: int, sql: str) -> None:
+        raise NotImplementedError
+
+    async def schema_version(self) -> int:
+        raise NotImplementedError
 
     async def integrity_ok(self) -> bool:
-        row = await self.fetchone("PRAGMA integrity_check")
-        return row is not None and row[0] == "ok"
+        raise NotImplementedError
 
     async def close(self) -> None:
-        if self._db is not None:
-            db, self._db = self._db, None
-            await db.close()
+        raise NotImplementedError
 
 
-def _statements(sql: str) -> list[str]:
-    """Split a migration script into statements (migrations contain no semicolons in strings)."""
-    return [part.strip() for part in sql.split(";") if part.strip()]
+class SqliteStore(SqliteBackend, Store):
+    """The store on one SQLite file: the default, for one process."""
+
+    migrations = MIGRATIONS
 
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "StoreError"]
+class PostgresStore(PostgresBackend, Store):
+    """The store on PostgreSQL: for several processes sharing one database."""
+
+    migrations = PG_MIGRATIONS
+
+
+__all__ = [
+    "MIGRATIONS",
+    "PG_MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Ownership",
+    "PostgresStore",
+    "SqliteStore",
+    "Store",
+    "StoreError",
+    "StoreEvent",
+    "is_postgres_url",
+    "redact",
+]

@@ -1,85 +1,88 @@
-"""The one aiosqlite connection and its transaction discipline, shared by every query mixin."""
+"""The seam every query mixin writes against: statements, transactions, and who owns what.
+
+Two backends implement it (``sqlite.py``: one aiosqlite connection; ``postgres.py``: an asyncpg
+pool). Queries are written once with ``?`` placeholders; the PostgreSQL backend numbers them.
+Where the dialects differ (a batch writer, a row order), a mixin branches on ``self.dialect``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import sqlite3
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
-import aiosqlite
+Dialect = Literal["sqlite", "postgresql"]
 
-T = TypeVar("T")
+# A change another process made that cached views must forget: ("facts", guild_id) for one
+# server's fact changes, ("reload", None) after /facts reload, ("reset", None) when changes may
+# have been missed (the listening connection was lost) so everything cached is suspect.
+StoreEvent = tuple[str, int | None]
+StoreListener = Callable[[StoreEvent], Awaitable[None] | None]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (newer schema than this code, unreadable file, unreachable server...)."""
+
+
+class RetryTransaction(Exception):
+    """Raised inside a retrying write when another process got in between; the write is run again."""
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Which servers this process serves: Discord's shard formula over the shards it runs.
+
+    ``shard_count`` None means every server (one process, or shards that all live here).
+    ``instance`` names this process in the claims it writes (timeline posts being sent), so that
+    after a crash it settles only its own claims, never those of another live process.
+    """
+
+    instance: str = "main"
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] = ()
+
+    def guild_filter(self, column: str = "guild_id") -> tuple[str, tuple[int, ...]]:
+        """A SQL condition (and its parameters) true for the servers this process owns."""
+        if self.shard_count is None:
+            return "1 = 1", ()
+        marks = ", ".join("?" for _ in self.shard_ids)
+        return f"(({column} >> 22) % ?) IN ({marks})", (self.shard_count, *self.shard_ids)
+
+    def owns(self, guild_id: int) -> bool:
+        return self.shard_count is None or (guild_id >> 22) % self.shard_count in self.shard_ids
 
 
 class StoreBase:
-    """Owns the connection; mixins add typed query methods on top of it."""
+    """What a backend provides; the query mixins add typed methods on top of it."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db: aiosqlite.Connection | None = None
-        self._write_lock = asyncio.Lock()
+    dialect: Dialect
 
-    @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise RuntimeError("the store is not open")
-        return self._db
+    def __init__(self, target: Any, ownership: Ownership | None = None) -> None:
+        self.target = target
+        self.ownership = ownership or Ownership()
 
     @property
     def is_open(self) -> bool:
-        return self._db is not None
+        raise NotImplementedError
 
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run the body as one write transaction, committed on success, rolled back on error.
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        """Run the body as one write transaction, committed on success, rolled back on error."""
+        raise NotImplementedError
 
-        The lock keeps coroutines from interleaving statements inside each other's transactions
-        on the shared connection.
-        """
-        async with self._write_lock:
-            await self.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                await self.execute("ROLLBACK")
-                raise
-            else:
-                await self.execute("COMMIT")
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement to completion; returns the rows changed."""
+        raise NotImplementedError
 
-    async def write_in_one_hop(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``work`` as one write transaction inside the connection's own thread.
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Any | None:
+        """The first row (indexable by position and by column name), or None."""
+        raise NotImplementedError
 
-        Every aiosqlite call is a round trip to its worker thread; a batch of many statements
-        (the quiz's group commit) is far cheaper as one trip. ``work`` runs between
-        BEGIN IMMEDIATE and COMMIT (ROLLBACK if it raises) and must not touch the event loop.
-        aiosqlite has no public call for this; ``_execute`` is the primitive its own methods use.
-        """
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
 
-        def transaction(connection: sqlite3.Connection) -> T:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(connection)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            return result
+    async def notify(self, event: StoreEvent) -> None:
+        """Tell every other process sharing this database about ``event`` (after the current commit)."""
 
-        async with self._write_lock:
-            return await self.db._execute(transaction, self.db._conn)
-
-    async def execute(self, sql: str, params: tuple = ()) -> int:
-        """Run one statement to completion (its cursor closed); returns the rows changed."""
-        async with self.db.execute(sql, params) as cursor:
-            return cursor.rowcount
-
-    async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        async with self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    async def listen(self, listener: StoreListener) -> None:
+        """Call ``listener`` with each event another process sends (no-op where only one process can be)."""

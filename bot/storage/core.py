@@ -11,6 +11,13 @@ CREATE TABLE meta (
 ) STRICT;
 """
 
+PG_SCHEMA = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
 
 class CoreQueries(StoreBase):
     async def get_meta(self, key: str) -> str | None:

@@ -1,14 +1,15 @@
 """Tables and queries for the timeline feature: subscriptions and the per-day post records.
 
 A post is recorded as 'sending' (in its own committed transaction) before the message is sent
-and as 'sent' after, keyed by (guild, channel, day), so no day is ever posted twice.
+and as 'sent' after, keyed by (guild, channel, day), so no day is ever posted twice. The claim is
+one conditional upsert, atomic in the database itself, so two processes that wake for the same day
+cannot both win it; each claim names the process that made it (``claimed_by``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-
-import aiosqlite
+from typing import Any
 
 from ..domain.timeline import DONE_STATES, PauseKind, PostRecord, Subscription
 from .base import StoreBase
@@ -46,6 +47,46 @@ CREATE TABLE timeline_posts (
 CREATE INDEX timeline_posts_state ON timeline_posts (state);
 """
 
+PG_SCHEMA = """
+CREATE TABLE timeline_subscriptions (
+    guild_id       BIGINT NOT NULL,
+    channel_id     BIGINT NOT NULL,
+    post_time      TEXT NOT NULL,
+    since          TEXT NOT NULL,
+    walk_key       TEXT,
+    paused         TEXT CHECK (paused IN ('channel_missing', 'forbidden', 'rejected')),
+    paused_detail  TEXT,
+    last_status    TEXT,
+    last_detail    TEXT,
+    last_at        TEXT,
+    created_by     BIGINT NOT NULL,
+    PRIMARY KEY (guild_id, channel_id)
+);
+
+CREATE TABLE timeline_posts (
+    guild_id    BIGINT NOT NULL,
+    channel_id  BIGINT NOT NULL,
+    day         TEXT NOT NULL,
+    entry_id    TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'unconfirmed', 'skipped')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    message_id  BIGINT,
+    retry_at    TEXT,
+    detail      TEXT,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (guild_id, channel_id, day)
+);
+
+CREATE INDEX timeline_posts_state ON timeline_posts (state);
+"""
+
+# Migration #5 (both backends): which process claimed a post, so that after a crash a process
+# settles its own interrupted sends and never another live process's. NULL: claimed before this
+# migration, by the single process there was.
+CLAIMS = """
+ALTER TABLE timeline_posts ADD COLUMN claimed_by TEXT;
+"""
+
 _SUBSCRIPTION_COLUMNS = (
     "guild_id, channel_id, post_time, since, walk_key, paused, paused_detail, last_status, last_detail, last_at"
 )
@@ -56,7 +97,7 @@ def _dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def _subscription(row: aiosqlite.Row) -> Subscription:
+def _subscription(row: Any) -> Subscription:
     hour, minute = (int(part) for part in row["post_time"].split(":"))
     return Subscription(
         guild_id=row["guild_id"],
@@ -72,7 +113,7 @@ def _subscription(row: aiosqlite.Row) -> Subscription:
     )
 
 
-def _post(row: aiosqlite.Row) -> PostRecord:
+def _post(row: Any) -> PostRecord:
     return PostRecord(
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
@@ -121,10 +162,13 @@ class TimelineQueries(StoreBase):
         return None if row is None else _subscription(row)
 
     async def timeline_subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
-        """Every subscription (of one server, when ``guild_id`` is given), in a stable order."""
+        """Every subscription of one server, or (``guild_id`` None) of every server this process serves."""
         if guild_id is None:
+            owned, params = self.ownership.guild_filter()
             rows = await self.fetchall(
-                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM timeline_subscriptions ORDER BY guild_id, channel_id"
+                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM timeline_subscriptions WHERE {owned} "
+                "ORDER BY guild_id, channel_id",
+                params,
             )
         else:
             rows = await self.fetchall(
@@ -154,31 +198,33 @@ class TimelineQueries(StoreBase):
     ) -> PostRecord | None:
         """Record the day's post as 'sending' before sending; None if that day is already taken.
 
+        One statement: insert the claim, or take over a retryable 'failed' record, and return the
+        row only if this call won it. The database's row lock on the conflicting key makes the
+        check and the write atomic, so of two processes claiming the same day only one gets a row.
         Committed on return, so a crash after this point can never lead to a second post.
         """
+        done = sorted(DONE_STATES)
+        marks = ", ".join("?" for _ in done)
         async with self.transaction():
             row = await self.fetchone(
-                "SELECT state FROM timeline_posts WHERE guild_id = ? AND channel_id = ? AND day = ?",
-                (guild_id, channel_id, day.isoformat()),
-            )
-            if row is not None and row["state"] in DONE_STATES:
-                return None
-            await self.execute(
-                "INSERT INTO timeline_posts (guild_id, channel_id, day, entry_id, state, attempts, updated_at) "
-                "VALUES (?, ?, ?, ?, 'sending', 1, ?) "
+                "INSERT INTO timeline_posts "
+                "(guild_id, channel_id, day, entry_id, state, attempts, updated_at, claimed_by) "
+                "VALUES (?, ?, ?, ?, 'sending', 1, ?, ?) "
                 "ON CONFLICT (guild_id, channel_id, day) DO UPDATE SET entry_id = excluded.entry_id, "
                 "state = 'sending', attempts = timeline_posts.attempts + 1, retry_at = NULL, detail = NULL, "
-                "updated_at = excluded.updated_at",
-                (guild_id, channel_id, day.isoformat(), entry_id, now.isoformat()),
+                "updated_at = excluded.updated_at, claimed_by = excluded.claimed_by "
+                f"WHERE timeline_posts.state NOT IN ({marks}) "
+                f"RETURNING {_POST_COLUMNS}",
+                (guild_id, channel_id, day.isoformat(), entry_id, now.isoformat(), self.ownership.instance, *done),
             )
-        return await self.timeline_post(guild_id, channel_id, day)
+        return None if row is None else _post(row)
 
     async def timeline_skip_day(self, guild_id: int, channel_id: int, day: date, now: datetime, detail: str) -> None:
         """Record that there was nothing to post that day (no entries), so it is not tried again."""
         async with self.transaction():
             await self.execute(
-                "INSERT OR IGNORE INTO timeline_posts (guild_id, channel_id, day, entry_id, state, detail, updated_at) "
-                "VALUES (?, ?, ?, '', 'skipped', ?, ?)",
+                "INSERT INTO timeline_posts (guild_id, channel_id, day, entry_id, state, detail, updated_at) "
+                "VALUES (?, ?, ?, '', 'skipped', ?, ?) ON CONFLICT DO NOTHING",
                 (guild_id, channel_id, day.isoformat(), detail, now.isoformat()),
             )
             await self._set_last(guild_id, channel_id, "skipped", detail, now)
@@ -242,16 +288,21 @@ class TimelineQueries(StoreBase):
             await self._set_last(guild_id, channel_id, "paused" if pause else "retrying", detail, now)
 
     async def timeline_settle_interrupted(self, now: datetime) -> int:
-        """Mark posts left 'sending' by a crash as 'unconfirmed'; they are not sent again.
+        """Mark this process's posts left 'sending' by a crash as 'unconfirmed'; they are not sent again.
 
         The bot cannot tell whether Discord received the message before the crash, and
-        "never the same day twice" wins over "never miss a day": at-most-once.
+        "never the same day twice" wins over "never miss a day": at-most-once. Only claims made by
+        this process (``Ownership.instance``, or unnamed ones from before claims were named) are
+        touched: another live process's 'sending' post is in flight, not interrupted.
         """
+        mine = "state = 'sending' AND (claimed_by = ? OR claimed_by IS NULL)"
         async with self.transaction():
-            rows = await self.fetchall("SELECT guild_id, channel_id FROM timeline_posts WHERE state = 'sending'")
+            rows = await self.fetchall(
+                f"SELECT guild_id, channel_id FROM timeline_posts WHERE {mine}", (self.ownership.instance,)
+            )
             await self.execute(
-                "UPDATE timeline_posts SET state = 'unconfirmed', updated_at = ? WHERE state = 'sending'",
-                (now.isoformat(),),
+                f"UPDATE timeline_posts SET state = 'unconfirmed', updated_at = ? WHERE {mine}",
+                (now.isoformat(), self.ownership.instance),
             )
             for row in rows:
                 await self._set_last(row["guild_id"], row["channel_id"], "unconfirmed", None, now)

@@ -1,0 +1,135 @@
+"""The SQLite backend: one aiosqlite connection, migrations recorded in ``PRAGMA user_version``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from .base import StoreBase
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class SqliteBackend(StoreBase):
+    """Owns the connection to one SQLite file (or ``:memory:``)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, target: Path, ownership=None) -> None:
+        super().__init__(Path(target), ownership)
+        self.path = Path(target)
+        self._db: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("the store is not open")
+        return self._db
+
+    @property
+    def is_open(self) -> bool:
+        return self._db is not None
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    async def _connect(self) -> None:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
+        connection = aiosqlite.connect(self.path, isolation_level=None)
+        # aiosqlite's worker thread is non-daemon: a bot that dies without close() would then
+        # hang the process at exit. SQLite's WAL journal keeps the file consistent either way,
+        # and committed transactions are durable before their awaits return.
+        connection._thread.daemon = True
+        self._db = await connection
+        self._db.row_factory = aiosqlite.Row
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+            await self.fetchall(f"PRAGMA {pragma}")
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def _apply_migration(self, version: int, sql: str) -> None:
+        async with self.transaction():
+            for statement in _statements(sql):
+                await self.execute(statement)
+            # PRAGMA does not take parameters; version is an int we computed.
+            await self.execute(f"PRAGMA user_version = {int(version)}")
+
+    async def integrity_ok(self) -> bool:
+        row = await self.fetchone("PRAGMA integrity_check")
+        return row is not None and row[0] == "ok"
+
+    async def close(self) -> None:
+        if self._db is not None:
+            db, self._db = self._db, None
+            await db.close()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the body as one write transaction, committed on success, rolled back on error.
+
+        The lock keeps coroutines from interleaving statements inside each other's transactions
+        on the shared connection.
+        """
+        async with self._write_lock:
+            await self.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.execute("ROLLBACK")
+                raise
+            else:
+                await self.execute("COMMIT")
+
+    async def write_in_one_hop(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` as one write transaction inside the connection's own thread.
+
+        Every aiosqlite call is a round trip to its worker thread; a batch of many statements
+        (the quiz's group commit) is far cheaper as one trip. ``work`` runs between
+        BEGIN IMMEDIATE and COMMIT (ROLLBACK if it raises) and must not touch the event loop.
+        aiosqlite has no public call for this; ``_execute`` is the primitive its own methods use.
+        """
+
+        def transaction(connection: sqlite3.Connection) -> T:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+            return result
+
+        async with self._write_lock:
+            return await self.db._execute(transaction, self.db._conn)
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement to completion (its cursor closed); returns the rows changed."""
+        async with self.db.execute(sql, tuple(params)) as cursor:
+            return cursor.rowcount
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self.db.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self.db.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements (migrations contain no semicolons in strings)."""
+    return [part.strip() for part in sql.split(";") if part.strip()]
