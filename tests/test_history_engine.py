@@ -287,6 +287,12 @@ def test_non_aggression_is_no_with_the_nuance(index):
     assert "Molotov–Ribbentrop Pact" in title and "1939–1941" in title
 
 
+def test_a_researched_treaty_shows_signature_and_entry_into_force(index):
+    verdict = index.grade("AT", "IE", year=2012, current_year=YEAR)
+    line = render_ask.treaty_line(verdict.in_force[0], default_resolver())
+    assert "signed 2007, in force 2009" in line
+
+
 def test_one_sided_promise_is_said(index):
     verdict = index.grade("US", "JP", year=1955, current_year=YEAR)
     embed = render_ask.pair_embed(verdict, default_resolver(), 0, index.record)
@@ -366,6 +372,7 @@ def test_germany_in_1970_is_west_germany_with_a_note_on_the_east(index):
     embed = render_ask.pair_embed(verdict, default_resolver(), 0, index.record)
     assert "West Germany" in embed.title
     assert "East Germany was a separate state" in embed.description
+    assert "its alliances that year: Warsaw Pact (ATOP 3285)" in embed.description
 
 
 def test_prussia_and_the_ottoman_empire_are_named_as_they_were(index):

@@ -26,6 +26,7 @@ from .history import (
     COW_AS_OF,
     COW_LAST_YEAR,
     COW_SOURCE,
+    AtopAlliance,
     AtopTie,
     HistoricalRecord,
 )
@@ -122,6 +123,8 @@ class PairVerdict:
     polity_b: Polity | None = None
     missing: Missing | None = None
     research_as_of: str = ""
+    # For Germany in 1955-1989 (West Germany): the ATOP alliances East Germany was in that year.
+    sibling_treaties: tuple[AtopAlliance, ...] = ()
 
     @property
     def allied(self) -> bool:
@@ -401,7 +404,23 @@ class AllianceIndex:
             polity_b=polity_b,
             missing=missing,
             research_as_of=self.research_as_of,
+            sibling_treaties=self._east_german_treaties(year) if polity_a and polity_b and 260 in (
+                polity_a.ccode, polity_b.ccode
+            ) else (),
         )
+
+    def _east_german_treaties(self, year: int | None) -> tuple[AtopAlliance, ...]:
+        """East Germany's ATOP alliances in ``year``, for the note on West Germany."""
+        if self.record is None or year is None:
+            return ()
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        rows_by_alliance = self.record.by_state.get(265, {})
+        found = [
+            self.record.alliances[atopid]
+            for atopid, rows in rows_by_alliance.items()
+            if any(row.overlaps(first, last) for row in rows)
+        ]
+        return tuple(sorted(found, key=lambda a: (a.name is None, a.atopid)))
 
     def _ccode_any(self, place: str) -> int | None:
         historical = PLACES_BY_CODE.get(place)

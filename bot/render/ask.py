@@ -31,6 +31,7 @@ from ..domain.history import (
     ATOP_LAST_YEAR,
     ATOP_SOURCE,
     WAR_NAMES,
+    AtopAlliance,
     AtopTie,
     HistoricalRecord,
     date_text,
@@ -131,7 +132,10 @@ def treaty_line(treaty: SharedTreaty, resolver: CountryResolver) -> str:
     """One shared treaty: name, kind, article, year signed and each side's year of joining."""
     alliance = treaty.alliance
     sides = " · ".join(_joined_text(resolver, s.code, s.joined) for s in (treaty.a, treaty.b))
-    return f"**{alliance.short_name}** ({_kind_text(treaty)}; signed {alliance.signed}): {sides}"
+    dates = f"signed {alliance.signed}"
+    if alliance.in_force is not None and alliance.in_force != alliance.signed:
+        dates += f", in force {alliance.in_force}"
+    return f"**{alliance.short_name}** ({_kind_text(treaty)}; {dates}): {sides}"
 
 
 def exception_line(
@@ -174,7 +178,10 @@ def summary_text(verdict: PairVerdict, resolver: CountryResolver, treaty_count: 
     tie = verdict.tie_basis
     if tie is not None:
         word = "yes" if tie.allied else "no, not as allies"
-        period = f"Together in it: {tie_years(tie)}. Signed {date_text(tie.alliance.begin, 'day')}."
+        period = (
+            f"Together in it: {tie_years(tie)}. Signed {date_text(tie.alliance.begin, 'day')} "
+            "(ATOP dates each membership from signature)."
+        )
         return f"Straight answer: {word}. {promises_text(tie, a, b)} {period}{note}"
     if verdict.allied and basis is not None:
         article = f" ({basis.alliance.article})" if basis.alliance.article else ""
@@ -567,12 +574,16 @@ def _places(resolver: CountryResolver, verdict: PairVerdict) -> tuple[str, str]:
 
 def tie_label(tie: AtopTie) -> str:
     """The alliance's checked name with its ATOP id, or a truthful description from its data."""
-    alliance = tie.alliance
+    return alliance_label(tie.alliance, _LEVEL_TEXT[tie.level])
+
+
+def alliance_label(alliance: AtopAlliance, kind: str = "alliance") -> str:
+    """'Warsaw Pact (ATOP 3285)', or 'a bilateral defence pact signed on 12 July 1941 (ATOP 2535)'."""
     if alliance.name is not None:  # the short name people know ("Warsaw Pact") where there is one
         return f"{alliance.name.short_name or alliance.name.name} (ATOP {alliance.atopid})"
-    kind = "bilateral" if alliance.bilateral else "multilateral"
+    scope = "bilateral" if alliance.bilateral else "multilateral"
     signed = date_text(alliance.begin, "day" if not alliance.begin_text.endswith("00") else "month")
-    return f"a {kind} {_LEVEL_TEXT[tie.level]} signed on {signed} (ATOP {alliance.atopid})"
+    return f"a {scope} {kind} signed on {signed} (ATOP {alliance.atopid})"
 
 
 def tie_years(tie: AtopTie) -> str:
@@ -655,9 +666,11 @@ def renamed_note(verdict: PairVerdict, resolver: CountryResolver) -> str:
             asked = resolver.get(code).name
             notes.append(f"Asked about {asked} in {verdict.year}: that state was {polity.in_sentence}.")
             if polity.ccode == 260:
-                notes.append(
-                    "East Germany was a separate state then (1954–1990 in the COW list); ask about “East Germany” for its alliances."
-                )
+                east = "East Germany was a separate state then (1954–1990 in the COW list)"
+                if verdict.sibling_treaties:
+                    labels = [alliance_label(a) for a in verdict.sibling_treaties]
+                    east += f"; its alliances that year: {', '.join(labels)}"
+                notes.append(east + ".")
     return " ".join(notes)
 
 
