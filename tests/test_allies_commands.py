@@ -52,12 +52,24 @@ def engine():
         ("does japan have allies", "JP", None),
         ("who was germany allied with in 1914", "DE", 1914),
         ("how many allies does the us have", "US", None),
+        ("which countries are allied with russia", "RU", None),
+        ("who is russia allied with", "RU", None),
     ],
 )
 def test_country_allies_questions(engine, question, place, year):
     answer = engine.ask(question, current_year=YEAR)
     assert isinstance(answer, AlliesAnswer), answer
     assert answer.allies.place == place and answer.allies.year == year
+
+
+def test_allies_during_an_era_counts_everyone_allied_at_some_time_in_it(engine):
+    answer = engine.ask("who were germany's allies in ww2", current_year=YEAR)
+    assert isinstance(answer, AlliesAnswer) and answer.allies.span == (1939, 1945)
+    assert {"IT", "JP", "HU", "RO", "BG"} <= {p.place for p in answer.allies.allies}
+    from bot.render import allies as render_allies
+
+    title = render_allies.allies_embed(answer, engine.resolver).title
+    assert title.startswith("Germany (Nazi Germany then): 5 allies during the Second World War (1939–1945)")
 
 
 def test_germany_1914_allies_are_the_central_powers(engine):

@@ -480,6 +480,27 @@ class AllianceIndex:
                 weaker.append(Partner(other, verdict))
         return CountryAllies(place, year, polity, tuple(allies), tuple(weaker))
 
+    def allies_during(self, place: str, first: int, last: int, *, current_year: int) -> CountryAllies:
+        """Everyone allied with ``place`` at some time from ``first`` to ``last`` (each partner once)."""
+        allies: dict[str, Partner] = {}
+        weaker: dict[str, Partner] = {}
+        polity = None
+        missing_every_year: Missing | None = None
+        for year in range(first, last + 1):
+            found = self.allies_of(place, year=year, current_year=current_year)
+            if found.missing is not None:
+                missing_every_year = missing_every_year or found.missing
+                continue
+            polity = polity or found.polity
+            for partner in found.allies:
+                allies.setdefault(partner.place, partner)
+            for partner in found.weaker:
+                weaker.setdefault(partner.place, partner)
+        if not allies and not weaker and polity is None and missing_every_year is not None:
+            return CountryAllies(place, None, None, (), (), missing_every_year, (first, last))
+        weaker_only = tuple(p for code, p in weaker.items() if code not in allies)
+        return CountryAllies(place, None, polity, tuple(allies.values()), weaker_only, None, (first, last))
+
     def history(
         self, a: str, b: str, first: int, last: int, *, current_year: int | None = None
     ) -> list[Period]:
@@ -566,6 +587,7 @@ class CountryAllies:
     allies: tuple[Partner, ...]  # bound by a defence promise or a wartime alliance
     weaker: tuple[Partner, ...]  # only neutrality, non-aggression, consultation or partnership
     missing: Missing | None = None
+    span: tuple[int, int] | None = None  # a span of years asked about ("during WW2"); then year is None
 
     def groups(self, partners: tuple[Partner, ...]) -> list[tuple[str, list[Partner]]]:
         """Partners grouped by the treaty that decides each pair, largest group first."""

@@ -280,6 +280,11 @@ _ALLIES_OF = (
     re.compile(r"^\s*(?:who|which\s+countries)\s+(?:does|did)\s+(?P<c>.+?)\s+(?:ally|allied)\s+with\b", re.I),
     re.compile(r"^\s*(?:does|did|do)\s+(?P<c>.+?)\s+have\s+(?:any\s+)?(?:allies|an\s+ally)\b", re.I),
     re.compile(r"^\s*how\s+many\s+allies\s+(?:does|did|do)\s+(?P<c>.+?)\s+have\b", re.I),
+    re.compile(
+        r"^\s*(?:who|which\s+countries|what\s+countries)\s+(?:is|are|was|were)\s+(?:allied|allies|an\s+ally)\s+"
+        r"(?:with|of|to)\s+(?P<c>.+)",
+        re.I,
+    ),
     re.compile(r"^\s*(?:list\s+)?(?P<c>.+?)(?:['’]s|s['’])\s+allies\b", re.I),
 )
 _MEMBERS = re.compile(
@@ -362,6 +367,7 @@ class AlliesAnswer:
 
     allies: CountryAllies
     left_out: str = ""  # a second question in the same text that this answer does not cover
+    label: str = ""  # the era asked about, if any ("the Second World War")
 
 
 @dataclass(frozen=True)
@@ -688,8 +694,11 @@ class AskEngine:
             match = pattern.search(first)
             if match and len(resolved) == 1:
                 place = resolved[0].codes[0]
-                allies = self.alliances.allies_of(place, year=year, current_year=current_year)
-                return AlliesAnswer(allies, left_out)
+                if when is not None and when.kind == "range":
+                    allies = self.alliances.allies_during(place, when.first, when.last, current_year=current_year)
+                else:
+                    allies = self.alliances.allies_of(place, year=year, current_year=current_year)
+                return AlliesAnswer(allies, left_out, when.label if when is not None else "")
         return None
 
     def _qualified_unknown(self, tokens: list, mentions: list[Mention]) -> NoVerdict | None:

@@ -86,13 +86,21 @@ def _group_lines(groups: list[tuple[str, list[Partner]]], resolver: CountryResol
     return lines
 
 
+def _answer_when(answer: AlliesAnswer) -> str:
+    span = answer.allies.span
+    if span is None:
+        return _when(answer.allies.year)
+    years = f"{span[0]}–{span[1]}"
+    return f"during {answer.label} ({years})" if answer.label else f"in {years}"
+
+
 def allies_embed(answer: AlliesAnswer, resolver: CountryResolver) -> discord.Embed:
     """A country's allies grouped by treaty, with counts, and who is bound only by weaker ties."""
     result = answer.allies
     name = resolver.get(result.place).name
     if result.polity is not None and result.polity.renamed:
         name = f"{resolver.get(result.place).name} ({result.polity.name} then)"
-    when = _when(result.year)
+    when = _answer_when(answer)
     count = len(result.allies)
     if count:
         title = f"{name}: {count} {'ally' if count == 1 else 'allies'} {when}, bound by a defence promise"
@@ -110,7 +118,9 @@ def allies_embed(answer: AlliesAnswer, resolver: CountryResolver) -> discord.Emb
         names = sorted(partner_name(p, resolver) for p in result.weaker)
         text = f"{len(names)} countries, by neutrality, non-aggression, consultation or partnership only: " + ", ".join(names)
         fields.append(("Weaker ties only", clip(text, FIELD_VALUE_LIMIT)))
-    if result.year is None and any(p.verdict.tie_basis is not None for p in result.allies + result.weaker):
+    if result.year is None and result.span is None and any(
+        p.verdict.tie_basis is not None for p in result.allies + result.weaker
+    ):
         fields.append(
             ("How current", f"Ties from the ATOP record are as of {ATOP_LAST_YEAR}, its last year; researched entries to {format_as_of(_research(result))}.")
         )
@@ -142,7 +152,7 @@ def allies_picture(answer: AlliesAnswer, resolver: CountryResolver) -> Picture |
     if result.missing is not None:
         return None
     name = resolver.get(result.place).name
-    when = _when(result.year)
+    when = _answer_when(answer)
     caption = (
         f"{name} (dark blue), its allies bound by a defence promise (green) and countries tied to it only by "
         f"weaker agreements (yellow), {when}. Shown on today's borders. Data: ATOP 5.1 (to {ATOP_LAST_YEAR}) and "
