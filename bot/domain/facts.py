@@ -405,7 +405,7 @@ class FactBase:
     facts: Mapping[str, FactModel]
     origin: Mapping[str, str] = field(default_factory=dict)  # id -> file it came from
     # The ATOP/COW record (static, shared by every view); None where the data folder has none.
-    record: HistoricalRecord | None = None
+    record: HistoricalRecord | None = field(default=None, compare=False, repr=False)
 
     def __iter__(self) -> Iterator[FactModel]:
         return iter(self.facts.values())
