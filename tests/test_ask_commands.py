@@ -111,8 +111,10 @@ async def test_ally_close_partners_and_exceptions(world):
     assert embed.title == "No — the United States and New Zealand are close partners, not treaty allies."
     assert "ANZUS: obligations between United States and New Zealand suspended since 1986" in _text(embed)
 
+    # Yes through the 1997 bilateral treaty; the CSTO freeze is still shown as an exception.
     armenia = await world.member.slash(world.general, "ally", country_a="Armenia", country_b="Russia")
-    assert armenia.response.embeds[0].title.startswith("No — ")
+    assert armenia.response.embeds[0].title.startswith("Yes — ")
+    assert "Russia–Armenia treaty (1997)" in _text(armenia.response.embeds[0])
     assert "froze" in _text(armenia.response.embeds[0])
 
 
