@@ -276,6 +276,17 @@ async def test_the_footer_shows_the_oldest_as_of_among_the_facts_used(world):
     )  # the 1997 treaty's latest source, not the CSTO's 2025
 
 
+async def test_an_alliance_that_ended_in_1800_does_not_date_todays_answer(world):
+    facts = await world.env.bot.facts_for(world.guild.id)
+    today = await world.member.slash(world.general, "ally", country_a="US", country_b="France")
+    embed = today.response.embeds[0]
+    assert embed.title.startswith("Yes — ") and "Franco-American alliance (1778)" in _text(embed)
+    assert embed.footer.text == f"Facts as of {format_as_of(facts.get('nato').as_of)}"
+    then = await world.member.slash(world.general, "ally", country_a="US", country_b="France", year=1780)
+    assert then.response.embeds[0].title == "Yes — in 1780, the United States and France were treaty allies."
+    assert then.response.embeds[0].footer.text == "Facts as of 3 February 1801"
+
+
 async def test_armenia_and_russia_are_allies_by_their_own_treaty_with_the_csto_freeze_shown(world):
     result = await world.member.slash(world.general, "ally", country_a="Armenia", country_b="Russia")
     embed = result.response.embeds[0]
