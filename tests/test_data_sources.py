@@ -293,6 +293,8 @@ async def test_armenia_and_russia_are_allies_by_their_own_treaty_with_the_csto_f
     text = _text(embed)
     assert embed.title == "Yes — Armenia and Russia are treaty allies."
     assert "Russia–Armenia treaty (1997)" in text and "CSTO: Armenia suspended (froze)" in text
+    sources = next(f.value for f in embed.fields if f.name == "Sources")
+    assert sources.startswith("[new.arlis.am — ARLIS")  # the deciding treaty's primary source comes first
 
 
 async def test_in_the_news_is_dated_and_says_what_changed_since_2024(world):

@@ -374,7 +374,8 @@ class AllianceIndex:
         basis = max(candidates, key=lambda c: c.strength, default=None)
         grade: Grade = basis.grade if basis is not None else "none"
         relationship = self.relationship(a, b) if year is None else None
-        used = [s.alliance for s in shared]
+        # Treaties in force first, so an answer's sources open with what decides it.
+        used = [s.alliance for s in sorted(shared, key=lambda s: not s.in_force)]
         used_facts: list[Alliance | Relationship] = [relationship, *used] if relationship else list(used)
         sources = list(_unique_sources(used_facts))
         # A treaty the pair left long ago (the 1778 Franco-American alliance) is shown, but does not
