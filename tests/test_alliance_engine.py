@@ -33,7 +33,8 @@ GRADES = [
     ("CN", "KP", None, "treaty_allies", "China–DPRK treaty"),
     ("RU", "BY", None, "treaty_allies", "CSTO"),
     ("SA", "PK", None, "treaty_allies", "Saudi–Pakistan SMDA"),
-    ("TR", "AZ", None, "treaty_allies", "Shusha Declaration"),
+    # the 2010 agreement binds first; the 2021 Shusha Declaration builds on it
+    ("TR", "AZ", None, "treaty_allies", "Turkey–Azerbaijan agreement (2010)"),
     ("AT", "IE", None, "treaty_allies", "EU Art. 42(7)"),
     ("AU", "GB", None, "close_partners", "AUKUS"),
     ("AU", "CA", None, "close_partners", "Five Eyes"),
@@ -41,7 +42,8 @@ GRADES = [
     ("RU", "IR", None, "partners", "Russia–Iran treaty"),
     ("RU", "CN", None, "non_aggression", None),
     ("JP", "BR", None, "non_aggression", None),
-    ("AM", "RU", None, "none", None),
+    # the 1997 bilateral treaty, whatever Armenia's CSTO freeze
+    ("AM", "RU", None, "treaty_allies", "Russia–Armenia treaty (1997)"),
     # time-aware
     ("PL", "US", 1995, "non_aggression", None),
     ("PL", "US", 2000, "treaty_allies", "NATO"),
@@ -50,6 +52,8 @@ GRADES = [
     ("SE", "US", 2023, "none", None),
     ("SE", "US", 2024, "treaty_allies", "NATO"),
     ("AM", "RU", 2020, "treaty_allies", "CSTO"),
+    ("US", "FR", 1780, "treaty_allies", "Franco-American alliance (1778)"),
+    ("US", "FR", 1801, "none", None),
     ("US", "NZ", 1980, "treaty_allies", "ANZUS"),
     ("MX", "US", 2000, "treaty_allies", "Rio Treaty"),
     # Mexico left the Rio Treaty in 2004, but the OAS Charter (ATOP 3150) still bound it in 2010.
@@ -120,8 +124,16 @@ def test_same_country_and_future_year_are_refused(index):
 def test_no_unconfirmed_reference_items_in_data(facts):
     ids = {a.id for a in facts.of_kind("alliance")}
     assert not ids & {"france-italy-quirinal", "france-uae", "arab-league", "gcc"}
-    assert all(a.as_of == "2025-09" for a in facts.of_kind("alliance"))
     assert all(a.sources for a in facts.of_kind("alliance"))
+
+
+def test_each_alliance_is_as_of_its_own_latest_source(facts):
+    """'As of' is the latest date an entry's own sources confirm, not one batch date for all."""
+    for alliance in facts.of_kind("alliance"):
+        dates = [s.date for s in alliance.sources if s.date]
+        assert dates, f"{alliance.id}: no source carries a date"
+        assert alliance.as_of == max(dates), f"{alliance.id}: as_of {alliance.as_of}, latest source {max(dates)}"
+    assert len({a.as_of for a in facts.of_kind("alliance")}) > 10
 
 
 def test_uzbekistan_reports_its_latest_csto_period(index):

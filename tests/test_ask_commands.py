@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
+from bot.domain.facts import format_as_of
 from bot.render import ask as render_ask
 
 SECTION_LABELS = [s.label for s in render_ask.SECTIONS]
@@ -53,10 +54,16 @@ async def test_section_buttons_switch_the_answer_and_fit_discord_limits(world):
     assert "ISS operations" in seen["Cooperation"]
     # years since WWII are computed from today's date (SimCord's clock starts in 2026), not copied
     assert "That ended 81 years ago" in seen["Why confused"]
-    assert "Joint Chiefs Risk Assessment" in seen["Experts"] and "TASS Editorial" in seen["Experts"]
+    # attributions name real documents; what no source confirms is said to be the explainer's
+    assert "2022 US National Defense Strategy" in seen["Experts"] and "Lavrov" in seen["Experts"]
+    assert "as the original explainer put it" in seen["Experts"]
     assert "Could the US and Russia become allies against China?" in seen["FAQ"]
     assert "Putin's exit" in seen["What to watch"]
-    assert "ATACMS" in seen["This week"] and "as of 2024" in seen["This week"]
+    # dated news, not "this week": each item carries its own date, and what changed since 2024
+    news = seen["In the news"]
+    assert "ATACMS" in news and "as of 25 April 2024" in news
+    assert "5 February 2026: New START expires" in news and "as of 12 February 2026" in news
+    assert "This week" not in news
     assert seen["Verdict"].startswith("No — ")
 
 
@@ -86,7 +93,11 @@ async def test_pair_answer_has_evidence_year_and_sources(world):
     text = _text(embed)
     assert "NATO" in text and "Art. 5" in text and "signed 1949" in text
     assert "nato.int" in text
-    assert "as of September 2025" in embed.footer.text
+    # the footer shows the oldest "as of" among the treaties used (NATO, EU Art. 42(7), Aachen)
+    facts = await world.env.bot.facts_for(world.guild.id)
+    used = [facts.get(i).as_of for i in ("nato", "eu-art-42-7", "france-germany-aachen")]
+    assert embed.footer.text == f"Facts as of {format_as_of(min(used))}"
+    assert min(used) == "2022"
 
 
 async def test_time_aware_question_poland_1995_and_2000(world):
@@ -111,8 +122,10 @@ async def test_ally_close_partners_and_exceptions(world):
     assert embed.title == "No — the United States and New Zealand are close partners, not treaty allies."
     assert "ANZUS: obligations between United States and New Zealand suspended since 1986" in _text(embed)
 
+    # Yes through the 1997 bilateral treaty; the CSTO freeze is still shown as an exception.
     armenia = await world.member.slash(world.general, "ally", country_a="Armenia", country_b="Russia")
-    assert armenia.response.embeds[0].title.startswith("No — ")
+    assert armenia.response.embeds[0].title.startswith("Yes — ")
+    assert "Russia–Armenia treaty (1997)" in _text(armenia.response.embeds[0])
     assert "froze" in _text(armenia.response.embeds[0])
 
 

@@ -57,7 +57,7 @@ PAIRS = [
     ("are the us and new zealand allies", {"US", "NZ"}, "No"),
     ("are russia and iran allies", {"RU", "IR"}, "No"),
     ("is russia allies with china", {"RU", "CN"}, "No"),
-    ("are armenia and russia allies", {"AM", "RU"}, "No"),
+    ("are armenia and russia allies", {"AM", "RU"}, "Yes"),  # the 1997 bilateral treaty
     ("are japan and brazil allies", {"JP", "BR"}, "No"),
     ("is Burma allied with Ivory Coast", {"MM", "CI"}, "No"),
     # time-aware

@@ -377,10 +377,14 @@ class AllianceIndex:
         basis = max(candidates, key=lambda c: c.strength, default=None)
         grade: Grade = basis.grade if basis is not None else "none"
         relationship = self.relationship(a, b) if year is None else None
-        used = [s.alliance for s in shared]
+        # Treaties in force first, so an answer's sources open with what decides it.
+        used = [s.alliance for s in sorted(shared, key=lambda s: not s.in_force)]
         used_facts: list[Alliance | Relationship] = [relationship, *used] if relationship else list(used)
         sources = list(_unique_sources(used_facts))
-        as_of = [f.as_of for f in used_facts]
+        # A treaty the pair left long ago (the 1778 Franco-American alliance) is shown, but does not
+        # date the answer: the footer's "as of" comes from the facts still in play.
+        ended = {id(t.alliance) for t in shared if t.exceptions and all(e.kind == "left" for e in t.exceptions)}
+        as_of = [f.as_of for f in used_facts if id(f) not in ended] or [f.as_of for f in used_facts]
         if ties or (missing is None and not in_force and self.record is not None):
             sources.append(ATOP_SOURCE)
             as_of.append(ATOP_AS_OF)

@@ -113,16 +113,31 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+SOURCE_KINDS = ("primary", "secondary")
+SourceKind = Literal["primary", "secondary"]
+# Why an entry has no primary source (none found, text not public...): said, not hidden.
+NoPrimaryReason = Annotated[str, Field(min_length=1, max_length=300)]
+
+
 class Source(_Strict):
-    """Where a fact comes from. ``cites`` names what the source itself cites, if anything."""
+    """Where a fact comes from. ``cites`` names what the source itself cites, if anything.
+
+    ``kind`` says whether it is a primary source (treaty text, depositary record, official gazette,
+    a government's or organisation's own page) or a secondary one (news, encyclopedia, study);
+    ``publisher`` and ``date`` say who published it and when, where that matters.
+    """
 
     name: ShortText
     url: Url | None = None
     cites: ShortText | None = None
+    publisher: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    date: PartialDate | None = None
+    kind: SourceKind | None = None
 
 
 class _FactBase(_Strict):
     id: FactId
+    # Primary sources first; at most 10 (the weakest are dropped, not the primary ones).
     sources: list[Source] = Field(min_length=1, max_length=10)
     as_of: PartialDate
 
@@ -135,6 +150,7 @@ class Relationship(_FactBase):
     label: RelationshipLabel
     headline: ShortText
     summary: LongText
+    no_primary_source: NoPrimaryReason | None = None
 
     @model_validator(mode="after")
     def _distinct(self) -> Relationship:
@@ -210,7 +226,7 @@ class QuizQuestion(_FactBase):
 
 
 class EconomicMeasure(_FactBase):
-    """A row of the seed's 'economic cold war' table."""
+    """A row of the original explainer's 'economic cold war' table."""
 
     kind: Literal["economic"]
     us_action: ShortText
@@ -219,7 +235,7 @@ class EconomicMeasure(_FactBase):
 
 
 class Perspective(_FactBase):
-    """A row of the seed's 'what experts think' table."""
+    """A row of the original explainer's 'what experts think' table."""
 
     kind: Literal["perspective"]
     perspective: ShortText
@@ -279,6 +295,7 @@ class Alliance(_FactBase):
     pair_exceptions: list[PairException] = Field(default_factory=list)
     # ATOP alliances this entry stands for: the pair sees this entry, never the same treaty twice.
     atop_ids: list[Annotated[int, Field(ge=1000, le=99999)]] = Field(default_factory=list, max_length=10)
+    no_primary_source: NoPrimaryReason | None = None
 
     @model_validator(mode="after")
     def _unique_members(self) -> Alliance:

@@ -327,7 +327,14 @@ def form_fits_modal(fact: FactModel) -> bool:
     return all(len(text) <= limits[key] for key, text in values.items())
 
 
+_SOURCE_DETAILS = ("cites", "publisher", "date", "kind")  # kept from the same source; the form shows name | url
+
+
 def _parse_sources(text: str, previous: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    details = {
+        (str(s.get("name")), s.get("url") or ""): {key: s[key] for key in _SOURCE_DETAILS if s.get(key)}
+        for s in previous
+    }
     cites = {str(s.get("name")): s.get("cites") for s in previous if s.get("cites")}
     sources = []
     for line in text.splitlines():
@@ -338,6 +345,7 @@ def _parse_sources(text: str, previous: Sequence[Mapping[str, Any]]) -> list[dic
         source: dict[str, Any] = {"name": name}
         if url:
             source["url"] = url
+        source.update(details.get((name, url), {}))
         if cites.get(name):
             source["cites"] = cites[name]
         sources.append(source)

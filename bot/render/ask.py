@@ -278,7 +278,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("experts", "Experts", "What experts think"),
     Section("faq", "FAQ", "Your questions answered"),
     Section("outlook", "What to watch", "What comes next: what to watch"),
-    Section("this_week", "This week", "This week"),
+    # Dated news: the explainer's 2024 items, then what changed since (the key is a data key).
+    Section("this_week", "In the news", "In the news, 2024, and what changed since"),
 )
 SECTION_KEYS = tuple(s.key for s in SECTIONS)
 _MISSING = "Our data has nothing for this section right now."
