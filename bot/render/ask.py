@@ -581,7 +581,10 @@ def tie_label(tie: AtopTie) -> str:
 def alliance_label(alliance: AtopAlliance, kind: str = "alliance") -> str:
     """'Warsaw Pact (ATOP 3285)', or 'a bilateral defence pact signed on 12 July 1941 (ATOP 2535)'."""
     if alliance.name is not None:  # the short name people know ("Warsaw Pact") where there is one
-        return f"{alliance.name.short_name or alliance.name.name} (ATOP {alliance.atopid})"
+        short, full = alliance.name.short_name, alliance.name.name
+        if short and short.isupper() and len(short) <= 6 and len(full) <= 80:  # an acronym: say what it stands for
+            return f"{full} ({short}, ATOP {alliance.atopid})"
+        return f"{short or full} (ATOP {alliance.atopid})"
     scope = "bilateral" if alliance.bilateral else "multilateral"
     signed = date_text(alliance.begin, "day" if not alliance.begin_text.endswith("00") else "month")
     return f"a {scope} {kind} signed on {signed} (ATOP {alliance.atopid})"
