@@ -377,10 +377,44 @@ def parse_entries(raw_entries: Iterable[Any], file: str) -> tuple[list[FactModel
     return facts, problems
 
 
+# Bounds on untrusted YAML (imports, form fields), checked on the parser's event stream before
+# anything is built: PyYAML builds nested collections recursively, so a small file of nested
+# brackets would otherwise exhaust Python's recursion limit. The bundled data nests 5 deep.
+MAX_YAML_DEPTH = 20
+MAX_YAML_NODES = 200_000
+
+
+class YamlTooComplex(yaml.YAMLError):
+    """A YAML text nests deeper, or holds more values, than any valid fact file could."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def safe_load_bounded(text: str) -> Any:
+    """``yaml.safe_load`` for untrusted text: refuse (YamlTooComplex) nesting or size beyond the bounds."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise YamlTooComplex(f"it is nested more than {MAX_YAML_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_YAML_NODES:
+                raise YamlTooComplex(f"it holds more than {MAX_YAML_NODES:,} values")
+    return yaml.load(text, Loader=yaml.SafeLoader)  # the same loader yaml.safe_load uses
+
+
 def load_yaml_text(text: str, file: str) -> tuple[list[FactModel], list[Problem]]:
-    """Parse one YAML document of the form ``entries: [...]`` with ``yaml.safe_load``."""
+    """Parse one YAML document of the form ``entries: [...]``, safely and within the bounds above."""
     try:
-        document = yaml.safe_load(text)
+        document = safe_load_bounded(text)
+    except YamlTooComplex as error:
+        return [], [Problem(file, "file", f"cannot be read: {error.problem}")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "file"

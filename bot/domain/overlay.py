@@ -22,9 +22,11 @@ from .facts import (
     FactBase,
     FactModel,
     Problem,
+    YamlTooComplex,
     dump_facts,
     load_yaml_text,
     parse_fact,
+    safe_load_bounded,
 )
 
 Action = Literal["edit", "add", "hide", "revert", "import"]
@@ -388,7 +390,9 @@ def _parse_yaml_block(text: str, spec: FormField) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
-        document = yaml.safe_load(text)
+        document = safe_load_bounded(text)
+    except YamlTooComplex as error:
+        raise ValueError(f"{spec.key}: cannot be read: {error.problem}") from None
     except yaml.YAMLError as error:
         raise ValueError(f"{spec.key}: is not valid YAML ({getattr(error, 'problem', error)})") from None
     if document is None:
@@ -585,7 +589,7 @@ def plan_import(text: str, file: str, bundled: FactBase, current: FactBase) -> I
     facts, problems = load_yaml_text(text, file)
     hidden_ids: list[str] = []
     if not problems:
-        document = yaml.safe_load(text)
+        document = safe_load_bounded(text)  # parsed before by load_yaml_text: within the bounds
         raw_hidden = document.get("hidden", []) if isinstance(document, Mapping) else []
         if raw_hidden is None:
             raw_hidden = []
