@@ -149,7 +149,7 @@ def validate_fact(raw: Mapping[str, Any]) -> FactModel:
 class FormField:
     """One input of an edit/add form: which part of the entry it holds and how it is written.
 
-    ``style``: text (one field), source (sources, one per line "name | url"), as_of, number,
+    ``style``: text (one field), source (sources, one per line "name | url | citing X"), as_of, number,
     lines (a list, one per line), choices (quiz choices, the correct one starred), date
     (timeline year/month/day as YYYY[-MM[-DD]]), yaml (the ``covers`` fields as YAML).
     """
@@ -264,13 +264,19 @@ def _dump_yaml(data: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=100).strip()
 
 
+CITING = "citing "
+
+
 def _format_sources(sources: Sequence[Mapping[str, Any]]) -> str:
+    """One source a line: ``name | url | citing what it cites``, leaving out the parts it lacks."""
     lines = []
     for source in sources:
-        line = str(source.get("name", ""))
+        parts = [str(source.get("name", ""))]
         if source.get("url"):
-            line += f" | {source['url']}"
-        lines.append(line)
+            parts.append(str(source["url"]))
+        if source.get("cites"):
+            parts.append(f"{CITING}{source['cites']}")
+        lines.append(" | ".join(parts))
     return "\n".join(lines)
 
 
@@ -329,19 +335,24 @@ def form_fits_modal(fact: FactModel) -> bool:
     return all(len(text) <= limits[key] for key, text in values.items())
 
 
-def _parse_sources(text: str, previous: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    cites = {str(s.get("name")): s.get("cites") for s in previous if s.get("cites")}
+def _parse_sources(text: str) -> list[dict[str, Any]]:
+    """Read the source lines the form shows (see ``_format_sources``): every line is one source.
+
+    Two lines may name the same source citing different things; each keeps its own ``cites``.
+    """
     sources = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
+    for number, line in enumerate(text.splitlines(), start=1):
+        name, *rest = (part.strip() for part in line.strip().split("|"))
+        if not name and not any(rest):
             continue
-        name, _, url = (part.strip() for part in line.partition("|"))
         source: dict[str, Any] = {"name": name}
-        if url:
-            source["url"] = url
-        if cites.get(name):
-            source["cites"] = cites[name]
+        for part in rest:
+            if not part:
+                continue
+            key, value = ("cites", part[len(CITING):].strip()) if part.casefold().startswith(CITING) else ("url", part)
+            if key in source:
+                raise ValueError(f"source: line {number} has two {'urls' if key == 'url' else 'citing parts'}")
+            source[key] = value
         sources.append(source)
     return sources
 
@@ -423,9 +434,9 @@ def apply_form(kind: str, fact_id: str, base: FactModel | None, values: Mapping[
             if spec.style == "text":
                 raw[spec.key] = text
             elif spec.style == "source":
-                raw["sources"] = _parse_sources(text, raw.get("sources", []))
+                raw["sources"] = _parse_sources(text)
                 if not raw["sources"]:
-                    raise ValueError("source: at least one source is required (one per line: name | url)")
+                    raise ValueError("source: at least one source is required (one per line: name | url | citing what)")
             elif spec.style == "as_of":
                 if not text:
                     raise ValueError("as_of: the date the fact was true is required (YYYY, YYYY-MM or YYYY-MM-DD)")

@@ -71,7 +71,7 @@ FIELD_LABELS = {
     "headline": "Headline (the verdict)",
     "summary": "Summary",
     "label": "Label",
-    "source": "Sources: one per line, name | url",
+    "source": "Sources, one a line: name | url | citing X",
     "as_of": "As of (YYYY, YYYY-MM or YYYY-MM-DD)",
     "value": "Value as shown (e.g. 2,500+)",
     "number": "Number, for quizzes (e.g. 2500)",
