@@ -1,4 +1,4 @@
-"""/facts forms keep what they do not show as a field (every cited item)."""
+"""/facts forms keep what they do not show as a field (every cited item) and show no empty fields."""
 
 from __future__ import annotations
 
@@ -77,3 +77,26 @@ async def test_editing_another_field_keeps_both_cited_items_of_one_source(world)
     show = await world.member.slash(world.general, "facts show", fact_id=fact.id)
     source_field = next(f.value for f in show.response.embeds[0].fields if f.name == "Source")
     assert "US Treasury Department" in source_field and "Pentagon reports" in source_field
+
+
+# --------------------------------------------------------------------------- 7. no empty fields
+
+
+async def test_entry_without_paraphrases_shows_no_empty_paraphrases_field(world):
+    shown = await world.moderator.slash(world.general, "facts add", kind="faq")
+    await world.moderator.submit_modal(
+        shown,
+        {
+            "question": "Do the US and Russia still talk?",
+            "answer": "Yes, through embassies that remain open.",
+            "paraphrases": "",
+            "source": "US State Department | https://www.state.gov/",
+            "as_of": "2026-01",
+        },
+    )
+    show = await world.member.slash(world.general, "facts show", fact_id="faq-do-the-us-and-russia-still-talk")
+    fields = show.response.embeds[0].fields
+    assert all(field.value.strip("\u200b ") for field in fields), [(f.name, f.value) for f in fields]
+    assert "Paraphrases" not in [field.name for field in fields]
+
+

@@ -152,6 +152,8 @@ def fact_embed(fact: FactModel, status: str, today: date) -> discord.Embed:
     for key, value in raw.items():
         if key in ("id", "kind", "sources", "as_of", main_key, title_key):
             continue
+        if value in ("", [], {}):  # an optional list left empty (no paraphrases) is not worth a field
+            continue
         text = _field_text(value)
         if key == "answer" and fact.kind == "quiz":
             text = f"{value + 1}. {fact.choices[value]}"  # type: ignore[union-attr]
