@@ -119,10 +119,18 @@ class Quiz(
         run = QuizRun(session=session, rng=random.Random(), starter=interaction)
         self.runs[quiz_id] = run
         self.by_channel[channel_id] = quiz_id
-        await interaction.response.send_message(
-            view.started_text(interaction.user.mention, questions, topic, seconds),
-            allowed_mentions=NO_MENTIONS,
-        )
+        try:
+            await interaction.response.send_message(
+                view.started_text(interaction.user.mention, questions, topic, seconds),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except Exception as error:
+            # Nobody saw the quiz start and no question was posted: it must not hold the channel.
+            log.warning("quiz %d did not start: its reply failed (%r)", quiz_id, error)
+            await self._forget(run, "failed")
+            if isinstance(error, discord.HTTPException):
+                raise UserError(view.START_FAILED) from error
+            raise
         run.task = asyncio.create_task(self._play(run), name=f"quiz-{quiz_id}")
 
     @app_commands.command(
@@ -256,10 +264,22 @@ class Quiz(
             await self.bot.store.end_quiz(session.id, "failed", discord.utils.utcnow())
             await self._tell_starter(run, view.failed_text(isinstance(error, discord.Forbidden)))
         finally:
-            run.accepting = False
-            self.runs.pop(session.id, None)
-            if self.by_channel.get(session.channel_id) == session.id:
-                del self.by_channel[session.channel_id]
+            self._drop(run)
+
+    def _drop(self, run: QuizRun) -> None:
+        """Forget a run in memory: its channel is free again."""
+        run.accepting = False
+        session = run.session
+        self.runs.pop(session.id, None)
+        if self.by_channel.get(session.channel_id) == session.id:
+            del self.by_channel[session.channel_id]
+
+    async def _forget(self, run: QuizRun, status: str) -> None:
+        """End a run that never got going, in the database and in memory."""
+        try:
+            await self.bot.store.end_quiz(run.session.id, status, discord.utils.utcnow())
+        finally:
+            self._drop(run)
 
     async def _tell_starter(self, run: QuizRun, text: str) -> None:
         """Tell the member who started the quiz, privately, while their interaction is still valid."""
