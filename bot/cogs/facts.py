@@ -14,12 +14,14 @@ from ..client import AllianceBot
 from ..domain.errors import UserError
 from ..domain.facts import FactBaseError, FactModel
 from ..domain.overlay import (
+    MAX_ENTRIES_PER_KIND,
     MAX_IMPORT_BYTES,
     FactVersion,
     ImportPlan,
     ImportRefused,
     NewVersion,
     apply_form,
+    cap_text,
     export_yaml,
     form_fits_modal,
     form_values,
@@ -177,6 +179,8 @@ class Facts(commands.Cog):
                 draft = apply_form(kind, "new-entry", None, values)
             except ValueError as error:
                 raise UserError(view.INVALID_CHANGE.format(reason=error)) from None
+            if current.counts().get(kind, 0) >= MAX_ENTRIES_PER_KIND:
+                raise UserError(view.kind_full(kind, cap_text(kind)))
             fact_id = new_fact_id(kind, headline_of(draft), [*current.facts, *self.bot.facts.facts, *history_ids])
             fact = draft.model_copy(update={"id": fact_id})
             (stored,) = await self._save(modal_interaction, [NewVersion(fact_id, "add", fact)], {fact_id: 0})
@@ -184,6 +188,10 @@ class Facts(commands.Cog):
                 embed=view.change_embed(fact_id, stored, None, fact), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
+        if interaction.guild_id is not None:
+            current = await self.bot.facts_for(interaction.guild_id)
+            if current.counts().get(kind, 0) >= MAX_ENTRIES_PER_KIND:
+                raise UserError(view.kind_full(kind, cap_text(kind)))
         modal = view.FactFormModal(
             title=view.add_title(kind), kind=kind, values=form_values(None, kind), on_submit=submitted
         )

@@ -37,6 +37,9 @@ ADDABLE_KINDS = ("faq", "timeline", "figure", "quiz")
 MAX_ENTRY_CHARS = 5000  # all text of one entry: fits one embed (6000) with room for labels
 MAX_IMPORT_BYTES = 256 * 1024
 MAX_IMPORT_ENTRIES = 500
+# Entries of one kind a server can have, bundled ones included: keeps every per-server computation
+# (quiz generation, /ask's index, the timeline) small enough never to stall the bot for other servers.
+MAX_ENTRIES_PER_KIND = 500
 MODAL_INPUT_LIMIT = 4000
 MAX_INPUTS_PER_MODAL = 5
 
@@ -648,7 +651,33 @@ def plan_import(text: str, file: str, bundled: FactBase, current: FactBase) -> I
             plan.unchanged.append(fact_id)
         else:
             plan.changes.append(PlannedChange(fact_id, "hide", before, None))
+    over = kinds_over_cap(current.counts(), plan.changes)
+    if over:
+        raise ImportRefused(
+            [
+                Problem(file, "file", f"would give this server {count} {kind} entries; {cap_text(kind)}")
+                for kind, count in over.items()
+            ]
+        )
     return plan
+
+
+def cap_text(kind: str) -> str:
+    """The per-server cap, as said in refusals."""
+    return f"a server can have at most {MAX_ENTRIES_PER_KIND} {kind} entries (bundled ones included)"
+
+
+def kinds_over_cap(counts: Mapping[str, int], changes: Iterable[PlannedChange]) -> dict[str, int]:
+    """Kinds that ``changes`` would grow beyond ``MAX_ENTRIES_PER_KIND``, with the count they would reach."""
+    after = dict(counts)
+    grown: set[str] = set()
+    for change in changes:
+        if change.change == "add" and change.after is not None:
+            after[change.after.kind] = after.get(change.after.kind, 0) + 1
+            grown.add(change.after.kind)
+        elif change.change == "hide" and change.before is not None:
+            after[change.before.kind] = after.get(change.before.kind, 0) - 1
+    return {kind: after[kind] for kind in sorted(grown) if after[kind] > MAX_ENTRIES_PER_KIND}
 
 
 # --------------------------------------------------------------------------- search

@@ -312,6 +312,10 @@ def export_text(count: int) -> str:
     return f"This server's {count} change(s), in the bundled schema. `/facts import` reads the same file."
 
 
+def kind_full(kind: str, cap: str) -> str:
+    return f"Not saved: {cap}, and this server has that many {kind} entries already. Hide one first."
+
+
 def import_too_big(size: int) -> str:
     return IMPORT_TOO_BIG.format(size=size, limit=MAX_IMPORT_BYTES)
 

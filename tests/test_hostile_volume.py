@@ -1,0 +1,70 @@
+"""Hostile volume: a server at the per-server maximum of every kind of entry stalls nobody.
+
+The cap (``MAX_ENTRIES_PER_KIND`` per kind per server, bundled entries included) is enforced
+by /facts import and /facts add with a refusal that names it. Question generation runs off
+the event loop, once per quiz (again only if the server's facts change mid-quiz).
+"""
+
+from __future__ import annotations
+
+from bot.domain import overlay
+from bot.domain.errors import UserError
+from tests.load_entries import import_file
+
+
+def _text(result) -> str:
+    replies = [reply for reply in [result.response, *result.followups] if reply is not None]
+    return "\n".join((reply.content or "") + " ".join(str(e.to_dict()) for e in reply.embeds) for reply in replies)
+
+
+def _only_refusals(world) -> None:
+    """Everything that went through the error path was a refusal to the user, not a bug."""
+    errors = world.env.errors
+    assert errors and all(isinstance(getattr(e, "original", e), UserError) for e in errors), errors
+
+
+async def _import(world, kind: str, count: int, start: int = 0):
+    return await world.moderator.slash(
+        world.general, "facts import", file=(f"load-{kind}.yaml", import_file(kind, count, start))
+    )
+
+
+async def _fill(world, kind: str) -> None:
+    """Bring the server to exactly the cap of ``kind``, in one confirmed import."""
+    have = world.env.bot.facts.counts().get(kind, 0)
+    summary = await _import(world, kind, overlay.MAX_ENTRIES_PER_KIND - have)
+    assert summary.response.embeds, _text(summary)
+    await world.moderator.click(summary.response.message, label="Confirm")
+    view = await world.env.bot.facts_for(world.guild.id)
+    assert view.counts()[kind] == overlay.MAX_ENTRIES_PER_KIND
+
+
+def test_the_cap_is_500_per_kind():
+    assert overlay.MAX_ENTRIES_PER_KIND == 500
+
+
+async def test_import_beyond_the_per_server_cap_is_refused_naming_it(world):
+    have = world.env.bot.facts.counts()["timeline"]
+    result = await _import(world, "timeline", overlay.MAX_ENTRIES_PER_KIND - have + 1)
+
+    text = _text(result)
+    assert "Nothing was imported" in text and "`load-timeline.yaml`" in text, text
+    assert "500 timeline entries" in text, text
+    assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
+
+
+async def test_a_server_at_the_cap_can_add_no_more_of_that_kind(world):
+    opened_before = await world.moderator.slash(world.general, "facts add", kind="faq")
+    assert opened_before.modal is not None
+    await _fill(world, "faq")
+
+    submitted = await world.moderator.submit_modal(
+        opened_before,
+        {"question": "One more?", "answer": "No.", "paraphrases": "", "source": "Load test", "as_of": "2025"},
+    )
+    text = _text(submitted)
+    assert "500 faq entries" in text and submitted.ephemeral, text
+    again = await world.moderator.slash(world.general, "facts add", kind="faq")
+    assert again.modal is None and "500 faq entries" in _text(again) and again.ephemeral
+    _only_refusals(world)
+    assert (await world.env.bot.facts_for(world.guild.id)).counts()["faq"] == overlay.MAX_ENTRIES_PER_KIND
