@@ -15,8 +15,8 @@ from discord.ext import commands
 from . import render
 from .config import Settings
 from .domain.errors import UserError
-from .domain.facts import FactBase, load_fact_base
-from .domain.overlay import compute_overlay
+from .domain.facts import FactBase, Problem, load_fact_base
+from .domain.overlay import FactVersion, compute_overlay
 from .storage import Store
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,12 @@ def client_options() -> dict[str, Any]:
         "max_messages": None,
         "help_command": None,
     }
+
+
+def _merge(bundled: FactBase, versions: list[FactVersion]) -> tuple[FactBase, list[Problem]]:
+    """The server's view: bundled facts with its stored changes applied (runs in a worker thread)."""
+    overlay, problems = compute_overlay(versions)
+    return bundled.with_overlay(overlay), problems
 
 
 class AllianceBot(commands.Bot):
@@ -104,10 +110,11 @@ class AllianceBot(commands.Bot):
         if cached is not None:
             return cached
         generation, bundled = self._facts_generation, self.facts
-        overlay, problems = compute_overlay(await self.store.latest_fact_versions(guild_id))
+        versions = await self.store.latest_fact_versions(guild_id)
+        # Validating a server's changes grows with their number (up to the per-kind cap): off the loop.
+        view, problems = await asyncio.to_thread(_merge, bundled, versions)
         for problem in problems:
             log.warning("ignoring a stored fact change that no longer validates: %s", problem)
-        view = bundled.with_overlay(overlay)
         if generation == self._facts_generation:  # nothing changed or reloaded while we read
             self._facts_cache[guild_id] = view
         return view

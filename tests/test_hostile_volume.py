@@ -7,8 +7,13 @@ the event loop, once per quiz (again only if the server's facts change mid-quiz)
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from bot.domain import overlay
 from bot.domain.errors import UserError
+from bot.domain.facts import FACT_KINDS
+from tests.conftest import build_world
 from tests.load_entries import import_file
 
 
@@ -68,3 +73,50 @@ async def test_a_server_at_the_cap_can_add_no_more_of_that_kind(world):
     assert again.modal is None and "500 faq entries" in _text(again) and again.ephemeral
     _only_refusals(world)
     assert (await world.env.bot.facts_for(world.guild.id)).counts()["faq"] == overlay.MAX_ENTRIES_PER_KIND
+
+
+async def test_quiz_questions_are_generated_off_the_loop_once_per_quiz(world, monkeypatch):
+    from bot.cogs import quiz as quiz_cog
+
+    calls: list[bool] = []
+    real = quiz_cog.generate_questions
+
+    def recording(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            on_loop = True
+        except RuntimeError:
+            on_loop = False
+        calls.append(on_loop and threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(quiz_cog, "generate_questions", recording)
+    start = await world.member.slash(world.general, "quiz start", questions=3, seconds=10, topic="timeline")
+    assert not start.ephemeral, start.response.content
+    for _ in range(3):
+        await world.env.advance_time(11)
+
+    assert calls == [False], f"generation calls (True = on the event loop): {calls}"
+    summary = world.general.last_message
+    assert summary.embeds and not summary.components, "the quiz did not run to its summary"
+
+
+async def test_every_kind_at_the_cap_and_other_servers_still_get_answers(world):
+    other = build_world(world.env, "Other Server")
+    await other.moderator.slash(other.general, "timeline subscribe", channel=other.timeline)
+    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    for kind in FACT_KINDS:
+        await _fill(world, kind)
+
+    for server in (other, world):
+        ask = await server.member.slash(server.general, "ask", question="is the us allied with russia")
+        assert ask.response.embeds and "not allies" in ask.response.embeds[0].title
+        browse = await server.member.slash(server.general, "timeline browse", year=1995)
+        assert browse.response.embeds and browse.response.embeds[0].title
+        quiz = await server.member.slash(server.general, "quiz start", questions=1, seconds=10, topic="timeline")
+        assert not quiz.ephemeral, quiz.response.content
+        assert server.general.last_message.components, "no question was posted"
+    await world.env.advance_time(12 * 3600 + 60)  # past 12:00 UTC: both daily posts are due
+    for server in (other, world):
+        posts = [message for message in server.timeline.history() if message.embeds]
+        assert len(posts) == 1, f"{server.guild.name}: {len(posts)} daily posts"

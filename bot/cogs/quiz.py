@@ -21,11 +21,13 @@ from discord.ext import commands
 
 from ..client import AllianceBot
 from ..domain.errors import UserError
+from ..domain.facts import FactBase
 from ..domain.quiz import (
     LETTERS,
     MAX_QUESTIONS,
     MAX_SECONDS,
     MIN_SECONDS,
+    Question,
     generate_questions,
     period_start,
     pick_next,
@@ -53,6 +55,8 @@ class QuizRun:
     stopped_by: str | None = None
     task: asyncio.Task[None] | None = None
     starter: discord.Interaction | None = None  # to tell the starter if the quiz cannot go on
+    pool: dict[str, Question] = field(default_factory=dict)  # questions from ``pool_facts``
+    pool_facts: FactBase | None = None  # the server's facts the pool was generated from
 
 
 @app_commands.guild_only()
@@ -100,7 +104,10 @@ class Quiz(
         guild_id, channel_id = interaction.guild_id, interaction.channel_id
         await self._refuse_if_running(guild_id, channel_id)
         facts = await self.bot.facts_for(guild_id)
-        if not generate_questions(facts, topic, random.Random(0)):
+        rng = random.Random()
+        # Generation grows with the server's entries: never on the event loop.
+        pool = await asyncio.to_thread(generate_questions, facts, topic, rng)
+        if not pool:
             raise UserError(view.no_questions(topic))
         quiz_id = await self.bot.store.create_quiz(
             guild_id=guild_id,
@@ -116,7 +123,7 @@ class Quiz(
             raise UserError(view.already_running(None))
         session = await self.bot.store.get_quiz(quiz_id)
         assert session is not None
-        run = QuizRun(session=session, rng=random.Random(), starter=interaction)
+        run = QuizRun(session=session, rng=rng, starter=interaction, pool=pool, pool_facts=facts)
         self.runs[quiz_id] = run
         self.by_channel[channel_id] = quiz_id
         try:
@@ -294,7 +301,10 @@ class Quiz(
         """Pick the next question from the server's current facts, post it and open it for answers."""
         session = run.session
         facts = await self.bot.facts_for(session.guild_id)
-        pool = generate_questions(facts, session.topic, run.rng)
+        if facts is not run.pool_facts:  # the server's facts changed since: their questions too
+            run.pool = await asyncio.to_thread(generate_questions, facts, session.topic, run.rng)
+            run.pool_facts = facts
+        pool = run.pool
         seen = await self.bot.store.seen_keys(session.guild_id, session.topic)
         key, new_cycle = pick_next(pool, seen, run.rng, avoid=run.asked_keys)
         if key is None:
