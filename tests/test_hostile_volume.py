@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
+
 from bot.domain import overlay
 from bot.domain.errors import UserError
 from bot.domain.facts import FACT_KINDS
@@ -120,3 +122,43 @@ async def test_every_kind_at_the_cap_and_other_servers_still_get_answers(world):
     for server in (other, world):
         posts = [message for message in server.timeline.history() if message.embeds]
         assert len(posts) == 1, f"{server.guild.name}: {len(posts)} daily posts"
+
+
+def _recording(real, calls: list[bool]):
+    """Wrap ``real`` to record, per call, whether it ran on the event loop's thread."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            calls.append(True)
+        except RuntimeError:
+            calls.append(False)
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "command", "run"),
+    [
+        ("bot.cogs.ask", "engine_for", "ask", "slash"),
+        ("bot.cogs.facts", "search_facts", "facts show", "autocomplete"),
+        ("bot.client", "compute_overlay", "facts show", "autocomplete"),
+    ],
+)
+async def test_work_that_grows_with_a_servers_entries_runs_off_the_loop(world, monkeypatch, module, name, command, run):
+    import importlib
+
+    target = importlib.import_module(module)
+    calls: list[bool] = []
+    monkeypatch.setattr(target, name, _recording(getattr(target, name), calls))
+    await _fill(world, "faq")  # the server's own entries: its view must be merged, its engine built
+
+    if run == "slash":
+        result = await world.member.slash(world.general, command, question="is the us allied with russia")
+        assert result.response.embeds
+    else:
+        choices = await world.member.autocomplete(world.general, command, "fact_id", "load")
+        assert choices and all(choice["value"].startswith("load-faq-") for choice in choices)
+
+    assert calls and not any(calls), f"{name} ran on the event loop: {calls}"

@@ -24,13 +24,18 @@ class Ask(commands.Cog):
 
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
+        # Building a server's engine grows with its entries, so it runs in a worker thread;
+        # one build at a time keeps engine_for's cache from being used by two threads at once.
+        self._engine_lock = asyncio.Lock()
 
     async def cog_load(self) -> None:
         # pycountry reads its tables on first use: do that off the event loop, once.
         await asyncio.to_thread(default_resolver)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
-        return engine_for(await self.bot.facts_for(interaction.guild_id))
+        facts = await self.bot.facts_for(interaction.guild_id)
+        async with self._engine_lock:
+            return await asyncio.to_thread(engine_for, facts)
 
     @app_commands.command(
         name="ask", description="Ask an alliance question, e.g. “is the U.S. allies with Russia?”"

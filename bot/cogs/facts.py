@@ -113,7 +113,8 @@ class Facts(commands.Cog):
         extra: list[str] = []
         if interaction.guild_id is not None:
             extra = [v.fact_id for v in await self.bot.store.latest_fact_versions(interaction.guild_id)]
-        return view.fact_choices(search_facts(facts, current, extra))
+        # Matching searches every entry's text: off the loop (autocomplete runs on each keystroke).
+        return view.fact_choices(await asyncio.to_thread(search_facts, facts, current, extra))
 
     # ------------------------------------------------------------------ show
 
