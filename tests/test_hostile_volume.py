@@ -162,3 +162,17 @@ async def test_work_that_grows_with_a_servers_entries_runs_off_the_loop(world, m
         assert choices and all(choice["value"].startswith("load-faq-") for choice in choices)
 
     assert calls and not any(calls), f"{name} ran on the event loop: {calls}"
+
+
+async def test_a_large_import_posts_one_audit_line_and_answers_the_click(world):
+    audit = world.guild.create_text_channel("fact-log")
+    await world.moderator.slash(world.general, "facts audit", channel=audit)
+    summary = await _import(world, "timeline", 200)
+
+    confirmed = await world.moderator.click(summary.response.message, label="Confirm")
+
+    assert "Imported: 200 added" in (confirmed.response.content or ""), confirmed.response
+    logged = [message.content for message in audit.history()]
+    assert len(logged) == 1, f"{len(logged)} audit posts for one import"
+    assert "imported 200 entries" in logged[0] and "load-timeline-0" in logged[0], logged[0]
+    assert len(logged[0]) <= 2000

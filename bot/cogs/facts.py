@@ -86,9 +86,11 @@ class Facts(commands.Cog):
             raise UserError(view.CHANGED_MEANWHILE.format(fact_id=conflict.fact_id, version=conflict.actual)) from None
         finally:
             self.bot.invalidate_facts(guild_id)
-        for version in stored:
-            after = state_after(version, self.bot.facts.get(version.fact_id))
-            await self._audit(guild_id, view.audit_line(version, after))
+        if len(stored) == 1:
+            (version,) = stored
+            await self._audit(guild_id, view.audit_line(version, state_after(version, self.bot.facts.get(version.fact_id))))
+        elif stored:  # an import: one line for all of it, not one post per entry
+            await self._audit(guild_id, view.audit_batch_line(stored))
         return stored
 
     async def _audit(self, guild_id: int, line: str) -> None:

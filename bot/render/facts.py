@@ -289,6 +289,22 @@ def audit_line(version: FactVersion, after: FactModel | None) -> str:
     )
 
 
+def audit_batch_line(versions: Sequence[FactVersion]) -> str:
+    """One audit line for many changes saved at once (an import), naming as many ids as fit."""
+    first = versions[0]
+    head = f"📝 <@{first.author_id}> {ACTION_VERBS[first.action]} {len(versions)} entries: "
+    ids: list[str] = []
+    budget = MESSAGE_LIMIT - len(head) - 40
+    for version in versions:
+        item = f"`{version.fact_id}` (v{version.version})"
+        if len(item) + 2 > budget:
+            break
+        ids.append(item)
+        budget -= len(item) + 2
+    rest = len(versions) - len(ids)
+    return clip(head + ", ".join(ids) + (f" and {rest} more" if rest else ""), MESSAGE_LIMIT)
+
+
 # --------------------------------------------------------------------------- remove / revert
 
 
