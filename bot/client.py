@@ -200,6 +200,16 @@ class AllianceBot(commands.Bot):
             message = render.cooldown_text(error.retry_after)
         elif isinstance(error, app_commands.CheckFailure):
             message = str(error) or "You can't use this command here."
+        elif isinstance(original, discord.HTTPException):
+            # Discord refused a call made for this user (its outage, a rate limit, an expired
+            # interaction): not a bug of ours, and the user hears it was Discord.
+            log.warning(
+                "Discord refused a call in %s: %s %s",
+                getattr(interaction.command, "qualified_name", interaction.type.name),
+                original.status,
+                original.text or original.code,
+            )
+            message = render.discord_refused_text(original)
         else:
             log.error(
                 "unexpected error in %s",

@@ -76,3 +76,294 @@ async def test_failed_quiz_start_reply_leaves_the_channel_free(world, status, co
     assert not again.ephemeral, again.response.content
     assert len(await _quiz_messages(world.general)) == 1
     no_unexpected_errors(world)
+
+
+# --------------------------------------------------------------------------- quiz: posts and edits in the channel
+
+
+async def _start(world, questions: int = 1):
+    result = await world.member.slash(world.general, "quiz start", questions=questions, seconds=10)
+    assert not result.ephemeral, result.response.content
+    return result
+
+
+async def _open(world):
+    found = await world.env.bot.store.open_quiz_in(world.general.id)
+    assert found is not None, "no open quiz"
+    return found[0].id, world.general.last_message
+
+
+async def _right(world, quiz_id: int, number: int = 1) -> str:
+    asked = await world.env.bot.store.get_question(quiz_id, number)
+    return "ABCDE"[asked.question.answer]
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_question_post_ends_the_quiz_tells_the_starter_and_frees_the_channel(world, status, code, message):
+    inject(world, "POST", "/channels/*/messages", status, code, message)
+    started = await world.member.slash(world.general, "quiz start", questions=2, seconds=10)
+    fault_fired(world)
+
+    assert [followup.ephemeral for followup in started.followups] == [True]
+    assert "quiz had to stop" in started.followups[0].content
+    assert await world.env.bot.store.open_quiz_in(world.general.id) is None
+    assert await _quiz_messages(world.general) == []
+    await _start(world)
+    assert len(await _quiz_messages(world.general)) == 1, "a question was posted twice or not at all"
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_reveal_edit_keeps_answers_and_goes_on(world, status, code, message):
+    await _start(world, questions=2)
+    quiz_id, question = await _open(world)
+    await world.member.click(question, label=await _right(world, quiz_id))
+
+    inject(world, "PATCH", "/channels/*/messages/*", status, code, message)
+    await world.env.advance_time(11)
+    fault_fired(world)
+
+    assert world.general.last_message.id != question.id, "the next question was not posted"
+    assert len(await _quiz_messages(world.general)) == 2
+    await world.env.advance_time(11)
+    assert await world.env.bot.store.open_quiz_in(world.general.id) is None, "the quiz never ended"
+    assert await world.env.bot.store.count_answers(quiz_id) == 1
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_round_summary_keeps_answers_and_closes_the_quiz(world, status, code, message):
+    started = await _start(world)
+    quiz_id, question = await _open(world)
+    await world.member.click(question, label=await _right(world, quiz_id))
+
+    inject(world, "POST", "/channels/*/messages", status, code, message)
+    await world.env.advance_time(11)
+    fault_fired(world)
+
+    assert await world.env.bot.store.open_quiz_in(world.general.id) is None
+    assert await world.env.bot.store.count_answers(quiz_id) == 1
+    assert [f.ephemeral for f in started.followups] == [True], "the starter was not told"
+    await _start(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_answer_ack_keeps_the_answer_once_and_says_so(world, status, code, message):
+    await _start(world)
+    quiz_id, question = await _open(world)
+    right = await _right(world, quiz_id)
+
+    inject(world, "POST", CALLBACK, status, code, message)
+    clicked = await world.member.click(question, label=right)
+    fault_fired(world)
+
+    told(clicked, f"Locked in: {right}")
+    again = await world.member.click(question, label=right)
+    told(again, "already answered")
+    assert await world.env.bot.store.count_answers(quiz_id) == 1
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_stop_ack_still_stops_the_quiz_and_says_so(world, status, code, message):
+    await _start(world, questions=3)
+    inject(world, "POST", CALLBACK, status, code, message)
+    stopped = await world.member.slash(world.general, "quiz stop")
+    fault_fired(world)
+
+    told(stopped, "Stopping the quiz")
+    await world.env.advance_time(11)
+    assert await world.env.bot.store.open_quiz_in(world.general.id) is None, "the quiz did not stop"
+    assert len(await _quiz_messages(world.general)) == 1, "questions kept coming after /quiz stop"
+    no_unexpected_errors(world)
+
+
+# --------------------------------------------------------------------------- read-only replies
+
+
+READ_ONLY = [
+    ("ask", {"question": "is the us allied with russia"}),
+    ("ally", {"country_a": "US", "country_b": "RU"}),
+    ("quiz leaderboard", {}),
+    ("quiz stats", {}),
+    ("timeline browse", {"year": 1991}),
+    ("facts show", {"fact_id": "us-ru-relationship"}),
+    ("about", {}),
+]
+
+
+@pytest.mark.parametrize(("command", "options"), READ_ONLY, ids=[command for command, _ in READ_ONLY])
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_read_only_reply_says_discord_refused_it(world, command, options, status, code, message):
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.member.slash(world.general, command, **options)
+    fault_fired(world)
+
+    text = told(result, "Discord did not accept my reply")
+    assert "Something went wrong" not in text
+    no_unexpected_errors(world)
+    again = await world.member.slash(world.general, command, **options)
+    assert again.response is not None and "Discord did not accept" not in (again.response.content or "")
+
+
+# --------------------------------------------------------------------------- facts: changes saved before the reply
+
+RELATIONSHIP = "us-ru-relationship"
+NEW_HEADLINE = "No — as of 2026 the United States and Russia are still not allies."
+
+
+async def _versions(world, fact_id: str = RELATIONSHIP):
+    return await world.env.bot.store.fact_history(world.guild.id, fact_id)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_edit_reply_saves_once_and_says_it_was_saved(world, status, code, message):
+    from tests.test_facts_commands import prefilled
+
+    shown = await world.moderator.slash(world.general, "facts edit", fact_id=RELATIONSHIP)
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.submit_modal(shown, prefilled(shown) | {"headline": NEW_HEADLINE})
+    fault_fired(world)
+
+    told(result, "Saved", "version 1")
+    assert [v.version for v in await _versions(world)] == [1], "the edit was not saved exactly once"
+    assert (await world.env.bot.facts_for(world.guild.id)).get(RELATIONSHIP).headline == NEW_HEADLINE
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_add_reply_saves_once_and_says_it_was_saved(world, status, code, message):
+    shown = await world.moderator.slash(world.general, "facts add", kind="faq")
+    inject(world, "POST", CALLBACK, status, code, message)
+    values = {
+        "question": "Do the US and Russia still talk?",
+        "answer": "Yes, through embassies that remain open.",
+        "paraphrases": "",
+        "source": "US State Department | https://www.state.gov/",
+        "as_of": "2026-01",
+    }
+    result = await world.moderator.submit_modal(shown, values)
+    fault_fired(world)
+
+    told(result, "Saved", "faq-do-the-us-and-russia-still-talk")
+    assert [v.version for v in await _versions(world, "faq-do-the-us-and-russia-still-talk")] == [1]
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_remove_confirmation_hides_once_and_says_so(world, status, code, message):
+    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    inject(world, "POST", CALLBACK, status, code, message)
+    clicked = await world.moderator.click(prompt.response.message, label="Hide it")
+    fault_fired(world)
+
+    told(clicked, "hidden")
+    assert [v.state for v in await _versions(world, "fig-trade-decline")] == ["hidden"]
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_revert_reply_reverts_once_and_says_so(world, status, code, message):
+    from tests.test_facts_commands import edit
+
+    await edit(world.moderator, world.general, RELATIONSHIP, headline=NEW_HEADLINE)
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.slash(world.general, "facts revert", fact_id=RELATIONSHIP, version=0)
+    fault_fired(world)
+
+    told(result, "Saved", "version 2")
+    assert [v.action for v in await _versions(world)] == ["edit", "revert"]
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_import_confirmation_imports_once_and_says_so(world, status, code, message):
+    from tests.load_entries import import_file
+
+    summary = await world.moderator.slash(
+        world.general, "facts import", file=("three.yaml", import_file("faq", 3))
+    )
+    inject(world, "POST", CALLBACK, status, code, message)
+    clicked = await world.moderator.click(summary.response.message, label="Confirm")
+    fault_fired(world)
+
+    told(clicked, "Imported: 3 added")
+    versions = await world.env.bot.store.latest_fact_versions(world.guild.id)
+    assert sorted(v.fact_id for v in versions) == ["load-faq-0", "load-faq-1", "load-faq-2"]
+    assert {v.version for v in versions} == {1}
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_import_summary_changes_nothing(world, status, code, message):
+    from tests.load_entries import import_file
+
+    inject(world, "POST", FOLLOWUP, status, code, message)
+    result = await world.moderator.slash(world.general, "facts import", file=("three.yaml", import_file("faq", 3)))
+    fault_fired(world)
+
+    told(result, "Discord did not accept my reply")
+    assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_audit_post_still_saves_the_change(world, status, code, message):
+    from tests.test_facts_commands import edit
+
+    audit = world.guild.create_text_channel("fact-log")
+    await world.moderator.slash(world.general, "facts audit", channel=audit)
+    inject(world, "POST", f"/channels/{audit.id}/messages", status, code, message)
+    result = await edit(world.moderator, world.general, RELATIONSHIP, headline=NEW_HEADLINE)
+    fault_fired(world)
+
+    assert "version 1" in result.response.embeds[0].description
+    assert [v.version for v in await _versions(world)] == [1]
+    assert [m for m in audit.history() if m.author.bot] == []
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_subscribe_reply_subscribes_once_and_says_so(world, status, code, message):
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    fault_fired(world)
+
+    told(result, "will get one timeline entry a day")
+    subscriptions = await world.env.bot.store.timeline_subscriptions(world.guild.id)
+    assert [s.channel_id for s in subscriptions] == [world.timeline.id]
+    await world.env.advance_time(12 * 3600 + 60)
+    assert len([m for m in world.timeline.history() if m.embeds]) == 1
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_unsubscribe_reply_unsubscribes_and_says_so(world, status, code, message):
+    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.slash(world.general, "timeline unsubscribe", channel=world.timeline)
+    fault_fired(world)
+
+    told(result, "will no longer get daily timeline posts")
+    assert await world.env.bot.store.timeline_subscriptions(world.guild.id) == []
+    await world.env.advance_time(12 * 3600 + 60)
+    assert [m for m in world.timeline.history() if m.embeds] == []
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_daily_post_is_retried_or_paused_and_never_doubled(world, status, code, message):
+    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    inject(world, "POST", f"/channels/{world.timeline.id}/messages", status, code, message)
+    await world.env.advance_time(12 * 3600 + 60)
+    fault_fired(world)
+    await world.env.advance_time(2 * 3600)
+
+    posts = [m for m in world.timeline.history() if m.embeds]
+    (subscription,) = await world.env.bot.store.timeline_subscriptions(world.guild.id)
+    if status in (500, 429):  # Discord's trouble: retried, posted once
+        assert len(posts) == 1 and subscription.active
+    else:  # refused for good: paused with the reason, nothing posted, nothing retried
+        assert posts == [] and not subscription.active
+        shown = await world.moderator.slash(world.general, "timeline status")
+        assert "paused" in str(shown.response.embeds[0].to_dict())

@@ -31,7 +31,7 @@ from ..domain.overlay import (
     search_facts,
     state_after,
 )
-from ..render import NO_MENTIONS, error_text
+from ..render import NO_MENTIONS, error_text, reply_after_change
 from ..render import facts as view
 from ..storage.facts import VersionConflict
 from .checks import ensure_moderator, ensure_owner, moderator_only
@@ -157,8 +157,11 @@ class Facts(commands.Cog):
             (stored,) = await self._save(
                 modal_interaction, [NewVersion(fact.id, "edit", updated)], {fact.id: base_version}
             )
-            await modal_interaction.response.send_message(
-                embed=view.change_embed(fact.id, stored, fact, updated), ephemeral=True, allowed_mentions=NO_MENTIONS
+            await reply_after_change(
+                modal_interaction.response.send_message(
+                    embed=view.change_embed(fact.id, stored, fact, updated), ephemeral=True, allowed_mentions=NO_MENTIONS
+                ),
+                view.change_done_text(fact.id, stored),
             )
 
         modal = view.FactFormModal(
@@ -187,8 +190,11 @@ class Facts(commands.Cog):
             fact_id = new_fact_id(kind, headline_of(draft), [*current.facts, *self.bot.facts.facts, *history_ids])
             fact = draft.model_copy(update={"id": fact_id})
             (stored,) = await self._save(modal_interaction, [NewVersion(fact_id, "add", fact)], {fact_id: 0})
-            await modal_interaction.response.send_message(
-                embed=view.change_embed(fact_id, stored, None, fact), ephemeral=True, allowed_mentions=NO_MENTIONS
+            await reply_after_change(
+                modal_interaction.response.send_message(
+                    embed=view.change_embed(fact_id, stored, None, fact), ephemeral=True, allowed_mentions=NO_MENTIONS
+                ),
+                view.change_done_text(fact_id, stored),
             )
 
         if interaction.guild_id is not None:
@@ -214,8 +220,9 @@ class Facts(commands.Cog):
         async def confirmed(click: discord.Interaction) -> None:
             ensure_moderator(click)
             (stored,) = await self._save(click, [NewVersion(fact.id, "hide", None, hidden=True)], {fact.id: base_version})
-            await click.response.edit_message(
-                content=None, embed=view.change_embed(fact.id, stored, fact, None), view=None
+            await reply_after_change(
+                click.response.edit_message(content=None, embed=view.change_embed(fact.id, stored, fact, None), view=None),
+                view.change_done_text(fact.id, stored),
             )
 
         async def cancelled(click: discord.Interaction) -> None:
@@ -278,8 +285,11 @@ class Facts(commands.Cog):
         )
         (stored,) = await self._save(interaction, [change], {fact_id: latest.version if latest else 0})
         after = state_after(stored, bundled)
-        await interaction.response.send_message(
-            embed=view.change_embed(fact_id, stored, before, after), ephemeral=True, allowed_mentions=NO_MENTIONS
+        await reply_after_change(
+            interaction.response.send_message(
+                embed=view.change_embed(fact_id, stored, before, after), ephemeral=True, allowed_mentions=NO_MENTIONS
+            ),
+            view.change_done_text(fact_id, stored),
         )
 
     revert.autocomplete("fact_id")(_fact_id_autocomplete)
@@ -340,7 +350,8 @@ class Facts(commands.Cog):
         async def confirmed(click: discord.Interaction) -> None:
             ensure_moderator(click)
             await self._save(click, plan.new_versions(), expected)
-            await click.response.edit_message(content=view.import_done_text(plan), embed=None, view=None)
+            done = view.import_done_text(plan)
+            await reply_after_change(click.response.edit_message(content=done, embed=None, view=None), done)
 
         async def cancelled(click: discord.Interaction) -> None:
             await click.response.edit_message(content=view.IMPORT_CANCELLED, embed=None, view=None)
@@ -383,7 +394,7 @@ class Facts(commands.Cog):
                 raise UserError(view.AUDIT_UNAVAILABLE.format(channel=channel.mention))
         await self.bot.store.set_audit_channel(guild_id, channel.id if channel else None)
         text = view.AUDIT_SET.format(channel=channel.mention) if channel else view.AUDIT_OFF
-        await interaction.response.send_message(text, ephemeral=True)
+        await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
 
 async def setup(bot: AllianceBot) -> None:

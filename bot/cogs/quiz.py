@@ -32,7 +32,7 @@ from ..domain.quiz import (
     period_start,
     pick_next,
 )
-from ..render import NO_MENTIONS, send_ephemeral
+from ..render import NO_MENTIONS, reply_after_change, send_ephemeral
 from ..render import quiz as view
 from ..storage.quiz import AnswerIn, AskedQuestion, QuizSession
 from .checks import is_moderator
@@ -153,7 +153,7 @@ class Quiz(
         run.stopped_by = interaction.user.mention
         if run.sleeping and run.task is not None:
             run.task.cancel()
-        await send_ephemeral(interaction, view.STOPPED_ACK)
+        await reply_after_change(send_ephemeral(interaction, view.STOPPED_ACK), view.STOPPED_ACK)
 
     @app_commands.command(name="leaderboard", description="This server's quiz board: top 10 and your rank")
     @app_commands.describe(period="Which board (default all-time)")
@@ -218,11 +218,13 @@ class Quiz(
             )
         )
         if outcome.status == "recorded":
-            await send_ephemeral(interaction, view.locked_in(LETTERS[choice]))
+            text = view.locked_in(LETTERS[choice])
         elif outcome.status == "duplicate":
-            await send_ephemeral(interaction, view.already_answered(LETTERS[outcome.choice]))
+            text = view.already_answered(LETTERS[outcome.choice])
         else:
-            await send_ephemeral(interaction, view.CLOSED)
+            text = view.CLOSED
+        # The answer is committed: if Discord refuses the acknowledgement, the error path repeats it.
+        await reply_after_change(send_ephemeral(interaction, text), text)
 
     # ------------------------------------------------------------------ the round
 

@@ -242,6 +242,16 @@ def change_embed(
     return make_embed(f"{verb.capitalize()} {fact_id}", summary, colour=COLOUR_YES, fields=fields, footer=footer)
 
 
+def change_done_text(fact_id: str, version: FactVersion) -> str:
+    """A saved change in one line, for when Discord refused the full reply (see ``reply_after_change``)."""
+    if version.state == "hidden":
+        return f"`{fact_id}` is now hidden in this server (version {version.version}); `/facts revert` brings it back."
+    return (
+        f"Saved `{fact_id}` as version {version.version} in this server. "
+        f"Discord did not accept my full reply; `/facts history` shows the change."
+    )
+
+
 def history_embed(
     fact_id: str, versions: Sequence[FactVersion], bundled: FactModel | None, origin: str | None
 ) -> discord.Embed:
