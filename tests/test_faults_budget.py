@@ -367,3 +367,125 @@ async def test_failed_daily_post_is_retried_or_paused_and_never_doubled(world, s
         assert posts == [] and not subscription.active
         shown = await world.moderator.slash(world.general, "timeline status")
         assert "paused" in str(shown.response.embeds[0].to_dict())
+
+
+# --------------------------------------------------------------------------- commands that only open something
+
+OPENERS = [
+    ("facts edit", {"fact_id": RELATIONSHIP}),
+    ("facts add", {"kind": "faq"}),
+    ("facts remove", {"fact_id": "fig-trade-decline"}),
+    ("facts history", {"fact_id": RELATIONSHIP}),
+    ("timeline status", {}),
+]
+
+
+@pytest.mark.parametrize(("command", "options"), OPENERS, ids=[command for command, _ in OPENERS])
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_moderator_reply_changes_nothing_and_says_discord_refused_it(
+    world, command, options, status, code, message
+):
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.slash(world.general, command, **options)
+    fault_fired(world)
+
+    assert result.modal is None
+    told(result, "Discord did not accept my reply")
+    assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_export_reply_says_discord_refused_it(world, status, code, message):
+    from tests.test_facts_commands import edit
+
+    await edit(world.moderator, world.general, RELATIONSHIP, headline=NEW_HEADLINE)
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.slash(world.general, "facts export")
+    fault_fired(world)
+
+    told(result, "Discord did not accept my reply")
+    again = await world.moderator.slash(world.general, "facts export")
+    assert again.response.attachments, "export did not work after the failure"
+    no_unexpected_errors(world)
+
+
+# --------------------------------------------------------------------------- fetching the reply a view belongs to
+
+ORIGINAL = "/webhooks/*/*/messages/@original"
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_fetch_of_the_browse_card_still_leaves_a_working_card(world, status, code, message):
+    world.env.inject_error("GET", ORIGINAL, status=status, code=code, message=message)
+    browse = await world.member.slash(world.general, "timeline browse")
+    fault_fired(world)
+
+    assert browse.response.embeds and not browse.followups, "an error was shown for a card that was shown"
+    first = browse.response.embeds[0].title
+    clicked = await world.member.click(browse.response.message, label="Next")
+    assert clicked.response.embeds[0].title != first
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_fetch_of_the_remove_prompt_still_leaves_working_buttons(world, status, code, message):
+    world.env.inject_error("GET", ORIGINAL, status=status, code=code, message=message)
+    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    fault_fired(world)
+
+    assert "Hide" in prompt.response.content and not prompt.followups
+    await world.moderator.click(prompt.response.message, label="Hide it")
+    assert "fig-trade-decline" not in await world.env.bot.facts_for(world.guild.id)
+    no_unexpected_errors(world)
+
+
+# --------------------------------------------------------------------------- buttons that edit their own message
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_browse_page_turn_keeps_the_card_and_the_position_in_step(world, status, code, message):
+    browse = await world.member.slash(world.general, "timeline browse")
+    titles = [browse.response.embeds[0].title]
+    inject(world, "POST", CALLBACK, status, code, message)
+    failed = await world.member.click(browse.response.message, label="Next")
+    fault_fired(world)
+    told(failed, "Discord did not accept my reply")
+
+    second = await world.member.click(browse.response.message, label="Next")
+    titles.append(second.response.embeds[0].title)
+    entries = [entry for entry in (await world.env.bot.facts_for(world.guild.id)).of_kind("timeline")]
+    from bot.domain import timeline as tl
+
+    expected = [entry.title for entry in tl.ordered(entries)][:2]
+    assert all(want in got for want, got in zip(expected, titles, strict=True)), (
+        f"the failed page turn moved the position: {titles} vs {expected}"
+    )
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_import_cancel_changes_nothing(world, status, code, message):
+    from tests.load_entries import import_file
+
+    summary = await world.moderator.slash(world.general, "facts import", file=("three.yaml", import_file("faq", 3)))
+    inject(world, "POST", CALLBACK, status, code, message)
+    clicked = await world.moderator.click(summary.response.message, label="Cancel")
+    fault_fired(world)
+
+    told(clicked, "Discord did not accept my reply")
+    assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_question_post_and_the_note_to_the_starter_both_failing_still_free_the_channel(
+    world, status, code, message
+):
+    world.env.inject_error("POST", "/channels/*/messages", status=status, code=code, message=message)
+    world.env.inject_error("POST", FOLLOWUP, status=status, code=code, message=message)
+    await world.member.slash(world.general, "quiz start", questions=1, seconds=10)
+    fault_fired(world)
+
+    assert await world.env.bot.store.open_quiz_in(world.general.id) is None
+    await _start(world)

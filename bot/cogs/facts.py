@@ -234,7 +234,7 @@ class Facts(commands.Cog):
         await interaction.response.send_message(
             view.remove_prompt(fact), view=confirm_view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
-        confirm_view.message = await interaction.original_response()
+        await confirm_view.attach(interaction)
 
     remove.autocomplete("fact_id")(_fact_id_autocomplete)
 

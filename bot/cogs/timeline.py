@@ -60,7 +60,7 @@ class Timeline(commands.Cog):
         index = tl.nearest_index(entries, year) if year is not None else 0
         view = render.BrowseView(entries, index, owner_id=interaction.user.id, topic=topic)
         await interaction.response.send_message(embed=view.embed(asked_year=year), view=view)
-        view.message = await interaction.original_response()
+        await view.attach(interaction)
 
     # ------------------------------------------------------------------ daily posts (moderators)
 
@@ -112,7 +112,7 @@ class Timeline(commands.Cog):
         # A deleted channel can't be picked in /timeline unsubscribe, so offer to remove it here.
         view = render.RemoveDeletedView(owner_id=interaction.user.id, channel_ids=gone, on_remove=self._remove_deleted)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-        view.message = await interaction.original_response()
+        await view.attach(interaction)
 
     async def _status_rows(
         self, guild: discord.Guild, now: datetime

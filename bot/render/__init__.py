@@ -184,6 +184,17 @@ class BaseView(discord.ui.View):
             return False
         return True
 
+    async def attach(self, interaction: discord.Interaction) -> None:
+        """Remember the reply this view was sent with, so its timeout can disable it.
+
+        Fetching the reply is a second call to Discord; if it fails the reply is still shown and
+        works, so that is no reason to tell the user something went wrong.
+        """
+        try:
+            self.message = await interaction.original_response()
+        except discord.HTTPException:
+            log.info("could not fetch the reply a view was sent with; it will not be disabled on timeout")
+
     def disable_all(self) -> None:
         for item in self.children:
             if isinstance(item, discord.ui.Button | discord.ui.Select):
