@@ -489,3 +489,62 @@ async def test_question_post_and_the_note_to_the_starter_both_failing_still_free
 
     assert await world.env.bot.store.open_quiz_in(world.general.id) is None
     await _start(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_answer_section_switch_says_so_and_the_next_click_works(world, status, code, message):
+    result = await world.member.slash(world.general, "ask", question="is u.s. allies with russia")
+
+    def title() -> str:
+        return world.env.backend.get_message(world.general.id, result.response.message.id).embeds[0]["title"]
+
+    verdict = title()
+    inject(world, "POST", CALLBACK, status, code, message)
+    failed = await world.member.click(result.response.message, label="Timeline")
+    fault_fired(world)
+
+    told(failed, "Discord did not accept my reply")
+    assert title() == verdict, "the card changed although the edit failed"
+    await world.member.click(result.response.message, label="Timeline")
+    assert title() != verdict, "the next click did not switch the section"
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_audit_setting_reply_keeps_the_setting_and_says_so(world, status, code, message):
+    audit = world.guild.create_text_channel("fact-log")
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.slash(world.general, "facts audit", channel=audit)
+    fault_fired(world)
+
+    told(result, "will be posted to")
+    assert await world.env.bot.store.get_audit_channel(world.guild.id) == audit.id
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_remove_deleted_reply_removes_once_and_says_so(world, status, code, message):
+    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    world.env.backend.delete_channel(world.timeline.id)
+    await world.env.advance_time(24 * 3600)
+    status_reply = await world.moderator.slash(world.general, "timeline status")
+    inject(world, "POST", CALLBACK, status, code, message)
+    clicked = await world.moderator.click(
+        status_reply.response.message, label="Remove 1 subscription of deleted channels"
+    )
+    fault_fired(world)
+
+    told(clicked, "Removed 1 subscription")
+    assert await world.env.bot.store.timeline_subscriptions(world.guild.id) == []
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_reload_report_says_the_facts_were_reloaded(world, status, code, message):
+    world.env.bot.owner_ids = {world.moderator.id}
+    inject(world, "POST", FOLLOWUP, status, code, message)
+    result = await world.moderator.slash(world.general, "facts reload")
+    fault_fired(world)
+
+    told(result, "reloaded")
+    no_unexpected_errors(world)

@@ -379,7 +379,10 @@ class Facts(commands.Cog):
             log.warning("bundled facts reload refused: %s", error)
             await interaction.followup.send(embed=view.reload_failed_embed(error.problems), ephemeral=True)
             return
-        await interaction.followup.send(embed=view.reload_ok_embed(fresh.counts()), ephemeral=True)
+        await reply_after_change(
+            interaction.followup.send(embed=view.reload_ok_embed(fresh.counts()), ephemeral=True),
+            view.reload_ok_text(fresh.counts()),
+        )
 
     @facts.command(name="audit", description="Moderators: post each fact change here as a one-line summary")
     @app_commands.describe(channel="Where to post fact changes; leave empty to stop posting them")

@@ -376,9 +376,13 @@ def import_done_text(plan: ImportPlan) -> str:
 # --------------------------------------------------------------------------- reload
 
 
-def reload_ok_embed(counts: Mapping[str, int]) -> discord.Embed:
+def reload_ok_text(counts: Mapping[str, int]) -> str:
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    return make_embed("Bundled facts reloaded", f"Now serving {summary}.", colour=COLOUR_YES)
+    return f"Bundled facts reloaded. Now serving {summary}."
+
+
+def reload_ok_embed(counts: Mapping[str, int]) -> discord.Embed:
+    return make_embed("Bundled facts reloaded", reload_ok_text(counts).split(". ", 1)[1], colour=COLOUR_YES)
 
 
 def reload_failed_embed(problems: Sequence[Problem]) -> discord.Embed:
