@@ -7,6 +7,7 @@ with ``PRAGMA user_version``; a released migration is never edited, only followe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -66,7 +67,13 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):
         # hang the process at exit. SQLite's WAL journal keeps the file consistent either way,
         # and committed transactions are durable before their awaits return.
         connection._thread.daemon = True
-        self._db = await connection
+        try:
+            self._db = await connection
+        except BaseException:
+            # aiosqlite stops its thread without waiting; wait here, or it would report the stop
+            # to an event loop that start-up has already closed (a stray traceback on stderr).
+            await asyncio.to_thread(connection._thread.join, 5)
+            raise
         self._db.row_factory = aiosqlite.Row
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
             await self.fetchall(f"PRAGMA {pragma}")
