@@ -90,3 +90,20 @@ def test_unreadable_database_stops_start_up_with_one_line(tmp_path):
     line = _one_line(_start(database, "--sandbox", as_other_user=True))
 
     assert str(sandbox) in line and "cannot be opened" in line, line
+
+
+async def test_store_refuses_a_database_another_process_is_writing(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    await store.close()
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError) as refused:
+            await Store.open(path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert str(path) in str(refused.value) and "locked by another process" in str(refused.value)

@@ -136,6 +136,8 @@ def _explain(error: sqlite3.Error) -> str:
             "is read-only: the bot needs to write it (scores, subscriptions, fact changes); "
             "give the bot's user write access to the file and its directory"
         )
+    if "locked" in text or code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return "is locked by another process (is another copy of the bot running on it?)"
     if "unable to open" in text or code == sqlite3.SQLITE_CANTOPEN:
         return "cannot be opened: check that the bot's user can read and write it and its directory"
     return f"cannot be used: {text}"
