@@ -548,3 +548,29 @@ async def test_failed_reload_report_says_the_facts_were_reloaded(world, status, 
 
     told(result, "reloaded")
     no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_import_deferral_changes_nothing_and_says_discord_refused_it(world, status, code, message):
+    from tests.load_entries import import_file
+
+    inject(world, "POST", CALLBACK, status, code, message)
+    result = await world.moderator.slash(world.general, "facts import", file=("three.yaml", import_file("faq", 3)))
+    fault_fired(world)
+
+    told(result, "Discord did not accept my reply")
+    assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
+    no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_remove_cancel_keeps_the_entry(world, status, code, message):
+    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    inject(world, "POST", CALLBACK, status, code, message)
+    clicked = await world.moderator.click(prompt.response.message, label="Cancel")
+    fault_fired(world)
+
+    told(clicked, "Discord did not accept my reply")
+    assert "fig-trade-decline" in await world.env.bot.facts_for(world.guild.id)
+    assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
+    no_unexpected_errors(world)
