@@ -574,3 +574,19 @@ async def test_failed_remove_cancel_keeps_the_entry(world, status, code, message
     assert "fig-trade-decline" in await world.env.bot.facts_for(world.guild.id)
     assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
     no_unexpected_errors(world)
+
+
+@pytest.mark.parametrize(("status", "code", "message"), FAULTS)
+async def test_failed_suggestion_pick_says_discord_refused_it_and_the_next_pick_works(world, status, code, message):
+    asked = await world.member.slash(world.general, "ask", question="are korea and japan allies")
+    assert asked.ephemeral and asked.response.components, "no suggestions were offered"
+    label = asked.response.components[0]["components"][0]["label"]
+
+    inject(world, "POST", CALLBACK, status, code, message)
+    failed = await world.member.click(asked.response.message, label=label)
+    fault_fired(world)
+
+    told(failed, "Discord did not accept my reply")
+    picked = await world.member.click(asked.response.message, label=label)
+    assert picked.response.embeds, picked.response.content
+    no_unexpected_errors(world)
