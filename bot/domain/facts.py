@@ -394,8 +394,24 @@ class YamlTooComplex(yaml.YAMLError):
 
 def safe_load_bounded(text: str) -> Any:
     """``yaml.safe_load`` for untrusted text: refuse (YamlTooComplex) nesting or size beyond the bounds."""
+    try:
+        _check_bounds(text, _FAST_LOADER)
+    except YamlTooComplex:
+        raise
+    except yaml.YAMLError:
+        # libyaml found the text invalid: scan again with the loader below, so the error the
+        # user sees is the one it reports (and the bounds still hold up to that point).
+        _check_bounds(text, yaml.SafeLoader)
+    return yaml.load(text, Loader=yaml.SafeLoader)  # the same loader yaml.safe_load uses
+
+
+# libyaml's event parser is iterative and fast: scanning with it costs little next to the load.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_bounds(text: str, loader: Any) -> None:
     depth = nodes = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -406,7 +422,6 @@ def safe_load_bounded(text: str) -> Any:
             nodes += 1
             if nodes > MAX_YAML_NODES:
                 raise YamlTooComplex(f"it holds more than {MAX_YAML_NODES:,} values")
-    return yaml.load(text, Loader=yaml.SafeLoader)  # the same loader yaml.safe_load uses
 
 
 def load_yaml_text(text: str, file: str) -> tuple[list[FactModel], list[Problem]]:
