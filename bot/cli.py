@@ -76,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.check:
             return asyncio.run(check(settings, stale_months=args.stale_months, strict=args.strict))
+        if not args.sync:
+            # Refuse an unusable database before connecting anywhere, in one line (StoreError below).
+            asyncio.run(preflight_database(settings, sandbox=args.sandbox or not settings.token))
         if args.sync:
             if not settings.token:
                 print("--sync needs DISCORD_TOKEN (see .env.example).", file=sys.stderr)
@@ -91,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_sandbox(settings, port=args.port))
             return 0
         bot = create_bot(settings)
+        bot.freeze_startup_heap = True
         bot.run(settings.token, log_handler=None)
         return 0
     except FactBaseError as error:
@@ -112,6 +116,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.")
         return 0
+
+
+async def preflight_database(settings: Settings, *, sandbox: bool) -> None:
+    """Open and close the database the bot is about to use; StoreError says why it cannot."""
+    target = settings.store_target
+    if sandbox:  # the sandbox always keeps its own SQLite file
+        from .sandbox import sandbox_database
+
+        target = sandbox_database(settings.database)
+    store = await Store.open(target)
+    await store.close()
 
 
 async def check(settings: Settings, *, stale_months: int = 12, strict: bool = False) -> int:
@@ -149,7 +164,10 @@ async def check(settings: Settings, *, stale_months: int = 12, strict: bool = Fa
             )
     try:
         store = await Store.open(settings.store_target)
-    except (StoreError, OSError, Exception) as error:  # any failure to open is a failed check
+    except StoreError as error:  # it names the database and the problem
+        print(f"FAIL {error}")
+        problems += 1
+    except Exception as error:  # any failure to open is a failed check
         print(f"FAIL database {settings.database_label}: {error}")
         problems += 1
     else:

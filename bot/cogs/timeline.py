@@ -14,6 +14,7 @@ from ..client import AllianceBot
 from ..domain import timeline as tl
 from ..domain.errors import UserError
 from ..domain.facts import TimelineTopic
+from ..render import reply_after_change
 from ..render import timeline as render
 from ..timeline_scheduler import TimelineScheduler
 from .checks import ensure_moderator, moderator_only
@@ -59,7 +60,7 @@ class Timeline(commands.Cog):
         index = tl.nearest_index(entries, year) if year is not None else 0
         view = render.BrowseView(entries, index, owner_id=interaction.user.id, topic=topic)
         await interaction.response.send_message(embed=view.embed(asked_year=year), view=view)
-        view.message = await interaction.original_response()
+        await view.attach(interaction)
 
     # ------------------------------------------------------------------ daily posts (moderators)
 
@@ -83,9 +84,8 @@ class Timeline(commands.Cog):
         self.scheduler.wake()
         log.info("timeline subscription %s/%s at %s UTC", interaction.guild.id, channel.id, tl.format_post_time(post_time))
         first = tl.next_post_at(now, subscription, None)
-        await interaction.response.send_message(
-            render.subscribed_text(channel.id, tl.format_post_time(post_time), first), ephemeral=True
-        )
+        text = render.subscribed_text(channel.id, tl.format_post_time(post_time), first)
+        await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
     @timeline.command(name="unsubscribe", description="Stop the daily timeline posts in a channel (moderators)")
     @app_commands.describe(channel="The channel that gets the daily posts")
@@ -95,7 +95,8 @@ class Timeline(commands.Cog):
         if not await self.bot.store.timeline_unsubscribe(interaction.guild.id, channel.id):
             raise UserError(render.not_subscribed_text(channel.id))
         self.scheduler.wake()
-        await interaction.response.send_message(render.unsubscribed_text(channel.id), ephemeral=True)
+        text = render.unsubscribed_text(channel.id)
+        await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
     @timeline.command(name="status", description="Daily timeline posts here: next post time and last result (moderators)")
     @moderator_only()
@@ -111,7 +112,7 @@ class Timeline(commands.Cog):
         # A deleted channel can't be picked in /timeline unsubscribe, so offer to remove it here.
         view = render.RemoveDeletedView(owner_id=interaction.user.id, channel_ids=gone, on_remove=self._remove_deleted)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-        view.message = await interaction.original_response()
+        await view.attach(interaction)
 
     async def _status_rows(
         self, guild: discord.Guild, now: datetime
@@ -139,11 +140,9 @@ class Timeline(commands.Cog):
                 removed += 1
         self.scheduler.wake()
         now = discord.utils.utcnow()
-        await interaction.response.edit_message(
-            content=render.removed_deleted_text(removed),
-            embed=render.status_embed(await self._status_rows(guild, now), now),
-            view=None,
-        )
+        text = render.removed_deleted_text(removed)
+        embed = render.status_embed(await self._status_rows(guild, now), now)
+        await reply_after_change(interaction.response.edit_message(content=text, embed=embed, view=None), text)
 
 
 async def setup(bot: AllianceBot) -> None:

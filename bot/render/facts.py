@@ -71,7 +71,7 @@ FIELD_LABELS = {
     "headline": "Headline (the verdict)",
     "summary": "Summary",
     "label": "Label",
-    "source": "Sources: one per line, name | url",
+    "source": "Sources, one a line: name | url | citing X",
     "as_of": "As of (YYYY, YYYY-MM or YYYY-MM-DD)",
     "value": "Value as shown (e.g. 2,500+)",
     "number": "Number, for quizzes (e.g. 2500)",
@@ -151,6 +151,8 @@ def fact_embed(fact: FactModel, status: str, today: date) -> discord.Embed:
     title_key = next((key for key in ("headline", "question", "title", "label", "name") if key in raw), None)
     for key, value in raw.items():
         if key in ("id", "kind", "sources", "as_of", main_key, title_key):
+            continue
+        if value in ("", [], {}):  # an optional list left empty (no paraphrases) is not worth a field
             continue
         text = _field_text(value)
         if key == "answer" and fact.kind == "quiz":
@@ -240,6 +242,16 @@ def change_embed(
     return make_embed(f"{verb.capitalize()} {fact_id}", summary, colour=COLOUR_YES, fields=fields, footer=footer)
 
 
+def change_done_text(fact_id: str, version: FactVersion) -> str:
+    """A saved change in one line, for when Discord refused the full reply (see ``reply_after_change``)."""
+    if version.state == "hidden":
+        return f"`{fact_id}` is now hidden in this server (version {version.version}); `/facts revert` brings it back."
+    return (
+        f"Saved `{fact_id}` as version {version.version} in this server. "
+        f"Discord did not accept my full reply; `/facts history` shows the change."
+    )
+
+
 def history_embed(
     fact_id: str, versions: Sequence[FactVersion], bundled: FactModel | None, origin: str | None
 ) -> discord.Embed:
@@ -287,6 +299,22 @@ def audit_line(version: FactVersion, after: FactModel | None) -> str:
     )
 
 
+def audit_batch_line(versions: Sequence[FactVersion]) -> str:
+    """One audit line for many changes saved at once (an import), naming as many ids as fit."""
+    first = versions[0]
+    head = f"📝 <@{first.author_id}> {ACTION_VERBS[first.action]} {len(versions)} entries: "
+    ids: list[str] = []
+    budget = MESSAGE_LIMIT - len(head) - 40
+    for version in versions:
+        item = f"`{version.fact_id}` (v{version.version})"
+        if len(item) + 2 > budget:
+            break
+        ids.append(item)
+        budget -= len(item) + 2
+    rest = len(versions) - len(ids)
+    return clip(head + ", ".join(ids) + (f" and {rest} more" if rest else ""), MESSAGE_LIMIT)
+
+
 # --------------------------------------------------------------------------- remove / revert
 
 
@@ -308,6 +336,10 @@ def export_file(guild_id: int, text: str) -> discord.File:
 
 def export_text(count: int) -> str:
     return f"This server's {count} change(s), in the bundled schema. `/facts import` reads the same file."
+
+
+def kind_full(kind: str, cap: str) -> str:
+    return f"Not saved: {cap}, and this server has that many {kind} entries already. Hide one first."
 
 
 def import_too_big(size: int) -> str:
@@ -344,9 +376,13 @@ def import_done_text(plan: ImportPlan) -> str:
 # --------------------------------------------------------------------------- reload
 
 
-def reload_ok_embed(counts: Mapping[str, int]) -> discord.Embed:
+def reload_ok_text(counts: Mapping[str, int]) -> str:
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    return make_embed("Bundled facts reloaded", f"Now serving {summary}.", colour=COLOUR_YES)
+    return f"Bundled facts reloaded. Now serving {summary}."
+
+
+def reload_ok_embed(counts: Mapping[str, int]) -> discord.Embed:
+    return make_embed("Bundled facts reloaded", reload_ok_text(counts).split(". ", 1)[1], colour=COLOUR_YES)
 
 
 def reload_failed_embed(problems: Sequence[Problem]) -> discord.Embed:

@@ -52,7 +52,11 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):
 
     @classmethod
     async def open(cls, target: Path | str, *, ownership: Ownership | None = None) -> Store:
-        """Open (creating and migrating as needed) a SQLite file or a ``postgresql://`` database."""
+        """Open (creating and migrating as needed) a SQLite file or a ``postgresql://`` database.
+
+        A SQLite file that is not a database, cannot be read, or cannot be written is refused with a
+        StoreError naming it and the problem, before anything is written to it.
+        """
         store: Store
         if is_postgres_url(target):
             store = PostgresStore(str(target), ownership)

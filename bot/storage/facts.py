@@ -6,6 +6,7 @@ change is announced to the other processes sharing the database (``notify``), in
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -122,7 +123,8 @@ class FactsQueries(StoreBase):
             """,
             (guild_id,),
         )
-        return [_row_to_version(row) for row in rows]
+        # Up to thousands of JSON bodies per server: decode them off the event loop.
+        return await asyncio.to_thread(lambda: [_row_to_version(row) for row in rows])
 
     async def record_fact_versions(
         self,

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from .base import StoreBase
+from .base import StoreBase, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,16 @@ class SqliteBackend(StoreBase):
         return str(self.path)
 
     async def _connect(self) -> None:
+        """Connect, or raise StoreError naming the file and what is wrong with it (left untouched)."""
+        try:
+            await self._open_connection()
+            await self._check_writable()
+        except sqlite3.Error as error:
+            raise StoreError(f"database {self.path} {_explain(error)}") from error
+        except OSError as error:
+            raise StoreError(f"database {self.path} cannot be opened: {error.strerror or error}") from error
+
+    async def _open_connection(self) -> None:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
@@ -52,10 +62,25 @@ class SqliteBackend(StoreBase):
         # hang the process at exit. SQLite's WAL journal keeps the file consistent either way,
         # and committed transactions are durable before their awaits return.
         connection._thread.daemon = True
-        self._db = await connection
+        try:
+            self._db = await connection
+        except BaseException:
+            # aiosqlite stops its thread without waiting; wait here, or it would report the stop
+            # to an event loop that start-up has already closed (a stray traceback on stderr).
+            await asyncio.to_thread(connection._thread.join, 5)
+            raise
         self._db.row_factory = aiosqlite.Row
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
             await self.fetchall(f"PRAGMA {pragma}")
+
+    async def _check_writable(self) -> None:
+        """Fail now, not on the first user's action, if SQLite cannot write the file: start a write and undo it."""
+        async with self._write_lock:
+            await self.execute("BEGIN IMMEDIATE")
+            try:
+                await self.execute("CREATE TABLE write_probe (x INTEGER)")
+            finally:
+                await self.execute("ROLLBACK")
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
@@ -128,6 +153,27 @@ class SqliteBackend(StoreBase):
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         async with self.db.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
+
+
+def _explain(error: sqlite3.Error) -> str:
+    """What an operator needs to hear about an SQLite error met while opening the database."""
+    text = str(error)
+    extended = getattr(error, "sqlite_errorcode", None)
+    code = None if extended is None else extended & 0xFF  # the primary result code
+    if "not a database" in text or code == sqlite3.SQLITE_NOTADB:
+        return "is not a SQLite database (corrupt, or another kind of file); it was left as it is"
+    if "malformed" in text or code == sqlite3.SQLITE_CORRUPT:
+        return "is corrupt (SQLite: database disk image is malformed); it was left as it is"
+    if "readonly" in text or "read-only" in text or code == sqlite3.SQLITE_READONLY:
+        return (
+            "is read-only: the bot needs to write it (scores, subscriptions, fact changes); "
+            "give the bot's user write access to the file and its directory"
+        )
+    if "locked" in text or code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return "is locked by another process (is another copy of the bot running on it?)"
+    if "unable to open" in text or code == sqlite3.SQLITE_CANTOPEN:
+        return "cannot be opened: check that the bot's user can read and write it and its directory"
+    return f"cannot be used: {text}"
 
 
 def _statements(sql: str) -> list[str]:
