@@ -28,6 +28,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.quiz",
     "bot.cogs.timeline",
     "bot.cogs.facts",
+    "bot.cogs.manage",
 )
 
 

@@ -1,4 +1,8 @@
-"""/facts: show the facts a server sees; moderators edit, add, hide, revert, export and import them."""
+"""/facts show and history for everyone; the moderators' changes that /manage facts runs.
+
+The moderator commands themselves are declared in ``cogs.manage`` (one top-level command that
+Discord can hide from members); their work is done by the plain methods of this cog.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from ..domain.overlay import (
 from ..render import NO_MENTIONS, error_text
 from ..render import facts as view
 from ..storage.facts import VersionConflict
-from .checks import ensure_moderator, ensure_owner, moderator_only
+from .checks import ensure_moderator, ensure_owner
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +108,10 @@ class Facts(commands.Cog):
 
     # ------------------------------------------------------------------ autocomplete
 
-    async def _fact_id_autocomplete(
+    async def fact_id_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggest entries by id or text, including those this server added or hid."""
         facts = await self.bot.facts_for(interaction.guild_id)
         extra: list[str] = []
         if interaction.guild_id is not None:
@@ -126,14 +131,12 @@ class Facts(commands.Cog):
         embed = view.fact_embed(fact, status, discord.utils.utcnow().date())
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
-    show.autocomplete("fact_id")(_fact_id_autocomplete)
+    show.autocomplete("fact_id")(fact_id_autocomplete)
 
     # ------------------------------------------------------------------ edit / add
 
-    @facts.command(name="edit", description="Moderators: correct an entry in this server (opens a form)")
-    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
-    @moderator_only()
     async def edit(self, interaction: discord.Interaction, fact_id: str) -> None:
+        """/manage facts edit: open the form for one entry."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         fact, latest = await self._require_fact(guild_id, fact_id)
@@ -161,12 +164,8 @@ class Facts(commands.Cog):
         )
         await interaction.response.send_modal(modal)
 
-    edit.autocomplete("fact_id")(_fact_id_autocomplete)
-
-    @facts.command(name="add", description="Moderators: add a new entry in this server (opens a form)")
-    @app_commands.describe(kind="What kind of entry to add")
-    @moderator_only()
     async def add(self, interaction: discord.Interaction, kind: AddableKind) -> None:
+        """/manage facts add: open an empty form for a new entry of one kind."""
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
             ensure_moderator(modal_interaction)
             guild_id = modal_interaction.guild_id
@@ -191,10 +190,8 @@ class Facts(commands.Cog):
 
     # ------------------------------------------------------------------ remove
 
-    @facts.command(name="remove", description="Moderators: hide an entry in this server (after a confirmation)")
-    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
-    @moderator_only()
     async def remove(self, interaction: discord.Interaction, fact_id: str) -> None:
+        """/manage facts remove: hide an entry after a confirmation."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         fact, latest = await self._require_fact(guild_id, fact_id)
@@ -218,13 +215,10 @@ class Facts(commands.Cog):
         )
         confirm_view.message = await interaction.original_response()
 
-    remove.autocomplete("fact_id")(_fact_id_autocomplete)
-
     # ------------------------------------------------------------------ history / revert
 
-    @facts.command(name="history", description="Moderators: every version of an entry in this server")
+    @facts.command(name="history", description="Every version of an entry in this server, and who made it")
     @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
-    @moderator_only()
     async def history(self, interaction: discord.Interaction, fact_id: str) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None
@@ -235,17 +229,10 @@ class Facts(commands.Cog):
         embed = view.history_embed(fact_id, versions, bundled, self.bot.facts.origin.get(fact_id))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    history.autocomplete("fact_id")(_fact_id_autocomplete)
+    history.autocomplete("fact_id")(fact_id_autocomplete)
 
-    @facts.command(name="revert", description="Moderators: make an earlier version current again (as a new version)")
-    @app_commands.describe(
-        fact_id="The entry's id (type to search by id or by text)",
-        version="The version to go back to (0 is the bundled entry; see /facts history)",
-    )
-    @moderator_only()
-    async def revert(
-        self, interaction: discord.Interaction, fact_id: str, version: app_commands.Range[int, 0, 1_000_000]
-    ) -> None:
+    async def revert(self, interaction: discord.Interaction, fact_id: str, version: int) -> None:
+        """/manage facts revert: make an earlier version current again, as a new version."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         versions = await self.bot.store.fact_history(guild_id, fact_id)
@@ -271,13 +258,10 @@ class Facts(commands.Cog):
             embed=view.change_embed(fact_id, stored, before, after), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
-    revert.autocomplete("fact_id")(_fact_id_autocomplete)
-
     # ------------------------------------------------------------------ export / import
 
-    @facts.command(name="export", description="Moderators: this server's changes as a YAML file")
-    @moderator_only()
     async def export(self, interaction: discord.Interaction) -> None:
+        """/manage facts export: this server's changes as a file in the bundled schema."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         latest = await self.bot.store.latest_fact_versions(guild_id)
@@ -295,10 +279,8 @@ class Facts(commands.Cog):
             view.export_text(len(overlay)), file=view.export_file(guild_id, text), ephemeral=True
         )
 
-    @facts.command(name="import", description="Moderators: apply a YAML file of changes (all or nothing, after a summary)")
-    @app_commands.describe(file="A YAML file in the bundled schema (at most 256 KB), e.g. from /facts export")
-    @moderator_only()
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """/manage facts import: apply such a file, all or nothing, after a summary."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         if file.size > MAX_IMPORT_BYTES:
@@ -347,8 +329,8 @@ class Facts(commands.Cog):
 
     # ------------------------------------------------------------------ reload / audit
 
-    @facts.command(name="reload", description="Bot owner: re-read the bundled facts after a deploy")
     async def reload(self, interaction: discord.Interaction) -> None:
+        """/manage facts reload: re-read the bundled data (bot owner only)."""
         await ensure_owner(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -359,9 +341,6 @@ class Facts(commands.Cog):
             return
         await interaction.followup.send(embed=view.reload_ok_embed(fresh.counts()), ephemeral=True)
 
-    @facts.command(name="audit", description="Moderators: post each fact change here as a one-line summary")
-    @app_commands.describe(channel="Where to post fact changes; leave empty to stop posting them")
-    @moderator_only()
     async def audit(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None

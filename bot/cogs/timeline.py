@@ -1,4 +1,4 @@
-"""/timeline browse, subscribe, unsubscribe and status; runs the daily-post scheduler."""
+"""/timeline browse; the daily posts that /manage timeline sets up; runs the daily-post scheduler."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..domain.errors import UserError
 from ..domain.facts import TimelineTopic
 from ..render import timeline as render
 from ..timeline_scheduler import TimelineScheduler
-from .checks import ensure_moderator, moderator_only
+from .checks import ensure_moderator
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 class Timeline(commands.Cog):
     """The US–Russia timeline, browsable and posted daily."""
 
-    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline: browse it or get a daily post")
+    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline, entry by entry")
 
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
@@ -61,15 +61,13 @@ class Timeline(commands.Cog):
         await interaction.response.send_message(embed=view.embed(asked_year=year), view=view)
         view.message = await interaction.original_response()
 
-    # ------------------------------------------------------------------ daily posts (moderators)
+    # ------------------------------------------------------------------ daily posts (run by /manage timeline)
 
-    @timeline.command(name="subscribe", description="Post one timeline entry a day in a channel (moderators)")
-    @app_commands.describe(channel="The text channel to post in", time=render.TIME_HELP)
-    @moderator_only()
     async def subscribe(
         self, interaction: discord.Interaction, channel: discord.TextChannel, time: str | None = None
     ) -> None:
-        assert interaction.guild is not None  # moderator_only() guarantees a server
+        """/manage timeline subscribe: one entry a day in a channel."""
+        assert interaction.guild is not None  # /manage is guild-only
         post_time = tl.parse_post_time(time)
         me = interaction.guild.me
         if me is not None:
@@ -87,19 +85,16 @@ class Timeline(commands.Cog):
             render.subscribed_text(channel.id, tl.format_post_time(post_time), first), ephemeral=True
         )
 
-    @timeline.command(name="unsubscribe", description="Stop the daily timeline posts in a channel (moderators)")
-    @app_commands.describe(channel="The channel that gets the daily posts")
-    @moderator_only()
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        """/manage timeline unsubscribe: stop the daily posts in a channel."""
         assert interaction.guild is not None
         if not await self.bot.store.timeline_unsubscribe(interaction.guild.id, channel.id):
             raise UserError(render.not_subscribed_text(channel.id))
         self.scheduler.wake()
         await interaction.response.send_message(render.unsubscribed_text(channel.id), ephemeral=True)
 
-    @timeline.command(name="status", description="Daily timeline posts here: next post time and last result (moderators)")
-    @moderator_only()
     async def status(self, interaction: discord.Interaction) -> None:
+        """/manage timeline status: each subscription, its next post and its last result."""
         assert interaction.guild is not None
         now = discord.utils.utcnow()
         rows = await self._status_rows(interaction.guild, now)

@@ -528,7 +528,7 @@ def diff_facts(before: FactModel | None, after: FactModel | None) -> list[FieldC
 EXPORT_HEADER = (
     "# This server's changes to the alliance bot's facts, in the bundled schema.\n"
     "# `entries` are edited or added entries; `hidden` lists ids hidden in this server.\n"
-    "# Import with /facts import, or propose them upstream in data/.\n"
+    "# Import with /manage facts import, or propose them upstream in data/.\n"
 )
 
 

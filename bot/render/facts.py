@@ -43,7 +43,7 @@ from . import (
 
 FACTS_GROUP_DESCRIPTION = "See and (moderators) correct the facts the bot uses in this server"
 UNKNOWN_FACT = "I have no entry `{fact_id}` in this server. Pick one from the suggestions."
-HIDDEN_FACT = "`{fact_id}` is hidden in this server. Use `/facts history` and `/facts revert` to bring it back."
+HIDDEN_FACT = "`{fact_id}` is hidden in this server. Use `/facts history` and `/manage facts revert` to bring it back."
 ALREADY_HIDDEN = "`{fact_id}` is already hidden in this server."
 NOTHING_CHANGED = "Nothing changed: the entry is exactly as it was, so no new version was saved."
 INVALID_CHANGE = "Not saved: {reason}"
@@ -52,13 +52,13 @@ CHANGED_MEANWHILE = (
     "Run the command again to start from the new version."
 )
 TOO_BIG_FOR_FORM = (
-    "`{fact_id}` is too long to edit in a Discord form. Use `/facts export`, edit the file and `/facts import` it."
+    "`{fact_id}` is too long to edit in a Discord form. Use `/manage facts export`, edit the file and `/manage facts import` it."
 )
 UNKNOWN_VERSION = "`{fact_id}` has no version {version} in this server; `/facts history` lists them."
 ALREADY_AT_VERSION = "`{fact_id}` already reads as version {version}; nothing to revert."
 NO_CHANGES_TO_EXPORT = "This server has no changes to the bundled facts yet, so there is nothing to export."
 IMPORT_TOO_BIG = "That file is {size:,} bytes; an import can be at most {limit:,} bytes (256 KB)."
-IMPORT_NOT_TEXT = "That file is not UTF-8 text. Export a file with `/facts export` to see the expected format."
+IMPORT_NOT_TEXT = "That file is not UTF-8 text. Export a file with `/manage facts export` to see the expected format."
 IMPORT_NOTHING = "Nothing to import: every entry in `{file}` already reads exactly like that here."
 IMPORT_CANCELLED = "Import cancelled; nothing was changed."
 REMOVE_CANCELLED = "Kept `{fact_id}`; nothing was changed."
@@ -230,7 +230,7 @@ def change_embed(
     changes = diff_facts(before, after)
     verb = ACTION_VERBS[version.action]
     if version.state == "hidden":
-        summary = f"`{fact_id}` is now hidden in this server. Nothing is lost: `/facts revert` brings it back."
+        summary = f"`{fact_id}` is now hidden in this server. Nothing is lost: `/manage facts revert` brings it back."
     elif after is None:
         summary = f"`{fact_id}` no longer exists in this server (it was added here, not bundled)."
     else:
@@ -269,7 +269,7 @@ def history_embed(
     return make_embed(
         f"History of {fact_id}",
         text,
-        fields=[("Revert", "`/facts revert` with a version number makes that version current again (as a new version).")],
+        fields=[("Revert", "`/manage facts revert` with a version number makes that version current again (as a new version).")],
     )
 
 
@@ -294,7 +294,7 @@ def remove_prompt(fact: FactModel) -> str:
     return clip(
         f"Hide **{headline_of(fact)}** (`{fact.id}`) in this server? "
         "Answers, quizzes and the timeline here will stop using it. It stays in the history and "
-        "`/facts revert` brings it back.",
+        "`/manage facts revert` brings it back.",
         MESSAGE_LIMIT,
     )
 
@@ -307,7 +307,7 @@ def export_file(guild_id: int, text: str) -> discord.File:
 
 
 def export_text(count: int) -> str:
-    return f"This server's {count} change(s), in the bundled schema. `/facts import` reads the same file."
+    return f"This server's {count} change(s), in the bundled schema. `/manage facts import` reads the same file."
 
 
 def import_too_big(size: int) -> str:
@@ -353,7 +353,7 @@ def reload_failed_embed(problems: Sequence[Problem]) -> discord.Embed:
     text = "\n".join(f"• {problem}" for problem in problems)
     return make_embed(
         f"Reload refused: {len(problems)} problem(s)",
-        "Still serving the previous data. Fix these and run `/facts reload` again:\n" + text,
+        "Still serving the previous data. Fix these and run `/manage facts reload` again:\n" + text,
         colour=COLOUR_NO,
     )
 

@@ -146,7 +146,7 @@ def status_embed(
     if not subscriptions:
         return make_embed(
             "Daily timeline posts",
-            "No channel here gets daily timeline posts. Start with `/timeline subscribe`.",
+            "No channel here gets daily timeline posts. Start with `/manage timeline subscribe`.",
         )
     fields = []
     paused = False
@@ -163,7 +163,7 @@ def status_embed(
             paused = True
             upcoming = (
                 f"**paused**: {pause_text(subscription.paused, subscription.paused_detail)}. "
-                "Run `/timeline subscribe` for this channel again to resume."
+                "Run `/manage timeline subscribe` for this channel again to resume."
             )
         elif next_at is None or next_at <= now:
             upcoming = "due now"
