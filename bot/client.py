@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import discord
@@ -63,6 +64,7 @@ class AllianceBot(commands.Bot):
         self._store: Store | None = None
         self._facts_cache: dict[int, FactBase] = {}
         self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
+        self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
 
     # ------------------------------------------------------------------ lifecycle
@@ -128,6 +130,25 @@ class AllianceBot(commands.Bot):
         self.invalidate_facts()
         log.info("reloaded %d bundled facts from %s", len(fresh), self.settings.data_dir)
         return fresh
+
+    # ------------------------------------------------------------------ display names
+
+    async def remember_name(self, guild_id: int | None, user: discord.abc.User) -> None:
+        """Keep the display name of a member who just played or acted, so embeds can show it.
+
+        Written only when it is new or changed since this process last stored it.
+        """
+        if guild_id is None:
+            return
+        name = user.display_name
+        if self._known_names.get((guild_id, user.id)) == name:
+            return
+        await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
+        self._known_names[(guild_id, user.id)] = name
+
+    async def display_names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
+        """The stored display names of these members in one server (unknown ones are left out)."""
+        return await self.store.display_names(guild_id, list(user_ids))
 
     # ------------------------------------------------------------------ command sync
 

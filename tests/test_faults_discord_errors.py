@@ -64,7 +64,7 @@ async def test_failed_answer_acknowledgement_keeps_the_answer(world):
     await world.env.advance_time(11)
     board = await world.member.slash(world.general, "quiz leaderboard", period="week")
     text = str(board.response.embeds[0].to_dict())
-    assert str(world.member.id) in text, "the acknowledged-but-unconfirmed answer did not count"
+    assert world.member.name in text, "the acknowledged-but-unconfirmed answer did not count"
 
 
 async def test_failed_reveal_edit_keeps_answers_and_the_round_goes_on(world):

@@ -88,9 +88,11 @@ class Facts(commands.Cog):
             raise UserError(view.CHANGED_MEANWHILE.format(fact_id=conflict.fact_id, version=conflict.actual)) from None
         finally:
             self.bot.invalidate_facts(guild_id)
+        await self.bot.remember_name(guild_id, interaction.user)
+        names = {interaction.user.id: interaction.user.display_name}
         for version in stored:
             after = state_after(version, self.bot.facts.get(version.fact_id))
-            await self._audit(guild_id, view.audit_line(version, after))
+            await self._audit(guild_id, view.audit_line(version, after, names))
         return stored
 
     async def _audit(self, guild_id: int, line: str) -> None:
@@ -127,7 +129,8 @@ class Facts(commands.Cog):
         if guild_id is None:
             raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
         fact, latest = await self._require_fact(guild_id, fact_id)
-        status = view.status_text(latest, self.bot.facts.origin.get(fact_id))
+        names = await self.bot.display_names(guild_id, [latest.author_id] if latest is not None else [])
+        status = view.status_text(latest, self.bot.facts.origin.get(fact_id), names)
         embed = view.fact_embed(fact, status, discord.utils.utcnow().date())
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
@@ -226,7 +229,8 @@ class Facts(commands.Cog):
         bundled = self.bot.facts.get(fact_id)
         if not versions and bundled is None:
             raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
-        embed = view.history_embed(fact_id, versions, bundled, self.bot.facts.origin.get(fact_id))
+        names = await self.bot.display_names(guild_id, [version.author_id for version in versions])
+        embed = view.history_embed(fact_id, versions, bundled, self.bot.facts.origin.get(fact_id), names)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     history.autocomplete("fact_id")(fact_id_autocomplete)
@@ -348,9 +352,9 @@ class Facts(commands.Cog):
             me = channel.guild.me
             perms = channel.permissions_for(me) if me is not None else None
             if perms is None or not perms.send_messages:
-                raise UserError(view.AUDIT_UNAVAILABLE.format(channel=channel.mention))
+                raise UserError(view.AUDIT_UNAVAILABLE.format(channel=f"#{channel.name}"))
         await self.bot.store.set_audit_channel(guild_id, channel.id if channel else None)
-        text = view.AUDIT_SET.format(channel=channel.mention) if channel else view.AUDIT_OFF
+        text = view.AUDIT_SET.format(channel=f"#{channel.name}") if channel else view.AUDIT_OFF
         await interaction.response.send_message(text, ephemeral=True)
 
 

@@ -73,25 +73,26 @@ class Timeline(commands.Cog):
         if me is not None:
             permissions = channel.permissions_for(me)
             if not (permissions.view_channel and permissions.send_messages and permissions.embed_links):
-                raise UserError(render.cannot_post_text(channel.id))
+                raise UserError(render.cannot_post_text(channel.name))
         now = discord.utils.utcnow()
         subscription = await self.bot.store.timeline_subscribe(
             interaction.guild.id, channel.id, post_time, now, by=interaction.user.id
         )
         self.scheduler.wake()
+        await self.bot.remember_name(interaction.guild.id, interaction.user)
         log.info("timeline subscription %s/%s at %s UTC", interaction.guild.id, channel.id, tl.format_post_time(post_time))
         first = tl.next_post_at(now, subscription, None)
         await interaction.response.send_message(
-            render.subscribed_text(channel.id, tl.format_post_time(post_time), first), ephemeral=True
+            render.subscribed_text(channel.name, tl.format_post_time(post_time), first), ephemeral=True
         )
 
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """/manage timeline unsubscribe: stop the daily posts in a channel."""
         assert interaction.guild is not None
         if not await self.bot.store.timeline_unsubscribe(interaction.guild.id, channel.id):
-            raise UserError(render.not_subscribed_text(channel.id))
+            raise UserError(render.not_subscribed_text(channel.name))
         self.scheduler.wake()
-        await interaction.response.send_message(render.unsubscribed_text(channel.id), ephemeral=True)
+        await interaction.response.send_message(render.unsubscribed_text(channel.name), ephemeral=True)
 
     async def status(self, interaction: discord.Interaction) -> None:
         """/manage timeline status: each subscription, its next post and its last result."""

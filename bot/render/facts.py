@@ -36,6 +36,7 @@ from . import (
     clip,
     footer_for,
     make_embed,
+    person,
     source_text,
 )
 
@@ -134,12 +135,13 @@ def _when(version: FactVersion) -> str:
 # --------------------------------------------------------------------------- show
 
 
-def status_text(latest: FactVersion | None, origin: str | None) -> str:
+def status_text(latest: FactVersion | None, origin: str | None, names: Mapping[int, str]) -> str:
     """Whether a server sees the bundled entry or its own version, and since when."""
     if latest is None or latest.state == "bundled":
         where = f" (`{origin}`)" if origin else ""
         return f"Bundled version{where}, the same in every server."
-    return f"This server's version {latest.version}: {ACTION_VERBS[latest.action]} by <@{latest.author_id}> {_when(latest)}."
+    by = person(latest.author_id, names)
+    return f"This server's version {latest.version}: {ACTION_VERBS[latest.action]} by {by} {_when(latest)}."
 
 
 def fact_embed(fact: FactModel, status: str, today: date) -> discord.Embed:
@@ -241,7 +243,11 @@ def change_embed(
 
 
 def history_embed(
-    fact_id: str, versions: Sequence[FactVersion], bundled: FactModel | None, origin: str | None
+    fact_id: str,
+    versions: Sequence[FactVersion],
+    bundled: FactModel | None,
+    origin: str | None,
+    names: Mapping[int, str],
 ) -> discord.Embed:
     """Every version of one entry in this server, oldest first, with what each changed."""
     where = f" (`{origin}`)" if origin else ""
@@ -257,7 +263,8 @@ def history_embed(
         else:
             changed = [change.field for change in diff_facts(previous, state)]
             what = "changed " + ", ".join(changed) if changed else "no field changed"
-        line = f"**v{version.version}** · {ACTION_VERBS[version.action]} by <@{version.author_id}> {_when(version)} · {what}"
+        by = person(version.author_id, names)
+        line = f"**v{version.version}** · {ACTION_VERBS[version.action]} by {by} {_when(version)} · {what}"
         lines.append(line)
         previous = state
     lines[current] += " ← current"
@@ -273,7 +280,7 @@ def history_embed(
     )
 
 
-def audit_line(version: FactVersion, after: FactModel | None) -> str:
+def audit_line(version: FactVersion, after: FactModel | None, names: Mapping[int, str]) -> str:
     """The one-line summary of a change for the audit channel."""
     if version.state == "hidden":
         what = "hid it"
@@ -282,7 +289,7 @@ def audit_line(version: FactVersion, after: FactModel | None) -> str:
     else:
         what = clip(headline_of(after), 200)
     return clip(
-        f"📝 <@{version.author_id}> {ACTION_VERBS[version.action]} `{version.fact_id}` (v{version.version}): {what}",
+        f"📝 {person(version.author_id, names, mention=True)} {ACTION_VERBS[version.action]} `{version.fact_id}` (v{version.version}): {what}",
         MESSAGE_LIMIT,
     )
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import aiosqlite
 
-from . import core, facts, quiz, timeline
+from . import core, facts, names, quiz, timeline
 from .core import CoreQueries
 from .facts import FactsQueries
+from .names import NamesQueries
 from .quiz import QuizQueries
 from .timeline import TimelineQueries
 
@@ -26,6 +27,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("quiz", quiz.SCHEMA),
     ("timeline", timeline.SCHEMA),
     ("facts", facts.SCHEMA),
+    ("member names", names.SCHEMA),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -34,7 +36,7 @@ class StoreError(RuntimeError):
     """The database cannot be used (newer schema than this code, unreadable file...)."""
 
 
-class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):
+class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQueries):
     """The bot's SQLite database. Open with ``await Store.open(path)``; close with ``close()``."""
 
     @classmethod
