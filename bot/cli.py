@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance-bot",
         description="A Discord bot that answers 'are X and Y allies?', straight and sourced. "
-        "Without DISCORD_TOKEN it starts a local sandbox in your browser.",
+        "Without DISCORD_TOKEN it starts a local sandbox and prints the address to open in your browser.",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--sandbox", action="store_true", help="run in the local sandbox even if a token is set")
@@ -40,7 +40,12 @@ class _QuietNoise(logging.Filter):
     """Drop start-up warnings that do not apply to this bot (it has no voice features), and
     SimCord's own probe client's intents warning in the sandbox."""
 
-    NOISE = ("voice will NOT be supported", "Guilds intent seems to be disabled")
+    NOISE = (
+        "voice will NOT be supported",
+        "Guilds intent seems to be disabled",
+        # Printed before the token is even checked: a rejected token then reads as two messages.
+        "logging in using static token",
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -110,6 +115,11 @@ async def check(settings: Settings) -> int:
         files = sorted(set(facts.origin.values()))
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(facts.counts().items()))
         print(f"ok   data: {len(facts)} facts in {len(files)} files under {settings.data_dir} ({kinds})")
+    if not settings.database.exists():
+        # A check must not create (and migrate) the real database on a machine that has none yet.
+        print(f"ok   database: {settings.database} does not exist yet; the bot creates it on first start")
+        print("All checks passed." if not problems else f"{problems} check(s) failed.")
+        return 0 if not problems else 1
     try:
         store = await Store.open(settings.database)
     except (StoreError, OSError, Exception) as error:  # any failure to open is a failed check

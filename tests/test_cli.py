@@ -37,12 +37,38 @@ def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProces
 
 
 def test_check_passes_on_the_bundled_data(tmp_path):
+    (tmp_path / "bot.sqlite3").touch()  # an existing (empty) database is opened and checked
     result = _run(tmp_path, "--check")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok   data:" in result.stdout
     assert "ok   database:" in result.stdout
     assert "All checks passed." in result.stdout
+
+
+def test_check_on_a_fresh_machine_does_not_create_the_database(tmp_path):
+    result = _run(tmp_path, "--check")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "does not exist yet" in result.stdout
+    assert not (tmp_path / "bot.sqlite3").exists()
+
+
+def test_help_describes_the_sandbox_without_promising_to_open_a_browser(tmp_path):
+    result = _run(tmp_path, "--help")
+
+    assert result.returncode == 0
+    assert "prints the address to open in your browser" in " ".join(result.stdout.split())
+
+
+def test_a_token_that_cannot_log_in_prints_one_line_and_no_discord_log(tmp_path):
+    # Offline here, so the login fails on the connection; what matters is that nothing but the
+    # one-line reason is printed (discord.py's "logging in using static token" came first before).
+    result = _run(tmp_path, "--log-level", "INFO", DISCORD_TOKEN="not-a-real-token", HTTPS_PROXY="http://127.0.0.1:9")
+
+    assert result.returncode == 1
+    assert "logging in using static token" not in result.stdout + result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_check_fails_on_a_broken_copy_and_names_file_and_entry(tmp_path):

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 import yaml
 
-from ..domain.facts import FactModel, Problem, fill_computed
+from ..domain.facts import RELATIONSHIP_LABELS, FactModel, Problem, fill_computed
 from ..domain.overlay import (
     FORMS,
     MAX_IMPORT_BYTES,
@@ -114,6 +114,28 @@ ACTION_VERBS = {
     "import": "imported",
 }
 _MAIN_TEXT = ("summary", "answer", "impact", "detail", "text", "description", "explanation", "view")
+# The order headline_of uses to name an entry.
+_TITLE_KEYS = ("headline", "question", "title", "label", "name", "perspective", "us_action")
+# Field names in /facts show, in words (others are the schema's name with spaces).
+SHOW_LABELS = {
+    "us_action": "US action",
+    "russian_response": "Russian response",
+    "quote_source": "Who said it",
+    "pair": "Countries",
+    "label": "Relationship",
+    "number": "Number (for quizzes)",
+    "short_name": "Short name",
+    "treaty_kind": "Kind of treaty",
+    "headline": "Among the headline figures",
+}
+
+
+def _member_text(item: Mapping[str, Any]) -> str:
+    """One member of an alliance: its country code, the years it joined (and left), any note."""
+    text = str(item["code"])
+    years = "–".join(str(item[key]) for key in ("joined", "left") if item.get(key) is not None)
+    extras = ", ".join(part for part in (years, str(item.get("note") or "")) if part)
+    return f"{text} ({extras})" if extras else text
 
 
 def _field_text(value: Any) -> str:
@@ -147,19 +169,33 @@ def status_text(latest: FactVersion | None, origin: str | None, names: Mapping[i
 def fact_embed(fact: FactModel, status: str, today: date) -> discord.Embed:
     """One entry as this server sees it: its fields, sources, "as of" and where it comes from."""
     raw = fact.model_dump(mode="json", exclude_none=True)
-    main_key = next((key for key in _MAIN_TEXT if key in raw), None)
+    # The body is the entry's main text (a quiz's answer is a number, not text); the title is the
+    # same line headline_of picks, so neither repeats as a field.
+    main_key = next((key for key in _MAIN_TEXT if isinstance(raw.get(key), str) and raw[key]), None)
     description = fill_computed(str(raw[main_key]), today) if main_key else ""
     fields: list[tuple[str, str]] = []
-    title_key = next((key for key in ("headline", "question", "title", "label", "name") if key in raw), None)
+    title_key = next((key for key in _TITLE_KEYS if isinstance(raw.get(key), str) and raw[key]), None)
     for key, value in raw.items():
         if key in ("id", "kind", "sources", "as_of", main_key, title_key):
+            continue
+        if value in ("", [], {}):  # an optional list left empty (no paraphrases) is not worth a field
             continue
         text = _field_text(value)
         if key == "answer" and fact.kind == "quiz":
             text = f"{value + 1}. {fact.choices[value]}"  # type: ignore[union-attr]
         elif key == "choices":
             text = "\n".join(f"{index + 1}. {choice}" for index, choice in enumerate(value))
-        fields.append((key.replace("_", " ").capitalize(), fill_computed(text, today)))
+        elif key == "label" and fact.kind == "relationship":
+            text = RELATIONSHIP_LABELS.get(str(value), str(value))
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif key == "treaty_kind":
+            text = str(value).replace("_", " ")
+        elif key == "pair":
+            text = " and ".join(str(code) for code in value)
+        elif isinstance(value, list) and value and all(isinstance(item, dict) and "code" in item for item in value):
+            text = ", ".join(_member_text(item) for item in value)
+        fields.append((SHOW_LABELS.get(key, key.replace("_", " ").capitalize()), fill_computed(text, today)))
     fields.append(("Source", source_text(fact.sources)))
     fields.append(("In this server", status))
     return make_embed(
