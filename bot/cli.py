@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--sync", action="store_true", help="sync the slash commands to Discord and exit")
     mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
     parser.add_argument("--guild", type=int, metavar="ID", help="with --sync: sync to this guild only")
-    parser.add_argument("--port", type=int, help="with the sandbox: serve the preview on this port")
+    parser.add_argument("--port", type=int, help="with the sandbox: serve its page on this port (default 8765)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
 

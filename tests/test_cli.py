@@ -132,7 +132,7 @@ def test_without_a_token_the_sandbox_starts_serves_its_page_and_stops_on_ctrl_c(
             if not line:
                 break
             lines.append(line)
-            match = re.search(r"open (http://127\.0\.0\.1:\d+/)#\S+", line)
+            match = re.search(r"(http://127\.0\.0\.1:\d+/)#\S+", line)
             if match:
                 url = match.group(1)
         output = "".join(lines)

@@ -25,9 +25,35 @@ async def test_sandbox_runs_on_todays_clock_and_does_not_rush_a_quiz(tmp_path):
         finally:
             stop.set()
 
-    await run_sandbox(Settings(database=tmp_path / "bot.sqlite3"), stop=stop, when_ready=play)
+    await run_sandbox(Settings(database=tmp_path / "bot.sqlite3"), stop=stop, when_ready=play, port=0)
 
     assert seen["clock_gap"] < timedelta(minutes=5)
     assert seen["title"] == "Question 1/1 · US–Russia"
     assert seen["ack"] == "Locked in: A"
     assert (tmp_path / "bot-sandbox.sqlite3").exists()
+
+
+async def test_the_sandbox_keeps_its_server_people_address_and_scores_across_restarts(tmp_path):
+    settings = Settings(database=tmp_path / "bot.sqlite3")
+    runs: list[dict[str, object]] = []
+
+    async def look(world: SandboxWorld, stop: asyncio.Event) -> None:
+        try:
+            ids = (world.guild.id, world.general.id, world.timeline.id, world.member.id, world.moderator.id)
+            board = await world.member.slash(world.general, "quiz leaderboard")
+            runs.append({"ids": ids, "url": world.preview.url, "board": board.response.embeds[0].description})
+            if len(runs) == 1:  # the first run: the moderator answers one question
+                await world.member.slash(world.general, "quiz start", questions=1, seconds=10)
+                await world.moderator.click(world.general.last_message, label="A")
+                await world.env.advance_time(11)
+        finally:
+            stop.set()
+
+    for _ in range(2):
+        stop = asyncio.Event()
+        await run_sandbox(settings, stop=stop, when_ready=lambda world, stop=stop: look(world, stop), port=0)
+
+    first, second = runs
+    assert first["ids"] == second["ids"]
+    assert first["url"].split("#")[1] == second["url"].split("#")[1]  # the page key is kept
+    assert "You (moderator)" in str(second["board"])  # the score, and the name, survived the restart
