@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from discord import app_commands
 
 from bot.render import EMBED_TOTAL_LIMIT, FIELD_VALUE_LIMIT, NEEDS_MANAGE_GUILD
-from bot.render.help import HELP
+from bot.render.help import CATEGORIES, HELP
 from tests.conftest import show_manage_to
 from tests.test_facts_commands import RELATIONSHIP, refused
 
@@ -105,3 +106,11 @@ async def test_buttons_and_forms_recheck_manage_server(world):
     refused(world, submitted, NEEDS_MANAGE_GUILD)
     assert RELATIONSHIP in await world.env.bot.facts_for(world.guild.id)
     assert await world.env.bot.store.fact_history(world.guild.id, RELATIONSHIP) == []
+
+
+def test_the_readme_command_table_matches_help_in_order():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `/([a-z -]+?)(?: [a-z_]+:| \[| ?`)", table, flags=re.MULTILINE)
+    help_order = [name for category, _ in CATEGORIES for name, entry in HELP.items() if entry.category == category]
+    assert rows == help_order

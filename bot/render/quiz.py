@@ -160,9 +160,10 @@ def _choice_lines(question: Question, *, reveal: bool = False) -> str:
 
 def question_embed(question: Question, number: int, total: int, closes_at: datetime) -> discord.Embed:
     """The open question: prompt, lettered choices and when it closes."""
-    stamp = discord.utils.format_dt(closes_at, "R")
+    # The clock time as well as the countdown: a countdown is only as fresh as the screen showing it.
+    stamp = f"{discord.utils.format_dt(closes_at, 'T')} ({discord.utils.format_dt(closes_at, 'R')})"
     description = (
-        f"**{question.prompt}**\n\n{_choice_lines(question)}\n\nCloses {stamp}. Your first click is final."
+        f"**{question.prompt}**\n\n{_choice_lines(question)}\n\nCloses at {stamp}. Your first click is final."
     )
     return make_embed(
         _title(number, total, question.topic),
