@@ -42,9 +42,9 @@ from . import (
 
 # --------------------------------------------------------------------------- plain strings
 
-FACTS_GROUP_DESCRIPTION = "See and (moderators) correct the facts the bot uses in this server"
+FACTS_GROUP_DESCRIPTION = "The facts the bot uses in this server: an entry, its source and its history"
 UNKNOWN_FACT = "I have no entry `{fact_id}` in this server. Pick one from the suggestions."
-HIDDEN_FACT = "`{fact_id}` is hidden in this server. Use `/facts history` and `/manage facts revert` to bring it back."
+HIDDEN_FACT = "`{fact_id}` is hidden in this server. A moderator can bring it back with `/manage facts revert`."
 ALREADY_HIDDEN = "`{fact_id}` is already hidden in this server."
 NOTHING_CHANGED = "Nothing changed: the entry is exactly as it was, so no new version was saved."
 INVALID_CHANGE = "Not saved: {reason}"
@@ -312,7 +312,7 @@ def history_embed(
     return make_embed(
         f"History of {fact_id}",
         text,
-        fields=[("Revert", "`/manage facts revert` with a version number makes that version current again (as a new version).")],
+        fields=[("Going back", "Moderators: `/manage facts revert` with a version number makes it current again, as a new version.")],
     )
 
 
