@@ -65,6 +65,8 @@ class AllianceBot(commands.Bot):
         self._facts_cache: dict[int, FactBase] = {}
         self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
         self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
+        self._pending_names: dict[tuple[int, int], str] = {}  # noted on the click path, written by one task
+        self._names_writer: asyncio.Task[None] | None = None
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
 
     # ------------------------------------------------------------------ lifecycle
@@ -90,6 +92,9 @@ class AllianceBot(commands.Bot):
             await self.sync_commands(guild_id=self.settings.dev_guild)
 
     async def close(self) -> None:
+        writer = self._names_writer
+        if writer is not None and not writer.done() and self._store is not None:
+            await asyncio.wait({writer}, timeout=5)  # names noted just before a shutdown still count
         try:
             await super().close()
         finally:
@@ -145,6 +150,31 @@ class AllianceBot(commands.Bot):
             return
         await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
         self._known_names[(guild_id, user.id)] = name
+
+    def note_name(self, guild_id: int | None, user: discord.abc.User) -> None:
+        """remember_name for hot paths (a quiz click): queue the name; one task writes the queue.
+
+        A click then costs no extra database round trip, and a burst of first clicks is one commit.
+        """
+        if guild_id is None or self._known_names.get((guild_id, user.id)) == user.display_name:
+            return
+        self._pending_names[(guild_id, user.id)] = user.display_name
+        if self._names_writer is None or self._names_writer.done():
+            self._names_writer = asyncio.create_task(self._write_names(), name="names-writer")
+
+    async def _write_names(self) -> None:
+        while self._pending_names:
+            pending, self._pending_names = self._pending_names, {}
+            by_guild: dict[int, dict[int, str]] = {}
+            for (guild_id, user_id), name in pending.items():
+                by_guild.setdefault(guild_id, {})[user_id] = name
+            try:
+                for guild_id, names in by_guild.items():
+                    await self.store.remember_names(guild_id, names, discord.utils.utcnow())
+            except Exception:
+                log.warning("could not store %d display name(s)", len(pending), exc_info=True)
+                return
+            self._known_names.update(pending)
 
     async def display_names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
         """The stored display names of these members in one server (unknown ones are left out)."""

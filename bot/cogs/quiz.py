@@ -209,10 +209,9 @@ class Quiz(
             )
         )
         if outcome.status == "recorded":
-            try:
-                await send_ephemeral(interaction, view.locked_in(LETTERS[choice]))
-            finally:  # the answer counts even if the ack failed: so does the name beside it
-                await self.bot.remember_name(run.session.guild_id, interaction.user)
+            # The answer counts even if the ack fails below: so does the name beside it.
+            self.bot.note_name(run.session.guild_id, interaction.user)
+            await send_ephemeral(interaction, view.locked_in(LETTERS[choice]))
         elif outcome.status == "duplicate":
             await send_ephemeral(interaction, view.already_answered(LETTERS[outcome.choice]))
         else:
