@@ -73,6 +73,8 @@ class SandboxWorld:
     moderator: Any
     timeline: Any = None
     guild: Any = None
+    # One step of the live page (clock, /sandbox next-post, publish), for drivers that step it themselves.
+    tick: Callable[[], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -165,7 +167,16 @@ async def _serve(
         if when_ready is not None:
             # Before the ticker starts: both drive the simulated Discord, and only one may at a time.
             await when_ready(
-                SandboxWorld(env, preview, world.general, world.member, world.moderator, world.timeline, world.guild)
+                SandboxWorld(
+                    env,
+                    preview,
+                    world.general,
+                    world.member,
+                    world.moderator,
+                    world.timeline,
+                    world.guild,
+                    tick=lambda: ticker.tick(preview),
+                )
             )
         task = asyncio.create_task(ticker.run(preview, waiter), name="sandbox-ticker") if live else None
         try:

@@ -57,3 +57,35 @@ async def test_the_sandbox_keeps_its_server_people_address_and_scores_across_res
     assert first["ids"] == second["ids"]
     assert first["url"].split("#")[1] == second["url"].split("#")[1]  # the page key is kept
     assert "You (moderator)" in str(second["board"])  # the score, and the name, survived the restart
+
+
+async def test_a_newcomer_can_make_a_daily_post_appear_and_the_page_shows_it(tmp_path):
+    seen: dict[str, object] = {}
+
+    async def play(world: SandboxWorld) -> None:
+        stop = seen.pop("stop")
+        try:
+            await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.general)
+            reply = await world.moderator.slash(world.general, "sandbox next-post")
+            seen["reply"] = reply.response.content
+            before = world.preview._python.revision  # SimCord has no public revision number
+            assert world.tick is not None
+            await world.tick()  # what the live page does every half second
+            seen["post"] = world.general.last_message.embeds[0].to_dict()
+            seen["published"] = (before, world.preview._python.revision)
+        finally:
+            stop.set()  # type: ignore[attr-defined]
+
+    seen["stop"] = asyncio.Event()
+    await run_sandbox(Settings(database=tmp_path / "bot.sqlite3"), stop=seen["stop"], when_ready=play, port=0)  # type: ignore[arg-type]
+
+    assert "Moving the sandbox's clock forward" in str(seen["reply"])
+    assert "Daily timeline post" in seen["post"]["footer"]["text"]  # type: ignore[index]
+    before, after = seen["published"]  # type: ignore[misc]
+    assert after > before, "the ticker did not publish the page after the bot posted"
+
+
+def test_the_sandbox_control_is_never_part_of_a_real_deployment():
+    from bot.client import EXTENSIONS
+
+    assert not any("sandbox" in extension for extension in EXTENSIONS)
