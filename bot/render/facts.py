@@ -157,12 +157,12 @@ def _when(version: FactVersion) -> str:
 # --------------------------------------------------------------------------- show
 
 
-def status_text(latest: FactVersion | None, origin: str | None, names: Mapping[int, str]) -> str:
+def status_text(latest: FactVersion | None, origin: str | None, names: Mapping[int, str] | None = None) -> str:
     """Whether a server sees the bundled entry or its own version, and since when."""
     if latest is None or latest.state == "bundled":
         where = f" (`{origin}`)" if origin else ""
         return f"Bundled version{where}, the same in every server."
-    by = person(latest.author_id, names)
+    by = person(latest.author_id, names or {})
     return f"This server's version {latest.version}: {ACTION_VERBS[latest.action]} by {by} {_when(latest)}."
 
 
