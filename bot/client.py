@@ -241,8 +241,10 @@ class AllianceBot(commands.Bot):
                 exc_info=error,
             )
             message = render.GENERIC_FAILURE
+        # A refusal may come with a way forward (a refused form's "Edit again" button).
+        extra = {"view": view} if (view := getattr(original, "view", None)) is not None else {}
         try:
-            await render.send_ephemeral(interaction, render.error_text(message))
+            await render.send_ephemeral(interaction, render.error_text(message), **extra)
         except discord.HTTPException:
             log.warning("could not deliver an error reply", exc_info=True)
 

@@ -113,7 +113,9 @@ async def test_invalid_edit_is_refused_with_the_reason_and_saves_nothing(world):
     result = await edit(world.moderator, world.general, RELATIONSHIP, as_of="2024-13", source="  ")
 
     refused(world, result, "Not saved")
-    assert "as_of" in result.response.content and "source" in result.response.content
+    # Each problem names the input by the label the moderator saw, not the schema's field name.
+    assert "**As of" in result.response.content and "**Sources" in result.response.content
+    assert "as_of" not in result.response.content
     assert await store(world).fact_history(world.guild.id, RELATIONSHIP) == []
     assert await ask_title(world, world.general) == BUNDLED_HEADLINE
 
@@ -337,4 +339,22 @@ async def test_reload_is_owner_only_and_keeps_serving_old_data_when_new_data_is_
     (data_dir / "us_russia.yaml").write_text(fixed.replace(BUNDLED_HEADLINE, NEW_HEADLINE), encoding="utf-8")
     result = await world.moderator.slash(world.general, "manage facts reload")
     assert "reloaded" in result.response.embeds[0].title
+    assert await ask_title(world, world.general) == NEW_HEADLINE
+
+
+async def test_a_rejected_form_names_fields_in_words_and_edit_again_keeps_the_draft(world):
+    shown = await world.moderator.slash(world.general, "manage facts edit", fact_id=RELATIONSHIP)
+    draft = prefilled(shown) | {"headline": NEW_HEADLINE, "as_of": "2024-13"}
+    rejected = await world.moderator.submit_modal(shown, draft)
+
+    refused(world, rejected, "Not saved")  # through the one error path, as an expected refusal
+    text = rejected.response.content
+    assert "**As of" in text
+    assert "as_of" not in text.replace("**As of", "") and "more" not in text.split()
+    again = await world.moderator.click(rejected.response.message, label="Edit again")
+    assert again.modal is not None
+    assert prefilled(again) == draft  # everything typed, the mistake included
+
+    fixed = await world.moderator.submit_modal(again, draft | {"as_of": "2026-01"})
+    assert "version 1" in fixed.response.embeds[0].description
     assert await ask_title(world, world.general) == NEW_HEADLINE

@@ -95,6 +95,10 @@ async def test_every_manage_command_refuses_a_member_even_where_the_server_shows
 async def test_buttons_and_forms_recheck_manage_server(world):
     prompt = await world.moderator.slash(world.general, "manage facts remove", fact_id=RELATIONSHIP)
     form = await world.moderator.slash(world.general, "manage facts edit", fact_id=RELATIONSHIP)
+    bad = await world.moderator.slash(world.general, "manage facts edit", fact_id=RELATIONSHIP)
+    values = {c["custom_id"]: c.get("value", "") for row in bad.modal["components"] for c in row.get("components", [])}
+    rejected = await world.moderator.submit_modal(bad, values | {"as_of": "someday"})
+    refused(world, rejected, "Not saved")
     moderators = world.guild.roles["Moderators"]
     world.env.backend.remove_member_role(world.guild.id, world.moderator.id, moderators.id)
     await world.env.settle()
@@ -104,6 +108,9 @@ async def test_buttons_and_forms_recheck_manage_server(world):
     values = {c["custom_id"]: c.get("value", "") for row in form.modal["components"] for c in row.get("components", [])}
     submitted = await world.moderator.submit_modal(form, values)
     refused(world, submitted, NEEDS_MANAGE_GUILD)
+    again = await world.moderator.click(rejected.response.message, label="Edit again")
+    assert again.modal is None
+    refused(world, again, NEEDS_MANAGE_GUILD)
     assert RELATIONSHIP in await world.env.bot.facts_for(world.guild.id)
     assert await world.env.bot.store.fact_history(world.guild.id, RELATIONSHIP) == []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Literal
 
 import discord
@@ -108,6 +109,22 @@ class Facts(commands.Cog):
         except discord.HTTPException:
             log.warning("could not post to the audit channel %s of guild %s", channel_id, guild_id, exc_info=True)
 
+    def _rejected(
+        self,
+        interaction: discord.Interaction,
+        kind: str,
+        error: ValueError,
+        reopen: Callable[[], discord.ui.Modal],
+    ) -> view.FormRejected:
+        """A refused form's reply: every reason by the input's label, and Edit again with the draft."""
+
+        async def edit_again(click: discord.Interaction) -> None:
+            ensure_moderator(click)
+            await click.response.send_modal(reopen())
+
+        again = view.EditAgainView(owner_id=interaction.user.id, on_click=edit_again)
+        return view.FormRejected(view.form_rejected_text(kind, str(error)), again)
+
     # ------------------------------------------------------------------ autocomplete
 
     async def fact_id_autocomplete(
@@ -147,12 +164,15 @@ class Facts(commands.Cog):
             raise UserError(view.TOO_BIG_FOR_FORM.format(fact_id=fact_id))
         base_version = latest.version if latest is not None else 0
 
+        def form(values: dict[str, str]) -> view.FactFormModal:
+            return view.FactFormModal(title=view.edit_title(fact.id), kind=fact.kind, values=values, on_submit=submitted)
+
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
             ensure_moderator(modal_interaction)
             try:
                 updated = apply_form(fact.kind, fact.id, fact, values)
             except ValueError as error:
-                raise UserError(view.INVALID_CHANGE.format(reason=error)) from None
+                raise self._rejected(modal_interaction, fact.kind, error, lambda: form(values)) from None
             if updated == fact:
                 raise UserError(view.NOTHING_CHANGED)
             (stored,) = await self._save(
@@ -162,10 +182,7 @@ class Facts(commands.Cog):
                 embed=view.change_embed(fact.id, stored, fact, updated), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
-        modal = view.FactFormModal(
-            title=view.edit_title(fact.id), kind=fact.kind, values=form_values(fact, fact.kind), on_submit=submitted
-        )
-        await interaction.response.send_modal(modal)
+        await interaction.response.send_modal(form(form_values(fact, fact.kind)))
 
     async def add(self, interaction: discord.Interaction, kind: AddableKind) -> None:
         """/manage facts add: open an empty form for a new entry of one kind."""
@@ -178,7 +195,7 @@ class Facts(commands.Cog):
             try:
                 draft = apply_form(kind, "new-entry", None, values)
             except ValueError as error:
-                raise UserError(view.INVALID_CHANGE.format(reason=error)) from None
+                raise self._rejected(modal_interaction, kind, error, lambda: form(values)) from None
             fact_id = new_fact_id(kind, headline_of(draft), [*current.facts, *self.bot.facts.facts, *history_ids])
             fact = draft.model_copy(update={"id": fact_id})
             (stored,) = await self._save(modal_interaction, [NewVersion(fact_id, "add", fact)], {fact_id: 0})
@@ -186,10 +203,10 @@ class Facts(commands.Cog):
                 embed=view.change_embed(fact_id, stored, None, fact), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
 
-        modal = view.FactFormModal(
-            title=view.add_title(kind), kind=kind, values=form_values(None, kind), on_submit=submitted
-        )
-        await interaction.response.send_modal(modal)
+        def form(values: dict[str, str]) -> view.FactFormModal:
+            return view.FactFormModal(title=view.add_title(kind), kind=kind, values=values, on_submit=submitted)
+
+        await interaction.response.send_modal(form(form_values(None, kind)))
 
     # ------------------------------------------------------------------ remove
 

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 import yaml
 
+from ..domain.errors import UserError
 from ..domain.facts import RELATIONSHIP_LABELS, FactModel, Problem, fill_computed
 from ..domain.overlay import (
     FORMS,
@@ -94,6 +95,85 @@ FIELD_LABELS = {
     "description": "Description",
 }
 RELATIONSHIP_LABEL_HINT = "treaty_allies, close_partners, partners, rivals, adversaries"
+# Labels that read better for one kind of entry than the general ones above (at most 45 characters).
+KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
+    ("relationship", "label"): "Relationship (e.g. rivals)",
+    ("relationship", "summary"): "The answer in a few sentences",
+    ("timeline", "title"): "What happened (a short title)",
+    ("timeline", "impact"): "Why it matters",
+    ("timeline", "date"): "When (YYYY, YYYY-MM or YYYY-MM-DD)",
+    ("faq", "question"): "The question, as people ask it",
+    ("faq", "answer"): "The answer",
+    ("quiz", "question"): "The question",
+    ("quiz", "explanation"): "Why that answer is right",
+    ("figure", "label"): "What it counts",
+    ("figure", "detail"): "The figure in one sentence",
+    ("perspective", "view"): "Their view in a few words",
+    ("point", "text"): "The point",
+    ("alliance", "name"): "Full name",
+    ("alliance", "short_name"): "Short name (e.g. NATO)",
+}
+PLACEHOLDERS: dict[str, str] = {
+    "as_of": "e.g. 2024-03",
+    "date": "e.g. 1991-12-26",
+    "source": "Reuters | https://… (one source a line)",
+    "choices": "1945\n* 1949\n1955",
+    "value": "e.g. 2,500+",
+}
+# Where the schema's own complaints land in the form: its field names, by the input that holds them.
+SCHEMA_TO_INPUT = {"sources": "source", "year": "date", "month": "date", "day": "date", "answer": "choices"}
+FORM_REJECTED = "Not saved. Fix what is marked and try again: nothing you typed is lost, **Edit again** reopens the form."
+EDIT_AGAIN = "Edit again"
+
+
+def field_label(kind: str, key: str) -> str:
+    """An input's label in words, for the form and for the errors that name it."""
+    return KIND_FIELD_LABELS.get((kind, key)) or FIELD_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def form_problems(kind: str, reasons: str) -> list[str]:
+    """Each reason a form was refused, naming the input by its label: "**As of**: write it as …".
+
+    ``reasons`` is the domain's "field: what is wrong; field: …" text.
+    """
+    inputs = {spec.key for spec in FORMS.get(kind, ())}
+    lines = []
+    for reason in (part.strip() for part in reasons.split("; ")):
+        if not reason:
+            continue
+        field, sep, message = reason.partition(": ")
+        key = SCHEMA_TO_INPUT.get(field.split(".", 1)[0], field.split(".", 1)[0]) if sep else ""
+        if sep and key in inputs:
+            lines.append(f"• **{field_label(kind, key)}**: {message}")
+        else:
+            lines.append(f"• {reason}")
+    return lines
+
+
+def form_rejected_text(kind: str, reasons: str) -> str:
+    return clip("\n".join([FORM_REJECTED, *form_problems(kind, reasons)]), MESSAGE_LIMIT - 5)
+
+
+class FormRejected(UserError):
+    """A refused form: its message, and the Edit again button that reopens it with the draft."""
+
+    def __init__(self, message: str, view: discord.ui.View) -> None:
+        super().__init__(message)
+        self.view = view
+
+
+class EditAgainView(BaseView):
+    """One button under a refused form: reopen it with everything that was typed."""
+
+    def __init__(self, *, owner_id: int, on_click: Callable[[discord.Interaction], Awaitable[None]]) -> None:
+        super().__init__(owner_id=owner_id, timeout=900)
+        button: discord.ui.Button[EditAgainView] = discord.ui.Button(label=EDIT_AGAIN, style=discord.ButtonStyle.primary)
+
+        async def clicked(interaction: discord.Interaction) -> None:
+            await on_click(interaction)
+
+        button.callback = clicked  # type: ignore[method-assign]
+        self.add_item(button)
 
 KIND_NAMES = {
     "relationship": "relationship verdict",
@@ -226,9 +306,9 @@ class FactFormModal(BaseModal):
         self._inputs: dict[str, discord.ui.TextInput[Any]] = {}
         for spec in FORMS[kind]:
             text = values.get(spec.key, "")
-            placeholder = RELATIONSHIP_LABEL_HINT if (kind, spec.key) == ("relationship", "label") else None
+            placeholder = RELATIONSHIP_LABEL_HINT if (kind, spec.key) == ("relationship", "label") else PLACEHOLDERS.get(spec.key)
             item: discord.ui.TextInput[Any] = discord.ui.TextInput(
-                label=FIELD_LABELS.get(spec.key, spec.key.replace("_", " ").capitalize()),
+                label=field_label(kind, spec.key),
                 custom_id=spec.key,
                 style=discord.TextStyle.paragraph if spec.long else discord.TextStyle.short,
                 default=text or None,
