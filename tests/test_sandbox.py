@@ -89,3 +89,27 @@ def test_the_sandbox_control_is_never_part_of_a_real_deployment():
     from bot.client import EXTENSIONS
 
     assert not any("sandbox" in extension for extension in EXTENSIONS)
+
+
+async def test_a_taken_default_port_falls_back_to_a_free_one_and_says_so(tmp_path, monkeypatch, capsys):
+    import socket
+
+    import bot.sandbox as sandbox
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        monkeypatch.setattr(sandbox, "DEFAULT_PORT", busy)
+        seen: dict[str, str] = {}
+        stop = asyncio.Event()
+
+        async def look(world: SandboxWorld) -> None:
+            seen["url"] = world.preview.url
+            stop.set()
+
+        await run_sandbox(Settings(database=tmp_path / "bot.sqlite3"), stop=stop, when_ready=look)
+
+    printed = capsys.readouterr().out
+    assert f"Port {busy} is taken, so the sandbox uses port" in printed
+    assert f":{busy}/" not in seen["url"] and seen["url"] in printed  # the address printed is the one served
