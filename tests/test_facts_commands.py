@@ -209,7 +209,7 @@ async def test_edited_figure_changes_the_quiz_question_generated_from_it(world):
     from bot.domain.quiz import generate_questions
 
     server_b = build_world(world.env, "Server B")
-    await edit(world.moderator, world.general, "fig-sanctioned-entities", value="3,100+", number="3100")
+    await edit(world.moderator, world.general, "fig-sanctioned-entities", value="3,100+")
 
     key = "gen:fig:fig-sanctioned-entities"
     in_a = generate_questions(await world.env.bot.facts_for(world.guild.id), "us-russia")[key]
