@@ -62,7 +62,7 @@ def entry_embed(
         f"{entry_date(entry)}: {entry.title}",
         description,
         fields=[("Source", source_text(entry.sources))],
-        inline_fields=[("Topic", entry.topic)],
+        inline_fields=[] if topic else [("Topic", entry.topic)],  # when browsing one topic, the footer says it
         footer=footer_for(entry.as_of, where),
     )
 
