@@ -52,6 +52,7 @@ DEFAULT_PORT = 8765
 # they are the same every run too).
 SERVER_ID = 1_200_000_000_000_000_001
 TICK_SECONDS = 0.5
+CLOCK_SLACK_SECONDS = 2.0
 PAGE_KEY = "sandbox:page_key"
 # Gateway events that change what the page shows.
 VISIBLE_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK")
@@ -262,13 +263,17 @@ class _Ticker:
                 log.exception("the sandbox could not update its page")
 
     async def tick(self, preview: Any) -> None:
+        if self.env._operation_task is not None:
+            return  # the page (or a driver) is acting right now, and publishes what it causes
         if self.jump_to is not None:
             target, self.jump_to = self.jump_to, None
             ahead = target - (datetime.now(UTC) + self.offset)
             if ahead > timedelta(0):
                 self.offset += ahead
         behind = (datetime.now(UTC) + self.offset - self.env.now()).total_seconds()
-        if behind >= 1:
+        # Timers fire on time by themselves; this only keeps timestamps current. A few seconds of
+        # slack keeps the ticker out of the way of clicks (only one party may act at a time).
+        if behind >= CLOCK_SLACK_SECONDS:
             await self.env.advance_time(behind)
         if self.dirty:
             self.dirty = False
