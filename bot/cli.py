@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.check:
             return asyncio.run(check(settings))
+        if not args.sync:
+            # Refuse an unusable database before connecting anywhere, in one line (StoreError below).
+            asyncio.run(preflight_database(settings, sandbox=args.sandbox or not settings.token))
         if args.sync:
             if not settings.token:
                 print("--sync needs DISCORD_TOKEN (see .env.example).", file=sys.stderr)
@@ -80,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_sandbox(settings, port=args.port))
             return 0
         bot = create_bot(settings)
+        bot.freeze_startup_heap = True
         bot.run(settings.token, log_handler=None)
         return 0
     except FactBaseError as error:
@@ -103,6 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+async def preflight_database(settings: Settings, *, sandbox: bool) -> None:
+    """Open and close the database the bot is about to use; StoreError says why it cannot."""
+    database = settings.database
+    if sandbox:
+        from .sandbox import sandbox_database
+
+        database = sandbox_database(database)
+    store = await Store.open(database)
+    await store.close()
+
+
 async def check(settings: Settings) -> int:
     """Load and validate all data and the database; print a summary; non-zero on any problem."""
     problems = 0
@@ -122,7 +137,10 @@ async def check(settings: Settings) -> int:
         return 0 if not problems else 1
     try:
         store = await Store.open(settings.database)
-    except (StoreError, OSError, Exception) as error:  # any failure to open is a failed check
+    except StoreError as error:  # it names the file and the problem
+        print(f"FAIL {error}")
+        problems += 1
+    except Exception as error:  # any failure to open is a failed check
         print(f"FAIL database {settings.database}: {error}")
         problems += 1
     else:

@@ -12,6 +12,7 @@ from discord.ext import commands
 from ..client import AllianceBot
 from ..domain.countries import default_resolver
 from ..domain.errors import UserError
+from ..domain.facts import FactBase
 from ..domain.questions import Answer, AskEngine, FaqAnswer, NoVerdict, PairAnswer, engine_for
 from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS
 from ..render import ask as render_ask
@@ -24,13 +25,26 @@ class Ask(commands.Cog):
 
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
+        # Building a server's engine grows with its entries, so it runs in a worker thread;
+        # one build at a time keeps engine_for's cache from being used by two threads at once.
+        self._engine_lock = asyncio.Lock()
+        # The engine each server used last, with the view it was built for: an unchanged view
+        # (nearly every /ask) gets its engine without the thread hop.
+        self._last_engine: dict[int | None, tuple[FactBase, AskEngine]] = {}
 
     async def cog_load(self) -> None:
         # pycountry reads its tables on first use: do that off the event loop, once.
         await asyncio.to_thread(default_resolver)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
-        return engine_for(await self.bot.facts_for(interaction.guild_id))
+        facts = await self.bot.facts_for(interaction.guild_id)
+        last = self._last_engine.get(interaction.guild_id)
+        if last is not None and last[0] is facts:
+            return last[1]
+        async with self._engine_lock:
+            engine = await asyncio.to_thread(engine_for, facts)
+        self._last_engine[interaction.guild_id] = (facts, engine)
+        return engine
 
     @app_commands.command(
         name="ask", description="Ask an alliance question, e.g. “is the U.S. allies with Russia?”"

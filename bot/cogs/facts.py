@@ -19,12 +19,14 @@ from ..client import AllianceBot
 from ..domain.errors import UserError
 from ..domain.facts import FactBaseError, FactModel
 from ..domain.overlay import (
+    MAX_ENTRIES_PER_KIND,
     MAX_IMPORT_BYTES,
     FactVersion,
     ImportPlan,
     ImportRefused,
     NewVersion,
     apply_form,
+    cap_text,
     export_yaml,
     form_fits_modal,
     form_values,
@@ -34,7 +36,7 @@ from ..domain.overlay import (
     search_facts,
     state_after,
 )
-from ..render import NO_MENTIONS, error_text
+from ..render import NO_MENTIONS, error_text, reply_after_change
 from ..render import facts as view
 from ..storage.facts import VersionConflict
 from .checks import ensure_moderator, ensure_owner
@@ -91,9 +93,12 @@ class Facts(commands.Cog):
             self.bot.invalidate_facts(guild_id)
         await self.bot.remember_name(guild_id, interaction.user)
         names = {interaction.user.id: interaction.user.display_name}
-        for version in stored:
+        if len(stored) == 1:
+            (version,) = stored
             after = state_after(version, self.bot.facts.get(version.fact_id))
             await self._audit(guild_id, view.audit_line(version, after, names))
+        elif stored:  # an import: one line for all of it, not one post per entry
+            await self._audit(guild_id, view.audit_batch_line(stored, names))
         return stored
 
     async def _audit(self, guild_id: int, line: str) -> None:
@@ -135,7 +140,8 @@ class Facts(commands.Cog):
         extra: list[str] = []
         if interaction.guild_id is not None:
             extra = [v.fact_id for v in await self.bot.store.latest_fact_versions(interaction.guild_id)]
-        return view.fact_choices(search_facts(facts, current, extra))
+        # Matching searches every entry's text: off the loop (autocomplete runs on each keystroke).
+        return view.fact_choices(await asyncio.to_thread(search_facts, facts, current, extra))
 
     # ------------------------------------------------------------------ show
 
@@ -178,8 +184,11 @@ class Facts(commands.Cog):
             (stored,) = await self._save(
                 modal_interaction, [NewVersion(fact.id, "edit", updated)], {fact.id: base_version}
             )
-            await modal_interaction.response.send_message(
-                embed=view.change_embed(fact.id, stored, fact, updated), ephemeral=True, allowed_mentions=NO_MENTIONS
+            await reply_after_change(
+                modal_interaction.response.send_message(
+                    embed=view.change_embed(fact.id, stored, fact, updated), ephemeral=True, allowed_mentions=NO_MENTIONS
+                ),
+                view.change_done_text(fact.id, stored),
             )
 
         await interaction.response.send_modal(form(form_values(fact, fact.kind)))
@@ -196,16 +205,25 @@ class Facts(commands.Cog):
                 draft = apply_form(kind, "new-entry", None, values)
             except ValueError as error:
                 raise self._rejected(modal_interaction, kind, error, lambda: form(values)) from None
+            if current.counts().get(kind, 0) >= MAX_ENTRIES_PER_KIND:
+                raise UserError(view.kind_full(kind, cap_text(kind)))
             fact_id = new_fact_id(kind, headline_of(draft), [*current.facts, *self.bot.facts.facts, *history_ids])
             fact = draft.model_copy(update={"id": fact_id})
             (stored,) = await self._save(modal_interaction, [NewVersion(fact_id, "add", fact)], {fact_id: 0})
-            await modal_interaction.response.send_message(
-                embed=view.change_embed(fact_id, stored, None, fact), ephemeral=True, allowed_mentions=NO_MENTIONS
+            await reply_after_change(
+                modal_interaction.response.send_message(
+                    embed=view.change_embed(fact_id, stored, None, fact), ephemeral=True, allowed_mentions=NO_MENTIONS
+                ),
+                view.change_done_text(fact_id, stored),
             )
 
         def form(values: dict[str, str]) -> view.FactFormModal:
             return view.FactFormModal(title=view.add_title(kind), kind=kind, values=values, on_submit=submitted)
 
+        if interaction.guild_id is not None:
+            current = await self.bot.facts_for(interaction.guild_id)
+            if current.counts().get(kind, 0) >= MAX_ENTRIES_PER_KIND:
+                raise UserError(view.kind_full(kind, cap_text(kind)))
         await interaction.response.send_modal(form(form_values(None, kind)))
 
     # ------------------------------------------------------------------ remove
@@ -220,8 +238,9 @@ class Facts(commands.Cog):
         async def confirmed(click: discord.Interaction) -> None:
             ensure_moderator(click)
             (stored,) = await self._save(click, [NewVersion(fact.id, "hide", None, hidden=True)], {fact.id: base_version})
-            await click.response.edit_message(
-                content=None, embed=view.change_embed(fact.id, stored, fact, None), view=None
+            await reply_after_change(
+                click.response.edit_message(content=None, embed=view.change_embed(fact.id, stored, fact, None), view=None),
+                view.change_done_text(fact.id, stored),
             )
 
         async def cancelled(click: discord.Interaction) -> None:
@@ -233,7 +252,7 @@ class Facts(commands.Cog):
         await interaction.response.send_message(
             view.remove_prompt(fact), view=confirm_view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
-        confirm_view.message = await interaction.original_response()
+        await confirm_view.attach(interaction)
 
     # ------------------------------------------------------------------ history / revert
 
@@ -275,8 +294,11 @@ class Facts(commands.Cog):
         )
         (stored,) = await self._save(interaction, [change], {fact_id: latest.version if latest else 0})
         after = state_after(stored, bundled)
-        await interaction.response.send_message(
-            embed=view.change_embed(fact_id, stored, before, after), ephemeral=True, allowed_mentions=NO_MENTIONS
+        await reply_after_change(
+            interaction.response.send_message(
+                embed=view.change_embed(fact_id, stored, before, after), ephemeral=True, allowed_mentions=NO_MENTIONS
+            ),
+            view.change_done_text(fact_id, stored),
         )
 
     # ------------------------------------------------------------------ export / import
@@ -332,7 +354,8 @@ class Facts(commands.Cog):
         async def confirmed(click: discord.Interaction) -> None:
             ensure_moderator(click)
             await self._save(click, plan.new_versions(), expected)
-            await click.response.edit_message(content=view.import_done_text(plan), embed=None, view=None)
+            done = view.import_done_text(plan)
+            await reply_after_change(click.response.edit_message(content=done, embed=None, view=None), done)
 
         async def cancelled(click: discord.Interaction) -> None:
             await click.response.edit_message(content=view.IMPORT_CANCELLED, embed=None, view=None)
@@ -360,7 +383,10 @@ class Facts(commands.Cog):
             log.warning("bundled facts reload refused: %s", error)
             await interaction.followup.send(embed=view.reload_failed_embed(error.problems), ephemeral=True)
             return
-        await interaction.followup.send(embed=view.reload_ok_embed(fresh.counts()), ephemeral=True)
+        await reply_after_change(
+            interaction.followup.send(embed=view.reload_ok_embed(fresh.counts()), ephemeral=True),
+            view.reload_ok_text(fresh.counts()),
+        )
 
     async def audit(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         guild_id = interaction.guild_id
@@ -372,7 +398,7 @@ class Facts(commands.Cog):
                 raise UserError(view.AUDIT_UNAVAILABLE.format(channel=f"#{channel.name}"))
         await self.bot.store.set_audit_channel(guild_id, channel.id if channel else None)
         text = view.AUDIT_SET.format(channel=f"#{channel.name}") if channel else view.AUDIT_OFF
-        await interaction.response.send_message(text, ephemeral=True)
+        await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
 
 async def setup(bot: AllianceBot) -> None:

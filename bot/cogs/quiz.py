@@ -21,16 +21,18 @@ from discord.ext import commands
 
 from ..client import AllianceBot
 from ..domain.errors import UserError
+from ..domain.facts import FactBase
 from ..domain.quiz import (
     LETTERS,
     MAX_QUESTIONS,
     MAX_SECONDS,
     MIN_SECONDS,
+    Question,
     generate_questions,
     period_start,
     pick_next,
 )
-from ..render import NO_MENTIONS, send_ephemeral
+from ..render import NO_MENTIONS, reply_after_change, send_ephemeral
 from ..render import quiz as view
 from ..storage.quiz import AnswerIn, AskedQuestion, QuizSession
 from .checks import is_moderator
@@ -53,6 +55,8 @@ class QuizRun:
     stopped_by: str | None = None
     task: asyncio.Task[None] | None = None
     starter: discord.Interaction | None = None  # to tell the starter if the quiz cannot go on
+    pool: dict[str, Question] = field(default_factory=dict)  # questions from ``pool_facts``
+    pool_facts: FactBase | None = None  # the server's facts the pool was generated from
 
 
 @app_commands.guild_only()
@@ -100,7 +104,10 @@ class Quiz(
         guild_id, channel_id = interaction.guild_id, interaction.channel_id
         await self._refuse_if_running(guild_id, channel_id)
         facts = await self.bot.facts_for(guild_id)
-        if not generate_questions(facts, topic, random.Random(0)):
+        rng = random.Random()
+        # Generation grows with the server's entries: never on the event loop.
+        pool = await asyncio.to_thread(generate_questions, facts, topic, rng)
+        if not pool:
             raise UserError(view.no_questions(topic))
         quiz_id = await self.bot.store.create_quiz(
             guild_id=guild_id,
@@ -116,13 +123,21 @@ class Quiz(
             raise UserError(view.already_running(None))
         session = await self.bot.store.get_quiz(quiz_id)
         assert session is not None
-        run = QuizRun(session=session, rng=random.Random(), starter=interaction)
+        run = QuizRun(session=session, rng=rng, starter=interaction, pool=pool, pool_facts=facts)
         self.runs[quiz_id] = run
         self.by_channel[channel_id] = quiz_id
-        await interaction.response.send_message(
-            view.started_text(interaction.user.display_name, questions, topic, seconds),
-            allowed_mentions=NO_MENTIONS,
-        )
+        try:
+            await interaction.response.send_message(
+                view.started_text(interaction.user.display_name, questions, topic, seconds),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except Exception as error:
+            # Nobody saw the quiz start and no question was posted: it must not hold the channel.
+            log.warning("quiz %d did not start: its reply failed (%r)", quiz_id, error)
+            await self._forget(run, "failed")
+            if isinstance(error, discord.HTTPException):
+                raise UserError(view.START_FAILED) from error
+            raise
         await self.bot.remember_name(guild_id, interaction.user)
         run.task = asyncio.create_task(self._play(run), name=f"quiz-{quiz_id}")
 
@@ -139,7 +154,7 @@ class Quiz(
         run.stopped_by = interaction.user.display_name
         if run.sleeping and run.task is not None:
             run.task.cancel()
-        await send_ephemeral(interaction, view.STOPPED_ACK)
+        await reply_after_change(send_ephemeral(interaction, view.STOPPED_ACK), view.STOPPED_ACK)
 
     @app_commands.command(name="leaderboard", description="This server's quiz board: top 10 and your rank")
     @app_commands.describe(period="Which board (default all-time)")
@@ -211,11 +226,13 @@ class Quiz(
         if outcome.status == "recorded":
             # The answer counts even if the ack fails below: so does the name beside it.
             self.bot.note_name(run.session.guild_id, interaction.user)
-            await send_ephemeral(interaction, view.locked_in(LETTERS[choice]))
+            text = view.locked_in(LETTERS[choice])
         elif outcome.status == "duplicate":
-            await send_ephemeral(interaction, view.already_answered(LETTERS[outcome.choice]))
+            text = view.already_answered(LETTERS[outcome.choice])
         else:
-            await send_ephemeral(interaction, view.CLOSED)
+            text = view.CLOSED
+        # The answer is committed: if Discord refuses the acknowledgement, the error path repeats it.
+        await reply_after_change(send_ephemeral(interaction, text), text)
 
     # ------------------------------------------------------------------ the round
 
@@ -266,10 +283,22 @@ class Quiz(
             await self.bot.store.end_quiz(session.id, "failed", discord.utils.utcnow())
             await self._tell_starter(run, view.failed_text(isinstance(error, discord.Forbidden)))
         finally:
-            run.accepting = False
-            self.runs.pop(session.id, None)
-            if self.by_channel.get(session.channel_id) == session.id:
-                del self.by_channel[session.channel_id]
+            self._drop(run)
+
+    def _drop(self, run: QuizRun) -> None:
+        """Forget a run in memory: its channel is free again."""
+        run.accepting = False
+        session = run.session
+        self.runs.pop(session.id, None)
+        if self.by_channel.get(session.channel_id) == session.id:
+            del self.by_channel[session.channel_id]
+
+    async def _forget(self, run: QuizRun, status: str) -> None:
+        """End a run that never got going, in the database and in memory."""
+        try:
+            await self.bot.store.end_quiz(run.session.id, status, discord.utils.utcnow())
+        finally:
+            self._drop(run)
 
     async def _tell_starter(self, run: QuizRun, text: str) -> None:
         """Tell the member who started the quiz, privately, while their interaction is still valid."""
@@ -284,7 +313,10 @@ class Quiz(
         """Pick the next question from the server's current facts, post it and open it for answers."""
         session = run.session
         facts = await self.bot.facts_for(session.guild_id)
-        pool = generate_questions(facts, session.topic, run.rng)
+        if facts is not run.pool_facts:  # the server's facts changed since: their questions too
+            run.pool = await asyncio.to_thread(generate_questions, facts, session.topic, run.rng)
+            run.pool_facts = facts
+        pool = run.pool
         seen = await self.bot.store.seen_keys(session.guild_id, session.topic)
         key, new_cycle = pick_next(pool, seen, run.rng, avoid=run.asked_keys)
         if key is None:

@@ -14,6 +14,7 @@ from ..client import AllianceBot
 from ..domain import timeline as tl
 from ..domain.errors import UserError
 from ..domain.facts import TimelineTopic
+from ..render import reply_after_change
 from ..render import timeline as render
 from ..timeline_scheduler import TimelineScheduler
 from .checks import ensure_moderator
@@ -59,7 +60,7 @@ class Timeline(commands.Cog):
         index = tl.nearest_index(entries, year) if year is not None else 0
         view = render.BrowseView(entries, index, owner_id=interaction.user.id, topic=topic)
         await interaction.response.send_message(embed=view.embed(asked_year=year), view=view)
-        view.message = await interaction.original_response()
+        await view.attach(interaction)
 
     # ------------------------------------------------------------------ daily posts (run by /manage timeline)
 
@@ -82,9 +83,8 @@ class Timeline(commands.Cog):
         await self.bot.remember_name(interaction.guild.id, interaction.user)
         log.info("timeline subscription %s/%s at %s UTC", interaction.guild.id, channel.id, tl.format_post_time(post_time))
         first = tl.next_post_at(now, subscription, None)
-        await interaction.response.send_message(
-            render.subscribed_text(channel.name, tl.format_post_time(post_time), first), ephemeral=True
-        )
+        text = render.subscribed_text(channel.name, tl.format_post_time(post_time), first)
+        await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """/manage timeline unsubscribe: stop the daily posts in a channel."""
@@ -92,7 +92,8 @@ class Timeline(commands.Cog):
         if not await self.bot.store.timeline_unsubscribe(interaction.guild.id, channel.id):
             raise UserError(render.not_subscribed_text(channel.name))
         self.scheduler.wake()
-        await interaction.response.send_message(render.unsubscribed_text(channel.name), ephemeral=True)
+        text = render.unsubscribed_text(channel.name)
+        await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
     async def status(self, interaction: discord.Interaction) -> None:
         """/manage timeline status: each subscription, its next post and its last result."""
@@ -104,15 +105,15 @@ class Timeline(commands.Cog):
         if not gone:
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
-        # A deleted channel can't be picked in /timeline unsubscribe, so offer to remove it here.
+        # A deleted channel can't be picked in /manage timeline unsubscribe, so offer to remove it here.
         view = render.RemoveDeletedView(owner_id=interaction.user.id, channel_ids=gone, on_remove=self._remove_deleted)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-        view.message = await interaction.original_response()
+        await view.attach(interaction)
 
     async def _status_rows(
         self, guild: discord.Guild, now: datetime
     ) -> list[tuple[tl.Subscription, datetime | None, str | None]]:
-        """(subscription, next post time, channel name or None when the channel is gone) for /timeline status."""
+        """(subscription, next post time, channel name or None when the channel is gone) for /manage timeline status."""
         store = self.bot.store
         rows = []
         for subscription in await store.timeline_subscriptions(guild.id):
@@ -135,11 +136,9 @@ class Timeline(commands.Cog):
                 removed += 1
         self.scheduler.wake()
         now = discord.utils.utcnow()
-        await interaction.response.edit_message(
-            content=render.removed_deleted_text(removed),
-            embed=render.status_embed(await self._status_rows(guild, now), now),
-            view=None,
-        )
+        text = render.removed_deleted_text(removed)
+        embed = render.status_embed(await self._status_rows(guild, now), now)
+        await reply_after_change(interaction.response.edit_message(content=text, embed=embed, view=None), text)
 
 
 async def setup(bot: AllianceBot) -> None:

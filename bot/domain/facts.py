@@ -377,10 +377,59 @@ def parse_entries(raw_entries: Iterable[Any], file: str) -> tuple[list[FactModel
     return facts, problems
 
 
-def load_yaml_text(text: str, file: str) -> tuple[list[FactModel], list[Problem]]:
-    """Parse one YAML document of the form ``entries: [...]`` with ``yaml.safe_load``."""
+# Bounds on untrusted YAML (imports, form fields), checked on the parser's event stream before
+# anything is built: PyYAML builds nested collections recursively, so a small file of nested
+# brackets would otherwise exhaust Python's recursion limit. The bundled data nests 5 deep.
+MAX_YAML_DEPTH = 20
+MAX_YAML_NODES = 200_000
+
+
+class YamlTooComplex(yaml.YAMLError):
+    """A YAML text nests deeper, or holds more values, than any valid fact file could."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def safe_load_bounded(text: str) -> Any:
+    """``yaml.safe_load`` for untrusted text: refuse (YamlTooComplex) nesting or size beyond the bounds."""
     try:
-        document = yaml.safe_load(text)
+        _check_bounds(text, _FAST_LOADER)
+    except YamlTooComplex:
+        raise
+    except yaml.YAMLError:
+        # libyaml found the text invalid: scan again with the loader below, so the error the
+        # user sees is the one it reports (and the bounds still hold up to that point).
+        _check_bounds(text, yaml.SafeLoader)
+    return yaml.load(text, Loader=yaml.SafeLoader)  # the same loader yaml.safe_load uses
+
+
+# libyaml's event parser is iterative and fast: scanning with it costs little next to the load.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_bounds(text: str, loader: Any) -> None:
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise YamlTooComplex(f"it is nested more than {MAX_YAML_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_YAML_NODES:
+                raise YamlTooComplex(f"it holds more than {MAX_YAML_NODES:,} values")
+
+
+def load_yaml_text(text: str, file: str) -> tuple[list[FactModel], list[Problem]]:
+    """Parse one YAML document of the form ``entries: [...]``, safely and within the bounds above."""
+    try:
+        document = safe_load_bounded(text)
+    except YamlTooComplex as error:
+        return [], [Problem(file, "file", f"cannot be read: {error.problem}")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "file"

@@ -22,9 +22,11 @@ from .facts import (
     FactBase,
     FactModel,
     Problem,
+    YamlTooComplex,
     dump_facts,
     load_yaml_text,
     parse_fact,
+    safe_load_bounded,
 )
 
 Action = Literal["edit", "add", "hide", "revert", "import"]
@@ -35,6 +37,9 @@ ADDABLE_KINDS = ("faq", "timeline", "figure", "quiz")
 MAX_ENTRY_CHARS = 5000  # all text of one entry: fits one embed (6000) with room for labels
 MAX_IMPORT_BYTES = 256 * 1024
 MAX_IMPORT_ENTRIES = 500
+# Entries of one kind a server can have, bundled ones included: keeps every per-server computation
+# (quiz generation, /ask's index, the timeline) small enough never to stall the bot for other servers.
+MAX_ENTRIES_PER_KIND = 500
 MODAL_INPUT_LIMIT = 4000
 MAX_INPUTS_PER_MODAL = 5
 
@@ -147,7 +152,7 @@ def validate_fact(raw: Mapping[str, Any]) -> FactModel:
 class FormField:
     """One input of an edit/add form: which part of the entry it holds and how it is written.
 
-    ``style``: text (one field), source (sources, one per line "name | url"), as_of, number,
+    ``style``: text (one field), source (sources, one per line "name | url | citing X"), as_of, number,
     lines (a list, one per line), choices (quiz choices, the correct one starred), date
     (timeline year/month/day as YYYY[-MM[-DD]]), yaml (the ``covers`` fields as YAML).
     """
@@ -246,13 +251,19 @@ def _dump_yaml(data: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=100).strip()
 
 
+CITING = "citing "
+
+
 def _format_sources(sources: Sequence[Mapping[str, Any]]) -> str:
+    """One source a line: ``name | url | citing what it cites``, leaving out the parts it lacks."""
     lines = []
     for source in sources:
-        line = str(source.get("name", ""))
+        parts = [str(source.get("name", ""))]
         if source.get("url"):
-            line += f" | {source['url']}"
-        lines.append(line)
+            parts.append(str(source["url"]))
+        if source.get("cites"):
+            parts.append(f"{CITING}{source['cites']}")
+        lines.append(" | ".join(parts))
     return "\n".join(lines)
 
 
@@ -311,19 +322,24 @@ def form_fits_modal(fact: FactModel) -> bool:
     return all(len(text) <= limits[key] for key, text in values.items())
 
 
-def _parse_sources(text: str, previous: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    cites = {str(s.get("name")): s.get("cites") for s in previous if s.get("cites")}
+def _parse_sources(text: str) -> list[dict[str, Any]]:
+    """Read the source lines the form shows (see ``_format_sources``): every line is one source.
+
+    Two lines may name the same source citing different things; each keeps its own ``cites``.
+    """
     sources = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
+    for number, line in enumerate(text.splitlines(), start=1):
+        name, *rest = (part.strip() for part in line.strip().split("|"))
+        if not name and not any(rest):
             continue
-        name, _, url = (part.strip() for part in line.partition("|"))
         source: dict[str, Any] = {"name": name}
-        if url:
-            source["url"] = url
-        if cites.get(name):
-            source["cites"] = cites[name]
+        for part in rest:
+            if not part:
+                continue
+            key, value = ("cites", part[len(CITING):].strip()) if part.casefold().startswith(CITING) else ("url", part)
+            if key in source:
+                raise ValueError(f"source: line {number} has two {'urls' if key == 'url' else 'citing parts'}")
+            source[key] = value
         sources.append(source)
     return sources
 
@@ -372,7 +388,9 @@ def _parse_yaml_block(text: str, spec: FormField) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
-        document = yaml.safe_load(text)
+        document = safe_load_bounded(text)
+    except YamlTooComplex as error:
+        raise ValueError(f"{spec.key}: cannot be read: {error.problem}") from None
     except yaml.YAMLError as error:
         raise ValueError(f"{spec.key}: is not valid YAML ({getattr(error, 'problem', error)})") from None
     if document is None:
@@ -403,9 +421,9 @@ def apply_form(kind: str, fact_id: str, base: FactModel | None, values: Mapping[
             if spec.style == "text":
                 raw[spec.key] = text
             elif spec.style == "source":
-                raw["sources"] = _parse_sources(text, raw.get("sources", []))
+                raw["sources"] = _parse_sources(text)
                 if not raw["sources"]:
-                    raise ValueError("source: at least one source is required (one per line: name | url)")
+                    raise ValueError("source: at least one source is required (one per line: name | url | citing what)")
             elif spec.style == "as_of":
                 if not text:
                     raise ValueError("as_of: the date the fact was true is required (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -587,7 +605,7 @@ def plan_import(text: str, file: str, bundled: FactBase, current: FactBase) -> I
     facts, problems = load_yaml_text(text, file)
     hidden_ids: list[str] = []
     if not problems:
-        document = yaml.safe_load(text)
+        document = safe_load_bounded(text)  # parsed before by load_yaml_text: within the bounds
         raw_hidden = document.get("hidden", []) if isinstance(document, Mapping) else []
         if raw_hidden is None:
             raw_hidden = []
@@ -635,7 +653,33 @@ def plan_import(text: str, file: str, bundled: FactBase, current: FactBase) -> I
             plan.unchanged.append(fact_id)
         else:
             plan.changes.append(PlannedChange(fact_id, "hide", before, None))
+    over = kinds_over_cap(current.counts(), plan.changes)
+    if over:
+        raise ImportRefused(
+            [
+                Problem(file, "file", f"would give this server {count} {kind} entries; {cap_text(kind)}")
+                for kind, count in over.items()
+            ]
+        )
     return plan
+
+
+def cap_text(kind: str) -> str:
+    """The per-server cap, as said in refusals."""
+    return f"a server can have at most {MAX_ENTRIES_PER_KIND} {kind} entries (bundled ones included)"
+
+
+def kinds_over_cap(counts: Mapping[str, int], changes: Iterable[PlannedChange]) -> dict[str, int]:
+    """Kinds that ``changes`` would grow beyond ``MAX_ENTRIES_PER_KIND``, with the count they would reach."""
+    after = dict(counts)
+    grown: set[str] = set()
+    for change in changes:
+        if change.change == "add" and change.after is not None:
+            after[change.after.kind] = after.get(change.after.kind, 0) + 1
+            grown.add(change.after.kind)
+        elif change.change == "hide" and change.before is not None:
+            after[change.before.kind] = after.get(change.before.kind, 0) - 1
+    return {kind: after[kind] for kind in sorted(grown) if after[kind] > MAX_ENTRIES_PER_KIND}
 
 
 # --------------------------------------------------------------------------- search

@@ -15,6 +15,7 @@ Pure Python: no discord, no SQL. The public API used by the cog, the store and t
 
 from __future__ import annotations
 
+import bisect
 import logging
 import random
 import re
@@ -187,29 +188,20 @@ def _distinct_sample(
     return rng.sample(unique, min(k, len(unique)))
 
 
-def _add_if_enough(
-    out: dict[str, Question],
-    key: str,
-    topic: str,
-    prompt: str,
-    right: str,
-    candidates: Iterable[str],
-    rng: random.Random,
-    explanation: str,
-    facts: Sequence[Any],
-) -> None:
-    """Add a question whose distractors are other rows' values, if any distinct ones exist."""
-    wrong = _distinct_sample(candidates, [right], DEFAULT_CHOICES - 1, rng)
-    if wrong:
-        out[key] = _shuffled(key, topic, prompt, right, wrong, rng, explanation, facts)
-
-
 def _year_distractors(
     right: int, known_years: Iterable[int], k: int, rng: random.Random, wrong_years: set[int] | None = None
 ) -> list[str]:
     """Plausible wrong years: other years from the data first, then years close to the right one."""
+    return _years_near(right, sorted(set(known_years)), k, rng, wrong_years)
+
+
+def _years_near(
+    right: int, distinct_years: Sequence[int], k: int, rng: random.Random, wrong_years: set[int] | None = None
+) -> list[str]:
+    """``_year_distractors`` over years already sorted and distinct: only the 61-year window is looked at."""
     banned = {right} | (wrong_years or set())
-    pool = sorted({y for y in known_years if y not in banned and abs(y - right) <= 30})
+    window = distinct_years[bisect.bisect_left(distinct_years, right - 30) : bisect.bisect_right(distinct_years, right + 30)]
+    pool = [y for y in window if y not in banned]
     picked = rng.sample(pool, min(k, len(pool)))
     offsets = [o for o in range(-6, 7) if o]
     rng.shuffle(offsets)
@@ -275,16 +267,105 @@ def _hand_written(facts: FactBase, topic: str, rng: random.Random) -> dict[str, 
     return out
 
 
+class _Distractors:
+    """Distinct values (case-insensitive) to draw wrong choices from, built once per generation.
+
+    Each question bans some values (those that would also be right). Drawing at random and
+    skipping banned values costs a handful of draws while most values are allowed; a group that
+    bans most of them gets its allowed values listed once and reused. Either way a question
+    costs about the same with 5 rows or 500: generation is linear, not quadratic.
+    """
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.values: list[str] = []  # first spelling of each distinct value
+        self.folded: list[str] = []
+        seen: set[str] = set()
+        for value in values:
+            folded = value.casefold()
+            if folded not in seen:
+                seen.add(folded)
+                self.values.append(value)
+                self.folded.append(folded)
+        self._allowed_by_group: dict[object, list[int]] = {}
+
+    def sample(
+        self, group: object, banned: set[str], k: int, rng: random.Random, also_banned: str | None = None
+    ) -> list[str]:
+        """Up to ``k`` values whose folded form is neither in ``banned`` nor ``also_banned``.
+
+        ``banned`` must depend on ``group`` only (it is cached per group); ``also_banned`` is per question.
+        """
+        extra = {also_banned.casefold()} - banned if also_banned is not None else set()
+        allowed = len(self.values) - len(banned) - len(extra)
+        if allowed <= 0 or k <= 0:
+            return []
+        if allowed * 2 >= len(self.values):
+            picked: list[int] = []
+            tried: set[int] = set()
+            while len(picked) < min(k, allowed):
+                index = rng.randrange(len(self.values))
+                if index in tried:
+                    continue
+                tried.add(index)
+                if self.folded[index] not in banned and self.folded[index] not in extra:
+                    picked.append(index)
+            return [self.values[i] for i in picked]
+        if group not in self._allowed_by_group:
+            self._allowed_by_group[group] = [i for i, f in enumerate(self.folded) if f not in banned]
+        candidates = self._allowed_by_group[group]
+        drawn = rng.sample(candidates, min(k + len(extra), len(candidates)))
+        return [self.values[i] for i in drawn if self.folded[i] not in extra][:k]
+
+
+def _other_rows(rows: Sequence[tuple[str, str]]) -> tuple[_Distractors, dict[str, set[str]]]:
+    """For ``(value, key)`` rows: the distinct values, and per folded key the values found only under it.
+
+    A value found only under a row's own key would read as right for that row: never offer it.
+    """
+    keys_of: dict[str, set[str]] = {}
+    for value, key in rows:
+        keys_of.setdefault(value.casefold(), set()).add(key.casefold())
+    only_under: dict[str, set[str]] = {}
+    for value, keys in keys_of.items():
+        if len(keys) == 1:
+            only_under.setdefault(next(iter(keys)), set()).add(value)
+    return _Distractors(value for value, _ in rows), only_under
+
+
+def _add_from_others(
+    out: dict[str, Question],
+    key: str,
+    topic: str,
+    prompt: str,
+    right: str,
+    pool: tuple[_Distractors, dict[str, set[str]]],
+    row_key: str,
+    rng: random.Random,
+    explanation: str,
+    facts: Sequence[Any],
+) -> None:
+    """Add a question whose distractors are other rows' values (not from rows with the same key), if any exist."""
+    distractors, only_under = pool
+    folded_key = row_key.casefold()
+    wrong = distractors.sample(folded_key, only_under.get(folded_key, set()), DEFAULT_CHOICES - 1, rng, right)
+    if wrong:
+        out[key] = _shuffled(key, topic, prompt, right, wrong, rng, explanation, facts)
+
+
 def _from_timeline(facts: FactBase, rng: random.Random) -> dict[str, Question]:
     entries: list[TimelineEntry] = facts.of_kind("timeline")
     out: dict[str, Question] = {}
-    years = [e.year for e in entries]
+    years = sorted({e.year for e in entries})
+    titles = _Distractors(e.title for e in entries)
+    years_of: dict[str, set[int]] = {}  # folded title -> the years it is used in
+    titles_in: dict[int, set[str]] = {}  # year -> folded titles of that year
+    for e in entries:
+        years_of.setdefault(e.title.casefold(), set()).add(e.year)
+        titles_in.setdefault(e.year, set()).add(e.title.casefold())
     for entry in entries:
         # Another entry with the same title in another year would make a second year right.
-        same_title_years = {e.year for e in entries if e.title.casefold() == entry.title.casefold()} - {
-            entry.year
-        }
-        wrong = _year_distractors(entry.year, years, DEFAULT_CHOICES - 1, rng, same_title_years)
+        same_title_years = years_of[entry.title.casefold()] - {entry.year}
+        wrong = _years_near(entry.year, years, DEFAULT_CHOICES - 1, rng, same_title_years)
         key = f"gen:tl-year:{entry.id}"
         out[key] = _shuffled(
             key,
@@ -297,9 +378,7 @@ def _from_timeline(facts: FactBase, rng: random.Random) -> dict[str, Question]:
             [entry],
         )
         # "Which of these happened in YEAR?": other events of the same year would also be right.
-        others = [e.title for e in entries if e.year != entry.year]
-        same_year = [e.title for e in entries if e.year == entry.year]
-        wrong_events = _distinct_sample(others, same_year, DEFAULT_CHOICES - 1, rng)
+        wrong_events = titles.sample(entry.year, titles_in[entry.year], DEFAULT_CHOICES - 1, rng)
         if wrong_events:
             key = f"gen:tl-event:{entry.id}"
             out[key] = _shuffled(
@@ -341,26 +420,30 @@ def _from_figures(facts: FactBase, topic: str, rng: random.Random) -> dict[str, 
 def _from_perspectives(facts: FactBase, rng: random.Random) -> dict[str, Question]:
     rows: list[Perspective] = facts.of_kind("perspective")
     out: dict[str, Question] = {}
+    by_view = _other_rows([(r.perspective, r.view) for r in rows])
+    by_quote = _other_rows([(r.quote_source, r.quote) for r in rows])
     for row in rows:
         # A group whose view (or quote) reads the same would also be right: never offer it.
-        _add_if_enough(
+        _add_from_others(
             out,
             f"gen:view:{row.id}",
             "us-russia",
             f"Which group's view of US–Russia ties is summed up as “{row.view}”?",
             row.perspective,
-            [r.perspective for r in rows if r.view.casefold() != row.view.casefold()],
+            by_view,
+            row.view,
             rng,
             f"{row.perspective}: “{row.view}”. Key quote: “{row.quote}” ({row.quote_source}).",
             [row],
         )
-        _add_if_enough(
+        _add_from_others(
             out,
             f"gen:quote:{row.id}",
             "us-russia",
             f"Where is this quote from: “{row.quote}”?",
             row.quote_source,
-            [r.quote_source for r in rows if r.quote.casefold() != row.quote.casefold()],
+            by_quote,
+            row.quote,
             rng,
             f"“{row.quote}” ({row.quote_source}) sums up the {row.perspective} view: {row.view}.",
             [row],
@@ -371,26 +454,30 @@ def _from_perspectives(facts: FactBase, rng: random.Random) -> dict[str, Questio
 def _from_economic(facts: FactBase, rng: random.Random) -> dict[str, Question]:
     rows: list[EconomicMeasure] = facts.of_kind("economic")
     out: dict[str, Question] = {}
+    by_action = _other_rows([(r.russian_response, r.us_action) for r in rows])
+    by_impact = _other_rows([(r.us_action, r.impact) for r in rows])
     for row in rows:
         explanation = f"{row.us_action} → Russia: {row.russian_response}. Impact: {row.impact}."
-        _add_if_enough(
+        _add_from_others(
             out,
             f"gen:econ-response:{row.id}",
             "us-russia",
             f"How did Russia respond to the US measure “{row.us_action}”?",
             row.russian_response,
-            [r.russian_response for r in rows if r.us_action.casefold() != row.us_action.casefold()],
+            by_action,
+            row.us_action,
             rng,
             explanation,
             [row],
         )
-        _add_if_enough(
+        _add_from_others(
             out,
             f"gen:econ-impact:{row.id}",
             "us-russia",
             f"Which US measure had this real-world impact: “{row.impact}”?",
             row.us_action,
-            [r.us_action for r in rows if r.impact.casefold() != row.impact.casefold()],
+            by_impact,
+            row.impact,
             rng,
             explanation,
             [row],

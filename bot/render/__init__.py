@@ -9,11 +9,12 @@ through the bot's one error path.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Any
 
 import discord
 
+from ..domain.errors import UserError
 from ..domain.facts import Source, format_as_of
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,13 @@ GUILD_ONLY = "This command works only inside a server."
 OWNER_ONLY = "Only the bot's owner can do that."
 
 
+def discord_refused_text(error: discord.HTTPException) -> str:
+    """What the user hears when Discord refused the bot's reply (or another call made for them)."""
+    if error.status == 429:
+        return "Discord did not accept my reply (it is rate-limiting me), so I could not answer. Please try again in a minute."
+    return f"Discord did not accept my reply (error {error.status}), so I could not answer. Please try again in a moment."
+
+
 def cooldown_text(retry_after: float) -> str:
     return f"Slow down a little: try again in {retry_after:.0f}s."
 
@@ -162,6 +170,15 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
         await interaction.response.send_message(content, ephemeral=True, **kwargs)
+
+
+async def reply_after_change(send: Awaitable[Any], done: str) -> None:
+    """Send the reply to a change that is already saved; if Discord refuses it, say through the one
+    error path what was done (``done``), so nobody repeats a change that in fact happened."""
+    try:
+        await send
+    except discord.HTTPException as error:
+        raise UserError(done) from error
 
 
 class BaseView(discord.ui.View):
@@ -181,6 +198,17 @@ class BaseView(discord.ui.View):
             await send_ephemeral(interaction, NOT_YOUR_VIEW)
             return False
         return True
+
+    async def attach(self, interaction: discord.Interaction) -> None:
+        """Remember the reply this view was sent with, so its timeout can disable it.
+
+        Fetching the reply is a second call to Discord; if it fails the reply is still shown and
+        works, so that is no reason to tell the user something went wrong.
+        """
+        try:
+            self.message = await interaction.original_response()
+        except discord.HTTPException:
+            log.info("could not fetch the reply a view was sent with; it will not be disabled on timeout")
 
     def disable_all(self) -> None:
         for item in self.children:

@@ -73,7 +73,7 @@ FIELD_LABELS = {
     "headline": "Headline (the verdict)",
     "summary": "Summary",
     "label": "Label",
-    "source": "Sources: one per line, name | url",
+    "source": "Sources, one a line: name | url | citing X",
     "as_of": "As of (YYYY, YYYY-MM or YYYY-MM-DD)",
     "value": "Value as shown (e.g. 2,500+)",
     "number": "Number, for quizzes (e.g. 2500)",
@@ -358,6 +358,16 @@ def change_embed(
     return make_embed(f"{verb.capitalize()} {fact_id}", summary, colour=COLOUR_YES, fields=fields, footer=footer)
 
 
+def change_done_text(fact_id: str, version: FactVersion) -> str:
+    """A saved change in one line, for when Discord refused the full reply (see ``reply_after_change``)."""
+    if version.state == "hidden":
+        return f"`{fact_id}` is now hidden in this server (version {version.version}); `/manage facts revert` brings it back."
+    return (
+        f"Saved `{fact_id}` as version {version.version} in this server. "
+        f"Discord did not accept my full reply; `/facts history` shows the change."
+    )
+
+
 def history_embed(
     fact_id: str,
     versions: Sequence[FactVersion],
@@ -410,6 +420,22 @@ def audit_line(version: FactVersion, after: FactModel | None, names: Mapping[int
     )
 
 
+def audit_batch_line(versions: Sequence[FactVersion], names: Mapping[int, str] | None = None) -> str:
+    """One audit line for many changes saved at once (an import), naming as many ids as fit."""
+    first = versions[0]
+    head = f"📝 {person(first.author_id, names or {}, mention=True)} {ACTION_VERBS[first.action]} {len(versions)} entries: "
+    ids: list[str] = []
+    budget = MESSAGE_LIMIT - len(head) - 40
+    for version in versions:
+        item = f"`{version.fact_id}` (v{version.version})"
+        if len(item) + 2 > budget:
+            break
+        ids.append(item)
+        budget -= len(item) + 2
+    rest = len(versions) - len(ids)
+    return clip(head + ", ".join(ids) + (f" and {rest} more" if rest else ""), MESSAGE_LIMIT)
+
+
 # --------------------------------------------------------------------------- remove / revert
 
 
@@ -431,6 +457,10 @@ def export_file(guild_id: int, text: str) -> discord.File:
 
 def export_text(count: int) -> str:
     return f"This server's {count} change(s), in the bundled schema. `/manage facts import` reads the same file."
+
+
+def kind_full(kind: str, cap: str) -> str:
+    return f"Not saved: {cap}, and this server has that many {kind} entries already. Hide one first."
 
 
 def import_too_big(size: int) -> str:
@@ -467,9 +497,13 @@ def import_done_text(plan: ImportPlan) -> str:
 # --------------------------------------------------------------------------- reload
 
 
-def reload_ok_embed(counts: Mapping[str, int]) -> discord.Embed:
+def reload_ok_text(counts: Mapping[str, int]) -> str:
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    return make_embed("Bundled facts reloaded", f"Now serving {summary}.", colour=COLOUR_YES)
+    return f"Bundled facts reloaded. Now serving {summary}."
+
+
+def reload_ok_embed(counts: Mapping[str, int]) -> discord.Embed:
+    return make_embed("Bundled facts reloaded", reload_ok_text(counts).split(". ", 1)[1], colour=COLOUR_YES)
 
 
 def reload_failed_embed(problems: Sequence[Problem]) -> discord.Embed:

@@ -38,6 +38,7 @@ STOP_REFUSED = "Only the person who started this quiz or a moderator (Manage Ser
 STOPPED_ACK = "Stopping the quiz. Scores so far are kept."
 NO_SCORES = "Nobody has answered a quiz question here yet. Start one with `/quiz start`."
 GUILD_ONLY_QUIZ = "Quizzes run inside a server."
+START_FAILED = "The quiz did not start: Discord did not accept my reply. Nothing was recorded; try `/quiz start` again."
 
 
 def failed_text(forbidden: bool) -> str:

@@ -190,7 +190,7 @@ def removed_deleted_text(count: int) -> str:
 
 
 class RemoveDeletedView(BaseView):
-    """One button on /timeline status: forget subscriptions whose channel was deleted."""
+    """One button on /manage timeline status: forget subscriptions whose channel was deleted."""
 
     def __init__(
         self,
@@ -272,9 +272,16 @@ class BrowseView(BaseView):
         )
 
     async def show(self, interaction: discord.Interaction, index: int) -> None:
+        shown = self.index
         self.index = max(0, min(index, len(self.entries) - 1))
         self._refresh()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
+        try:
+            await interaction.response.edit_message(embed=self.embed(), view=self)
+        except discord.HTTPException:
+            # The card still shows the old entry: stay in step with it, so the next click is right.
+            self.index = shown
+            self._refresh()
+            raise
 
     @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary, custom_id="timeline:prev", row=0)
     async def previous(self, interaction: discord.Interaction, button: discord.ui.Button[BrowseView]) -> None:

@@ -7,7 +7,9 @@ with ``PRAGMA user_version``; a released migration is never edited, only followe
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
@@ -41,8 +43,21 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQuerie
 
     @classmethod
     async def open(cls, path: Path) -> Store:
+        """Open (creating and migrating) the database, or raise StoreError naming the file and the problem.
+
+        A file that is not a database, cannot be read, or cannot be written is refused before
+        anything is written to it.
+        """
         store = cls(path)
-        await store._connect()
+        try:
+            await store._connect()
+            await store._check_writable()
+        except sqlite3.Error as error:
+            await store.close()
+            raise StoreError(f"database {path} {_explain(error)}") from error
+        except OSError as error:
+            await store.close()
+            raise StoreError(f"database {path} cannot be opened: {error.strerror or error}") from error
         return store
 
     async def _connect(self) -> None:
@@ -54,7 +69,13 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQuerie
         # hang the process at exit. SQLite's WAL journal keeps the file consistent either way,
         # and committed transactions are durable before their awaits return.
         connection._thread.daemon = True
-        self._db = await connection
+        try:
+            self._db = await connection
+        except BaseException:
+            # aiosqlite stops its thread without waiting; wait here, or it would report the stop
+            # to an event loop that start-up has already closed (a stray traceback on stderr).
+            await asyncio.to_thread(connection._thread.join, 5)
+            raise
         self._db.row_factory = aiosqlite.Row
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
             await self.fetchall(f"PRAGMA {pragma}")
@@ -63,6 +84,15 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQuerie
         except BaseException:
             await self.close()
             raise
+
+    async def _check_writable(self) -> None:
+        """Fail now, not on the first user's action, if SQLite cannot write the file: start a write and undo it."""
+        async with self._write_lock:
+            await self.execute("BEGIN IMMEDIATE")
+            try:
+                await self.execute("CREATE TABLE write_probe (x INTEGER)")
+            finally:
+                await self.execute("ROLLBACK")
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
@@ -92,6 +122,27 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQuerie
         if self._db is not None:
             db, self._db = self._db, None
             await db.close()
+
+
+def _explain(error: sqlite3.Error) -> str:
+    """What an operator needs to hear about an SQLite error met while opening the database."""
+    text = str(error)
+    extended = getattr(error, "sqlite_errorcode", None)
+    code = None if extended is None else extended & 0xFF  # the primary result code
+    if "not a database" in text or code == sqlite3.SQLITE_NOTADB:
+        return "is not a SQLite database (corrupt, or another kind of file); it was left as it is"
+    if "malformed" in text or code == sqlite3.SQLITE_CORRUPT:
+        return "is corrupt (SQLite: database disk image is malformed); it was left as it is"
+    if "readonly" in text or "read-only" in text or code == sqlite3.SQLITE_READONLY:
+        return (
+            "is read-only: the bot needs to write it (scores, subscriptions, fact changes); "
+            "give the bot's user write access to the file and its directory"
+        )
+    if "locked" in text or code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return "is locked by another process (is another copy of the bot running on it?)"
+    if "unable to open" in text or code == sqlite3.SQLITE_CANTOPEN:
+        return "cannot be opened: check that the bot's user can read and write it and its directory"
+    return f"cannot be used: {text}"
 
 
 def _statements(sql: str) -> list[str]:

@@ -5,6 +5,7 @@ Versions are only ever inserted, never updated or deleted: history is the table 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -98,7 +99,8 @@ class FactsQueries(StoreBase):
             """,
             (guild_id,),
         )
-        return [_row_to_version(row) for row in rows]
+        # Up to thousands of JSON bodies per server: decode them off the event loop.
+        return await asyncio.to_thread(lambda: [_row_to_version(row) for row in rows])
 
     async def record_fact_versions(
         self,
