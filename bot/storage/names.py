@@ -22,6 +22,22 @@ CREATE TABLE member_names (
 ) STRICT;
 """
 
+# The same table for the PostgreSQL backend (main's storage/postgres.py), for when the branches meet.
+PG_SCHEMA = """
+CREATE TABLE member_names (
+    guild_id     BIGINT NOT NULL,
+    user_id      BIGINT NOT NULL,
+    display_name TEXT   NOT NULL,
+    seen_at      TEXT   NOT NULL,
+    PRIMARY KEY (guild_id, user_id)
+);
+"""
+
+_UPSERT = (
+    "INSERT INTO member_names(guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT(guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, seen_at = excluded.seen_at"
+)
+
 # SQLite's default limit on host parameters is 999; stay well below it per query.
 _CHUNK = 500
 
@@ -32,17 +48,18 @@ class NamesQueries(StoreBase):
         if not names:
             return
         rows = [(guild_id, user_id, name[:100], now.isoformat()) for user_id, name in names.items()]
+        one_hop = getattr(self, "write_in_one_hop", None)
+        if getattr(self, "dialect", "sqlite") == "sqlite" and one_hop is not None:
 
-        def write(connection: sqlite3.Connection) -> None:
-            connection.executemany(
-                "INSERT INTO member_names(guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
-                "seen_at = excluded.seen_at",
-                rows,
-            )
+            def write(connection: sqlite3.Connection) -> None:
+                connection.executemany(_UPSERT, rows)
 
-        # One trip to the database thread however many names: a quiz's first clicks come in bursts.
-        await self.write_in_one_hop(write)
+            # One trip to the database thread however many names: a quiz's first clicks come in bursts.
+            await one_hop(write)
+            return
+        async with self.transaction():  # any other backend: plain statements in one transaction
+            for row in rows:
+                await self.execute(_UPSERT, row)
 
     async def display_names(self, guild_id: int, user_ids: Collection[int]) -> dict[int, str]:
         """The last known display name of each of these members in this server (unknown ones are left out)."""
