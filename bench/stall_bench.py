@@ -121,7 +121,7 @@ def _payloads(bot) -> dict[str, bytes]:
 
 async def _import_everything(world, payloads: dict[str, bytes]) -> None:
     for kind, payload in payloads.items():
-        summary = await world.moderator.slash(world.general, "facts import", file=(f"load-{kind}.yaml", payload))
+        summary = await world.moderator.slash(world.general, "manage facts import", file=(f"load-{kind}.yaml", payload))
         if not summary.response or not summary.response.embeds:
             raise SystemExit(f"import of {kind} was refused: {summary.response.content if summary.response else summary}")
         await world.moderator.click(summary.response.message, label="Confirm")
@@ -151,7 +151,7 @@ async def main(explain: bool) -> int:
                 heavy = build_world(env, "Server A")
                 other = build_world(env, "Server B")
                 for server in (heavy, other):
-                    await server.moderator.slash(server.general, "timeline subscribe", channel=server.timeline)
+                    await server.moderator.slash(server.general, "manage timeline subscribe", channel=server.timeline)
                 payloads = _payloads(bot)
                 dog = Watchdog(loop, explain=explain).start()
                 await asyncio.sleep(0.05)

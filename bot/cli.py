@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance-bot",
         description="A Discord bot that answers 'are X and Y allies?', straight and sourced. "
-        "Without DISCORD_TOKEN it starts a local sandbox in your browser.",
+        "Without DISCORD_TOKEN it starts a local sandbox and prints the address to open in your browser.",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--sandbox", action="store_true", help="run in the local sandbox even if a token is set")
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--strict", action="store_true", help="with --check: fail on warnings (stale facts) too")
     parser.add_argument("--guild", type=int, metavar="ID", help="with --sync: sync to this guild only")
-    parser.add_argument("--port", type=int, help="with the sandbox: serve the preview on this port")
+    parser.add_argument("--port", type=int, help="with the sandbox: serve its page on this port (default 8765)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
 
@@ -54,7 +54,12 @@ class _QuietNoise(logging.Filter):
     """Drop start-up warnings that do not apply to this bot (it has no voice features), and
     SimCord's own probe client's intents warning in the sandbox."""
 
-    NOISE = ("voice will NOT be supported", "Guilds intent seems to be disabled")
+    NOISE = (
+        "voice will NOT be supported",
+        "Guilds intent seems to be disabled",
+        # Printed before the token is even checked: a rejected token then reads as two messages.
+        "logging in using static token",
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -162,23 +167,27 @@ async def check(settings: Settings, *, stale_months: int = 12, strict: bool = Fa
                 f"ok   historical record: {len(record.alliances)} ATOP 5.1 alliances ({named} named), "
                 f"{len(record.members)} member rows, {len(record.states)} states"
             )
-    try:
-        store = await Store.open(settings.store_target)
-    except StoreError as error:  # it names the database and the problem
-        print(f"FAIL {error}")
-        problems += 1
-    except Exception as error:  # any failure to open is a failed check
-        print(f"FAIL database {settings.database_label}: {error}")
-        problems += 1
+    if settings.database_url is None and not settings.database.exists():
+        # A check must not create (and migrate) the real database on a machine that has none yet.
+        print(f"ok   database: {settings.database} does not exist yet; the bot creates it on first start")
     else:
         try:
-            version = await store.schema_version()
-            healthy = await store.integrity_ok()
-        finally:
-            await store.close()
-        status = "ok  " if healthy and version == SCHEMA_VERSION else "FAIL"
-        print(f"{status} database: {settings.database_label} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
-        problems += status == "FAIL"
+            store = await Store.open(settings.store_target)
+        except StoreError as error:  # it names the database and the problem
+            print(f"FAIL {error}")
+            problems += 1
+        except Exception as error:  # any failure to open is a failed check
+            print(f"FAIL database {settings.database_label}: {error}")
+            problems += 1
+        else:
+            try:
+                version = await store.schema_version()
+                healthy = await store.integrity_ok()
+            finally:
+                await store.close()
+            status = "ok  " if healthy and version == SCHEMA_VERSION else "FAIL"
+            print(f"{status} database: {settings.database_label} (schema version {version}, integrity {'ok' if healthy else 'BROKEN'})")
+            problems += status == "FAIL"
     if strict and warnings:
         problems += warnings
         print("--strict: warnings count as failures.")

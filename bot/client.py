@@ -7,6 +7,7 @@ import gc
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import discord
@@ -29,6 +30,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.quiz",
     "bot.cogs.timeline",
     "bot.cogs.facts",
+    "bot.cogs.manage",
 )
 
 
@@ -69,6 +71,9 @@ class AllianceBot(commands.Bot):
         self._store: Store | None = None
         self._facts_cache: dict[int, FactBase] = {}
         self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
+        self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
+        self._pending_names: dict[tuple[int, int], str] = {}  # noted on the click path, written by one task
+        self._names_writer: asyncio.Task[None] | None = None
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
         # Set by the command line for a long-running bot (never in tests, which build many bots):
         # see setup_hook.
@@ -126,6 +131,9 @@ class AllianceBot(commands.Bot):
             self.invalidate_facts()
 
     async def close(self) -> None:
+        writer = self._names_writer
+        if writer is not None and not writer.done() and self._store is not None:
+            await asyncio.wait({writer}, timeout=5)  # names noted just before a shutdown still count
         try:
             await super().close()
         finally:
@@ -172,6 +180,50 @@ class AllianceBot(commands.Bot):
         if announce and self.store_is_open:
             await self.store.notify(("reload", None))
         return fresh
+
+    # ------------------------------------------------------------------ display names
+
+    async def remember_name(self, guild_id: int | None, user: discord.abc.User) -> None:
+        """Keep the display name of a member who just played or acted, so embeds can show it.
+
+        Written only when it is new or changed since this process last stored it.
+        """
+        if guild_id is None:
+            return
+        name = user.display_name
+        if self._known_names.get((guild_id, user.id)) == name:
+            return
+        await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
+        self._known_names[(guild_id, user.id)] = name
+
+    def note_name(self, guild_id: int | None, user: discord.abc.User) -> None:
+        """remember_name for hot paths (a quiz click): queue the name; one task writes the queue.
+
+        A click then costs no extra database round trip, and a burst of first clicks is one commit.
+        """
+        if guild_id is None or self._known_names.get((guild_id, user.id)) == user.display_name:
+            return
+        self._pending_names[(guild_id, user.id)] = user.display_name
+        if self._names_writer is None or self._names_writer.done():
+            self._names_writer = asyncio.create_task(self._write_names(), name="names-writer")
+
+    async def _write_names(self) -> None:
+        while self._pending_names:
+            pending, self._pending_names = self._pending_names, {}
+            by_guild: dict[int, dict[int, str]] = {}
+            for (guild_id, user_id), name in pending.items():
+                by_guild.setdefault(guild_id, {})[user_id] = name
+            try:
+                for guild_id, names in by_guild.items():
+                    await self.store.remember_names(guild_id, names, discord.utils.utcnow())
+            except Exception:
+                log.warning("could not store %d display name(s)", len(pending), exc_info=True)
+                return
+            self._known_names.update(pending)
+
+    async def display_names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
+        """The stored display names of these members in one server (unknown ones are left out)."""
+        return await self.store.display_names(guild_id, list(user_ids))
 
     # ------------------------------------------------------------------ command sync
 
@@ -244,8 +296,10 @@ class AllianceBot(commands.Bot):
                 exc_info=error,
             )
             message = render.GENERIC_FAILURE
+        # A refusal may come with a way forward (a refused form's "Edit again" button).
+        extra = {"view": view} if (view := getattr(original, "view", None)) is not None else {}
         try:
-            await render.send_ephemeral(interaction, render.error_text(message))
+            await render.send_ephemeral(interaction, render.error_text(message), **extra)
         except discord.HTTPException:
             log.warning("could not deliver an error reply", exc_info=True)
 

@@ -2,6 +2,20 @@
 
 A demo server with #general and #timeline, a member and a moderator (Manage Server) to act
 as, and its own database file next to the real one, so trying things never touches real data.
+
+What makes it feel like Discord rather than a snapshot:
+
+* **Stable world.** The server, its channels and its two people are created before the
+  simulated clock moves, so SimCord gives them the same ids on every run: the sandbox database's
+  scores, names and fact changes belong to them again next time.
+* **Stable address.** A fixed default port (or the next free one, said out loud) and a page key
+  kept in the sandbox database, so the printed address keeps working across restarts.
+* **Live page.** A ticker keeps the simulated clock on the wall clock and, whenever the bot
+  posted or edited something on its own (a quiz reveal, the next question, results, a daily
+  post), publishes the page with ``Preview.refresh()``; the browser picks it up without a click.
+* **One sandbox-only control.** ``/sandbox next-post`` moves the clock to the next daily
+  timeline post. It is added here, never by ``bot.client.EXTENSIONS``, so no real deployment
+  can load it.
 """
 
 from __future__ import annotations
@@ -9,34 +23,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import discord
 import simcord
+from discord import app_commands
+from discord.ext import commands
+from simcord.backend.errors import SetupError
 
 from . import create_bot
 from .client import AllianceBot
 from .config import Settings
+from .domain import timeline as tl
+from .domain.errors import UserError
+from .render import sandbox as text
 
 log = logging.getLogger(__name__)
 
-SERVER_NAME = "Alliance Bot Sandbox"
-BOT_NAME = "Alliance Bot"
-WELCOME = (
-    "👋 **Welcome to the sandbox.** This is the real bot running against a simulated Discord on your "
-    "machine: nothing leaves it. Pick who you are (a member, or a moderator with Manage Server) and try:\n"
-    "• `/ask question: is the u.s. allies with russia`\n"
-    "• `/ally country_a: Poland country_b: United States`\n"
-    "• `/quiz start`, then click an answer\n"
-    "• `/timeline browse year: 2014`\n"
-    "• `/facts show` (moderators can `/facts edit` too)\n"
-    "• `/about` for everything else."
-)
+DEFAULT_PORT = 8765
+# The demo server's id, pinned so the sandbox database's rows belong to it on every run. The
+# channels and people get theirs from SimCord in creation order, before the clock moves (so
+# they are the same every run too).
+SERVER_ID = 1_200_000_000_000_000_001
+TICK_SECONDS = 0.5
+CLOCK_SLACK_SECONDS = 2.0
+PAGE_KEY = "sandbox:page_key"
+# Gateway events that change what the page shows.
+VISIBLE_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK")
 
 
 def sandbox_database(database: Path) -> Path:
@@ -53,6 +72,30 @@ class SandboxWorld:
     general: Any
     member: Any
     moderator: Any
+    timeline: Any = None
+    guild: Any = None
+    # One step of the live page (clock, /sandbox next-post, publish), for drivers that step it themselves.
+    tick: Callable[[], Awaitable[None]] | None = None
+
+
+@dataclass
+class _World:
+    guild: Any
+    general: Any
+    timeline: Any
+    member: Any
+    moderator: Any
+
+
+def _build_world(env: simcord.Env) -> _World:
+    """The demo server. Called before the clock moves, so every run gets the same ids."""
+    guild = env.create_guild(name=text.SERVER_NAME, id=SERVER_ID)
+    general = guild.create_text_channel("general", topic="Ask the bot anything about alliances")
+    timeline = guild.create_text_channel("timeline", topic="Subscribe the daily timeline here")
+    moderators = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
+    member = guild.add_member(env.create_user("member", global_name="You (member)"))
+    moderator = guild.add_member(env.create_user("moderator", global_name="You (moderator)"), roles=[moderators])
+    return _World(guild, general, timeline, member, moderator)
 
 
 async def run_sandbox(
@@ -61,10 +104,13 @@ async def run_sandbox(
     port: int | None = None,
     stop: asyncio.Event | None = None,
     when_ready: Callable[[SandboxWorld], Awaitable[None]] | None = None,
+    live: bool = True,
 ) -> None:
     """Run the bot in the sandbox until Ctrl-C (or until ``stop`` is set).
 
-    ``when_ready``, if given, runs once the preview is being served.
+    ``port`` pins the page's port (default: 8765, or a free one if that is taken). ``when_ready``,
+    if given, runs once the page is served. ``live=False`` leaves out the ticker (for code that
+    drives the simulated Discord itself and must not share it).
     """
     # The sandbox is one process on its own SQLite file, whatever the real bot's database and shards.
     sandbox_settings = replace(
@@ -78,18 +124,20 @@ async def run_sandbox(
     )
     bot = create_bot(sandbox_settings)
     # Errors are the bot's business here (it logs them); the sandbox is not a test. Keep
-    # SimCord's default settle timeout: settling fast-forwards timers shorter than it, and a
-    # longer one would rush a quiz question's seconds through in an instant.
+    # SimCord's default settle timeout: settling waits for timers due within it, and a longer
+    # one would hold every click until a quiz question's seconds ran out.
     env = simcord.Env(bot, check_errors=False)
+    world = _build_world(env)
     # SimCord's clock starts at a fixed date; start it at today instead, so timestamps, weekly
     # boards and "years since" read as they would in a real server.
     behind = (datetime.now(UTC) - env.now()).total_seconds()
     if behind > 0:
         env.backend.clock.advance(behind)
+    ticker = _Ticker(env)
     await env.start()
     try:
         with env.time_context():
-            await _serve(env, bot, sandbox_settings, port=port, stop=stop, when_ready=when_ready)
+            await _serve(env, bot, world, sandbox_settings, ticker, port=port, stop=stop, when_ready=when_ready, live=live)
     finally:
         await env.shutdown()
     # SimCord detaches the bot without closing it; close it so the database is closed cleanly.
@@ -101,37 +149,172 @@ async def run_sandbox(
 async def _serve(
     env: simcord.Env,
     bot: AllianceBot,
+    world: _World,
     sandbox_settings: Settings,
+    ticker: _Ticker,
     *,
     port: int | None,
     stop: asyncio.Event | None,
     when_ready: Callable[[SandboxWorld], Awaitable[None]] | None,
+    live: bool,
 ) -> None:
-    """Build the demo server, then serve the preview until stopped."""
-    guild = env.create_guild(name=SERVER_NAME)
-    general = guild.create_text_channel("general", topic="Ask the bot anything about alliances")
-    guild.create_text_channel("timeline", topic="Subscribe the daily timeline here")
-    moderators = guild.create_role("Moderators", permissions=discord.Permissions(manage_guild=True))
-    member = guild.add_member(env.create_user("member", global_name="You (member)"))
-    moderator = guild.add_member(env.create_user("moderator", global_name="You (moderator)"), roles=[moderators])
+    """Set the demo server up, then serve the preview until stopped."""
     if bot.user is not None:
-        await bot.user.edit(username=BOT_NAME)
+        await bot.user.edit(username=text.BOT_NAME)
+    await bot.add_cog(SandboxControls(bot, ticker))
     # The simulated Discord is new on every run, so its command list always needs a sync.
     await bot.sync_commands(force=True)
-    channel = bot.get_channel(general.id)
+    channel = bot.get_channel(world.general.id)
     if isinstance(channel, discord.TextChannel):
-        await channel.send(WELCOME)
-    async with env.preview(general, viewers=[member, moderator], layout="channel", port=port) as preview:
-        print()
-        print(f"  Sandbox ready: open {preview.url}")
-        print(f"  Server '{SERVER_NAME}', database {sandbox_settings.database}")
-        print("  Press Ctrl-C to stop.")
-        print()
+        await channel.send(text.WELCOME)
+    page_key = await _page_key(bot)
+    preview, note = await _open_preview(env, world, port, page_key)
+    try:
+        for line in text.ready_lines(preview.url, str(sandbox_settings.database), note):
+            print(line)
         waiter = stop or asyncio.Event()
         _stop_on_signals(waiter)
         if when_ready is not None:
-            await when_ready(SandboxWorld(env, preview, general, member, moderator))
-        await waiter.wait()
+            # Before the ticker starts: both drive the simulated Discord, and only one may at a time.
+            await when_ready(
+                SandboxWorld(
+                    env,
+                    preview,
+                    world.general,
+                    world.member,
+                    world.moderator,
+                    world.timeline,
+                    world.guild,
+                    tick=lambda: ticker.tick(preview),
+                )
+            )
+        task = asyncio.create_task(ticker.run(preview, waiter), name="sandbox-ticker") if live else None
+        try:
+            await waiter.wait()
+        finally:
+            if task is not None:
+                task.cancel()
+                await asyncio.wait({task})
+    finally:
+        await preview.close()
+
+
+async def _page_key(bot: AllianceBot) -> str:
+    """The page's key (the part after # in its address), kept so the address survives restarts."""
+    key = await bot.store.get_meta(PAGE_KEY)
+    if not key:
+        key = secrets.token_urlsafe(32)
+        await bot.store.set_meta(PAGE_KEY, key)
+    return key
+
+
+async def _open_preview(env: simcord.Env, world: _World, port: int | None, page_key: str) -> tuple[Any, str | None]:
+    """Enter the preview on the chosen port, or on a free one when the default is taken (and say so).
+
+    Returns the entered preview (close it with ``close()``) and the note to print, if any.
+    """
+    wanted = DEFAULT_PORT if port is None else port
+    attempts = (wanted,) if port is not None else (wanted, 0)
+    for attempt in attempts:
+        preview = env.preview(world.general, viewers=[world.member, world.moderator], layout="channel", port=attempt)
+        # The page's address carries this key after the #; a stable key keeps the address working.
+        preview.capability = page_key
+        try:
+            await preview.__aenter__()
+        except SetupError:
+            if attempt == attempts[-1]:
+                raise
+            continue
+        used = int(preview.url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+        return preview, None if used == wanted else text.port_taken(wanted, used)
+    raise AssertionError("unreachable: the last attempt either returns or raises")
+
+
+@dataclass
+class _Ticker:
+    """Keeps the simulated clock on the wall clock and the page current, without anyone refreshing.
+
+    Only bot activity nobody clicked for (timers: quiz reveals, next questions, results, daily
+    posts) needs a publish: the page's own actions publish what they cause.
+    """
+
+    env: Any
+    offset: timedelta = timedelta(0)  # how far /sandbox next-post moved the clock ahead of the wall
+    dirty: bool = False
+    jump_to: datetime | None = None
+    _task: asyncio.Task[Any] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.env.backend.subscribers.append(self._on_event)
+
+    def _on_event(self, event: str, payload: Mapping[str, Any]) -> None:
+        if event not in VISIBLE_EVENTS:
+            return
+        # SimCord has no public "who caused this"; an event outside any operation (a timer) or
+        # inside the ticker's own clock move is one the page hasn't published yet.
+        active = self.env._operation_task
+        if active is None or active is self._task:
+            self.dirty = True
+
+    def request_jump(self, when: datetime) -> None:
+        """Move the clock forward to ``when`` on the next tick (from /sandbox next-post)."""
+        self.jump_to = when
+
+    async def run(self, preview: Any, stop: asyncio.Event) -> None:
+        self._task = asyncio.current_task()
+        while not stop.is_set():
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                await self.tick(preview)
+            except SetupError:
+                continue  # the page is running an action right now; try again next tick
+            except Exception:
+                log.exception("the sandbox could not update its page")
+
+    async def tick(self, preview: Any) -> None:
+        if self.env._operation_task is not None:
+            return  # the page (or a driver) is acting right now, and publishes what it causes
+        if self.jump_to is not None:
+            target, self.jump_to = self.jump_to, None
+            ahead = target - (datetime.now(UTC) + self.offset)
+            if ahead > timedelta(0):
+                self.offset += ahead
+        behind = (datetime.now(UTC) + self.offset - self.env.now()).total_seconds()
+        # Timers fire on time by themselves; this only keeps timestamps current. A few seconds of
+        # slack keeps the ticker out of the way of clicks (only one party may act at a time).
+        if behind >= CLOCK_SLACK_SECONDS:
+            await self.env.advance_time(behind)
+        if self.dirty:
+            self.dirty = False
+            await preview.refresh()
+
+
+class SandboxControls(commands.Cog):
+    """Sandbox-only commands. Added by run_sandbox; never listed in bot.client.EXTENSIONS."""
+
+    sandbox = app_commands.Group(name="sandbox", description=text.GROUP_DESCRIPTION, guild_only=True)
+
+    def __init__(self, bot: AllianceBot, ticker: _Ticker) -> None:
+        self.bot = bot
+        self.ticker = ticker
+
+    @sandbox.command(name="next-post", description=text.NEXT_POST_DESCRIPTION)
+    async def next_post(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        now = discord.utils.utcnow()
+        upcoming = []
+        for subscription in await self.bot.store.timeline_subscriptions(guild_id):
+            due = tl.latest_due(now, subscription.post_time, subscription.since)
+            record = None if due is None else await self.bot.store.timeline_post(guild_id, subscription.channel_id, due.date())
+            when = tl.next_post_at(now, subscription, record)
+            if when is not None:
+                upcoming.append(when)
+        if not upcoming:
+            raise UserError(text.NO_SUBSCRIPTION)
+        when = max(min(upcoming), now) + timedelta(seconds=1)
+        self.ticker.request_jump(when)
+        await interaction.response.send_message(text.moving_clock(when), ephemeral=True)
 
 
 def _stop_on_signals(event: asyncio.Event) -> None:

@@ -77,7 +77,7 @@ async def main(url: str, data_dir: Path) -> None:
         command = json.loads(line)
         with env.time_context():
             if command["cmd"] == "subscribe":
-                result = await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+                result = await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
                 reply(result.response.content if result.response else "")
             elif command["cmd"] == "advance":
                 await env.advance_time(float(command["seconds"]))
@@ -89,11 +89,11 @@ async def main(url: str, data_dir: Path) -> None:
                 result = await world.member.slash(world.general, "ask", question=SEED_QUESTION)
                 reply(result.response.embeds[0].title)
             elif command["cmd"] == "edit":
-                shown = await world.moderator.slash(world.general, "facts edit", fact_id=RELATIONSHIP)
+                shown = await world.moderator.slash(world.general, "manage facts edit", fact_id=RELATIONSHIP)
                 await world.moderator.submit_modal(shown, _prefilled(shown) | {"headline": command["headline"]})
                 reply("ok")
             elif command["cmd"] == "reload":
-                result = await world.moderator.slash(world.general, "facts reload")
+                result = await world.moderator.slash(world.general, "manage facts reload")
                 reply(result.response.embeds[0].title)
             elif command["cmd"] == "open_question":
                 asked = await open_question(store, bundled_question(), guild_id=world.guild.id,

@@ -125,3 +125,14 @@ async def stale_click(world: World, member, channel, message, custom_id: str):
         extra={"message": dict(serializers.message_payload(world.env.backend, stored))},
         source_message_id=message.id,
     )
+
+
+def show_manage_to(world: World, *members) -> None:
+    """A server whose admins let these members see /manage (Server Settings > Integrations).
+
+    Discord then shows them the command; the bot must still refuse them, since only its own
+    check on every command, button and form keeps moderator tools to moderators.
+    """
+    root = world.env.backend.find_command("manage", world.guild.id)
+    assert root is not None, "/manage was never synced"
+    world.guild.set_command_permissions(int(root["id"]), {member: True for member in members})

@@ -37,6 +37,7 @@ def _run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProces
 
 
 def test_check_passes_on_the_bundled_data(tmp_path):
+    (tmp_path / "bot.sqlite3").touch()  # an existing (empty) database is opened and checked
     result = _run(tmp_path, "--check")
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -70,6 +71,33 @@ def test_check_fails_on_a_damaged_historical_record(tmp_path):
 
     assert result.returncode == 1
     assert "FAIL data" in result.stdout and "atop/" in result.stdout
+
+
+def test_check_on_a_fresh_machine_does_not_create_the_database(tmp_path):
+    result = _run(tmp_path, "--check")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "does not exist yet" in result.stdout
+    assert not (tmp_path / "bot.sqlite3").exists()
+
+
+def test_help_describes_the_sandbox_without_promising_to_open_a_browser(tmp_path):
+    result = _run(tmp_path, "--help")
+
+    assert result.returncode == 0
+    assert "prints the address to open in your browser" in " ".join(result.stdout.split())
+
+
+def test_a_token_that_cannot_log_in_prints_one_line_and_no_discord_log(tmp_path):
+    # Offline here, so the login fails on the connection; what matters is that nothing but the
+    # one-line reason is printed (discord.py's "logging in using static token" came first before).
+    result = _run(tmp_path, "--log-level", "INFO", DISCORD_TOKEN="not-a-real-token", HTTPS_PROXY="http://127.0.0.1:9")
+
+    assert result.returncode == 1
+    assert "logging in using static token" not in result.stdout + result.stderr
+    # A first start creates its database (and says so at INFO); apart from that, one line.
+    lines = [line for line in result.stderr.strip().splitlines() if "migrated to version" not in line]
+    assert len(lines) == 1, result.stderr
 
 
 def test_check_fails_on_a_broken_copy_and_names_file_and_entry(tmp_path):
@@ -133,7 +161,7 @@ def test_without_a_token_the_sandbox_starts_serves_its_page_and_stops_on_ctrl_c(
             if not line:
                 break
             lines.append(line)
-            match = re.search(r"open (http://127\.0\.0\.1:\d+/)#\S+", line)
+            match = re.search(r"(http://127\.0\.0\.1:\d+/)#\S+", line)
             if match:
                 url = match.group(1)
         output = "".join(lines)

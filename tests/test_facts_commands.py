@@ -12,7 +12,7 @@ from bot import Settings, create_bot
 from bot.config import BUNDLED_DATA_DIR
 from bot.domain.errors import UserError
 from bot.render import NEEDS_MANAGE_GUILD, OWNER_ONLY
-from tests.conftest import build_world
+from tests.conftest import build_world, show_manage_to
 
 RELATIONSHIP = "us-ru-relationship"
 BUNDLED_HEADLINE = "No — the United States and Russia are not allies; they are rivals."
@@ -31,7 +31,7 @@ def prefilled(shown) -> dict[str, str]:
 
 async def edit(actor, channel, fact_id: str, **changes: str):
     """Open /facts edit as ``actor``, change some inputs, submit; returns the submit result."""
-    shown = await actor.slash(channel, "facts edit", fact_id=fact_id)
+    shown = await actor.slash(channel, "manage facts edit", fact_id=fact_id)
     assert shown.modal is not None, shown
     return await actor.submit_modal(shown, prefilled(shown) | changes)
 
@@ -91,7 +91,7 @@ async def test_history_lists_every_version_and_revert_restores_as_a_new_version(
     assert lines[0].startswith("**v0** · bundled")
     assert lines[1].startswith("**v1** · edited by") and "headline" in lines[1] and lines[1].endswith("← current")
 
-    reverted = await world.moderator.slash(world.general, "facts revert", fact_id=RELATIONSHIP, version=0)
+    reverted = await world.moderator.slash(world.general, "manage facts revert", fact_id=RELATIONSHIP, version=0)
     assert "version 2" in reverted.response.embeds[0].description
     assert await ask_title(world, world.general) == BUNDLED_HEADLINE
 
@@ -100,12 +100,12 @@ async def test_history_lists_every_version_and_revert_restores_as_a_new_version(
     assert len(lines) == 3 and "back to v0" in lines[2] and lines[2].endswith("← current")
 
     # Reverting to v1 brings the edit back, again as a new version: nothing was lost.
-    await world.moderator.slash(world.general, "facts revert", fact_id=RELATIONSHIP, version=1)
+    await world.moderator.slash(world.general, "manage facts revert", fact_id=RELATIONSHIP, version=1)
     assert await ask_title(world, world.general) == NEW_HEADLINE
     versions = await store(world).fact_history(world.guild.id, RELATIONSHIP)
     assert [(v.version, v.action) for v in versions] == [(1, "edit"), (2, "revert"), (3, "revert")]
 
-    again = await world.moderator.slash(world.general, "facts revert", fact_id=RELATIONSHIP, version=3)
+    again = await world.moderator.slash(world.general, "manage facts revert", fact_id=RELATIONSHIP, version=3)
     refused(world, again, "already reads as version 3")
 
 
@@ -113,7 +113,9 @@ async def test_invalid_edit_is_refused_with_the_reason_and_saves_nothing(world):
     result = await edit(world.moderator, world.general, RELATIONSHIP, as_of="2024-13", source="  ")
 
     refused(world, result, "Not saved")
-    assert "as_of" in result.response.content and "source" in result.response.content
+    # Each problem names the input by the label the moderator saw, not the schema's field name.
+    assert "**As of" in result.response.content and "**Sources" in result.response.content
+    assert "as_of" not in result.response.content
     assert await store(world).fact_history(world.guild.id, RELATIONSHIP) == []
     assert await ask_title(world, world.general) == BUNDLED_HEADLINE
 
@@ -124,14 +126,17 @@ async def test_invalid_edit_is_refused_with_the_reason_and_saves_nothing(world):
 async def test_plain_member_cannot_edit_remove_revert_or_import_and_nothing_changes(world):
     export = yaml.safe_dump({"entries": [], "hidden": ["fig-trade-decline"]}).encode()
     attempts = [
-        ("facts edit", {"fact_id": RELATIONSHIP}),
-        ("facts remove", {"fact_id": RELATIONSHIP}),
-        ("facts revert", {"fact_id": RELATIONSHIP, "version": 0}),
-        ("facts import", {"file": ("changes.yaml", export)}),
-        ("facts add", {"kind": "faq"}),
-        ("facts history", {"fact_id": RELATIONSHIP}),
-        ("facts export", {}),
+        ("manage facts edit", {"fact_id": RELATIONSHIP}),
+        ("manage facts remove", {"fact_id": RELATIONSHIP}),
+        ("manage facts revert", {"fact_id": RELATIONSHIP, "version": 0}),
+        ("manage facts import", {"file": ("changes.yaml", export)}),
+        ("manage facts add", {"kind": "faq"}),
+        ("manage facts export", {}),
+        ("manage facts audit", {"channel": world.general}),
+        ("manage facts reload", {}),
     ]
+    assert not any(name.startswith("manage") for name in world.member.available_commands(world.general))
+    show_manage_to(world, world.member)
     for command, options in attempts:
         result = await world.member.slash(world.general, command, **options)
         assert result.modal is None, command
@@ -143,7 +148,7 @@ async def test_plain_member_cannot_edit_remove_revert_or_import_and_nothing_chan
 
 
 async def test_form_submitted_after_losing_manage_server_is_refused(world):
-    shown = await world.moderator.slash(world.general, "facts edit", fact_id=RELATIONSHIP)
+    shown = await world.moderator.slash(world.general, "manage facts edit", fact_id=RELATIONSHIP)
     moderators = world.guild.roles["Moderators"]
     world.env.backend.remove_member_role(world.guild.id, world.moderator.id, moderators.id)
     await world.env.settle()
@@ -156,7 +161,7 @@ async def test_form_submitted_after_losing_manage_server_is_refused(world):
 
 
 async def test_remove_hides_only_after_confirm_and_only_for_a_current_moderator(world):
-    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    prompt = await world.moderator.slash(world.general, "manage facts remove", fact_id="fig-trade-decline")
     assert prompt.ephemeral and "Hide" in prompt.response.content
     assert "fig-trade-decline" in await world.env.bot.facts_for(world.guild.id)
 
@@ -165,16 +170,16 @@ async def test_remove_hides_only_after_confirm_and_only_for_a_current_moderator(
     assert "fig-trade-decline" not in await world.env.bot.facts_for(world.guild.id)
     shown = await world.member.slash(world.general, "facts show", fact_id="fig-trade-decline")
     refused(world, shown, "hidden in this server")
-    choices = await world.moderator.autocomplete(world.general, "facts revert", "fact_id", "trade")
+    choices = await world.moderator.autocomplete(world.general, "manage facts revert", "fact_id", "trade")
     assert any(choice["value"] == "fig-trade-decline" for choice in choices)
 
-    cancel = await world.moderator.slash(world.general, "facts remove", fact_id=RELATIONSHIP)
+    cancel = await world.moderator.slash(world.general, "manage facts remove", fact_id=RELATIONSHIP)
     await world.moderator.click(cancel.response.message, label="Cancel")
     assert RELATIONSHIP in await world.env.bot.facts_for(world.guild.id)
 
 
 async def test_add_faq_creates_a_sourced_entry_seen_by_show(world):
-    shown = await world.moderator.slash(world.general, "facts add", kind="faq")
+    shown = await world.moderator.slash(world.general, "manage facts add", kind="faq")
     assert {"question", "answer", "source", "as_of"} <= set(prefilled(shown))
     result = await world.moderator.submit_modal(
         shown,
@@ -204,7 +209,7 @@ async def test_edited_figure_changes_the_quiz_question_generated_from_it(world):
     from bot.domain.quiz import generate_questions
 
     server_b = build_world(world.env, "Server B")
-    await edit(world.moderator, world.general, "fig-sanctioned-entities", value="3,100+", number="3100")
+    await edit(world.moderator, world.general, "fig-sanctioned-entities", value="3,100+")
 
     key = "gen:fig:fig-sanctioned-entities"
     in_a = generate_questions(await world.env.bot.facts_for(world.guild.id), "us-russia")[key]
@@ -232,7 +237,7 @@ async def test_import_with_one_invalid_entry_changes_nothing_and_names_it(world)
     bad_raw = {"id": "faq-no-source", "kind": "faq", "question": "Q?", "answer": "A.", "as_of": "2025"}
     payload = yaml.safe_dump({"entries": [good_raw, bad_raw]}).encode()
 
-    result = await world.moderator.slash(world.general, "facts import", file=("changes.yaml", payload))
+    result = await world.moderator.slash(world.general, "manage facts import", file=("changes.yaml", payload))
 
     text = "\n".join(reply.content for reply in [result.response, *result.followups] if reply)
     assert "Nothing was imported" in text and "'faq-no-source'" in text and "sources" in text
@@ -243,16 +248,16 @@ async def test_import_with_one_invalid_entry_changes_nothing_and_names_it(world)
 
 async def test_oversized_import_is_refused_before_reading(world):
     payload = b"# " + b"x" * (256 * 1024) + b"\nentries: []\n"
-    result = await world.moderator.slash(world.general, "facts import", file=("big.yaml", payload))
+    result = await world.moderator.slash(world.general, "manage facts import", file=("big.yaml", payload))
     refused(world, result, "at most 262,144 bytes")
 
 
 async def test_export_then_import_into_a_fresh_server_reproduces_the_view(world):
     await edit(world.moderator, world.general, RELATIONSHIP, headline=NEW_HEADLINE)
-    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    prompt = await world.moderator.slash(world.general, "manage facts remove", fact_id="fig-trade-decline")
     await world.moderator.click(prompt.response.message, label="Hide it")
 
-    exported = await world.moderator.slash(world.general, "facts export")
+    exported = await world.moderator.slash(world.general, "manage facts export")
     attachment = exported.response.attachments[0]
     assert attachment.filename.endswith(".yaml")
     data = await attachment.read()
@@ -260,7 +265,7 @@ async def test_export_then_import_into_a_fresh_server_reproduces_the_view(world)
 
     fresh = build_world(world.env, "Fresh Server")
     assert await ask_title(fresh, fresh.general) == BUNDLED_HEADLINE
-    summary = await fresh.moderator.slash(fresh.general, "facts import", file=(attachment.filename, data))
+    summary = await fresh.moderator.slash(fresh.general, "manage facts import", file=(attachment.filename, data))
     reply = summary.response
     assert "edit 1" in reply.embeds[0].description and "hide 1" in reply.embeds[0].description
     # Nothing changes before Confirm.
@@ -279,7 +284,7 @@ async def test_export_then_import_into_a_fresh_server_reproduces_the_view(world)
 async def test_import_cancel_changes_nothing(world):
     raw = (await world.env.bot.facts_for(world.guild.id)).get(RELATIONSHIP).model_dump(mode="json", exclude_none=True)
     payload = yaml.safe_dump({"entries": [raw | {"headline": NEW_HEADLINE}]}).encode()
-    summary = await world.moderator.slash(world.general, "facts import", file=("one.yaml", payload))
+    summary = await world.moderator.slash(world.general, "manage facts import", file=("one.yaml", payload))
     await world.moderator.click(summary.response.message, label="Cancel")
     assert await store(world).latest_fact_versions(world.guild.id) == []
     assert await ask_title(world, world.general) == BUNDLED_HEADLINE
@@ -291,7 +296,7 @@ async def test_import_cancel_changes_nothing(world):
 async def test_moderator_text_never_pings_when_repeated(world):
     role = world.guild.roles["Moderators"]
     audit = world.guild.create_text_channel("fact-log")
-    setup = await world.moderator.slash(world.general, "facts audit", channel=audit)
+    setup = await world.moderator.slash(world.general, "manage facts audit", channel=audit)
     assert "fact-log" in setup.response.content or str(audit.id) in setup.response.content
     pinging = f"@everyone {role.mention} {world.member.mention} not allies"
 
@@ -315,15 +320,16 @@ async def test_reload_is_owner_only_and_keeps_serving_old_data_when_new_data_is_
     shutil.copytree(BUNDLED_DATA_DIR, data_dir)
     settings = Settings(token=None, database=tmp_path / "reload.sqlite3", data_dir=data_dir)
     await world.env.restart_bot(create_bot(settings))
-    world.env.bot.owner_ids = {world.moderator.id}
+    world.env.bot.owner_ids = {world.member.id}
 
-    denied = await world.member.slash(world.general, "facts reload")
+    denied = await world.moderator.slash(world.general, "manage facts reload")  # a moderator, not the owner
     refused(world, denied, OWNER_ONLY)
+    world.env.bot.owner_ids = {world.moderator.id}
 
     broken = (data_dir / "us_russia.yaml").read_text(encoding="utf-8")
     broken = broken.replace('as_of: "2024"', 'as_of: "someday"', 1).replace("value: \"60+\"", "value: \"\"", 1)
     (data_dir / "us_russia.yaml").write_text(broken, encoding="utf-8")
-    result = await world.moderator.slash(world.general, "facts reload")
+    result = await world.moderator.slash(world.general, "manage facts reload")
     report = result.response.embeds[0]
     assert "Reload refused: 2 problem(s)" in report.title
     assert "'us-ru-relationship'" in report.description and "'fig-unsafe-intercepts'" in report.description
@@ -331,6 +337,24 @@ async def test_reload_is_owner_only_and_keeps_serving_old_data_when_new_data_is_
 
     fixed = broken.replace('as_of: "someday"', 'as_of: "2024"', 1).replace("value: \"\"", "value: \"60+\"", 1)
     (data_dir / "us_russia.yaml").write_text(fixed.replace(BUNDLED_HEADLINE, NEW_HEADLINE), encoding="utf-8")
-    result = await world.moderator.slash(world.general, "facts reload")
+    result = await world.moderator.slash(world.general, "manage facts reload")
     assert "reloaded" in result.response.embeds[0].title
+    assert await ask_title(world, world.general) == NEW_HEADLINE
+
+
+async def test_a_rejected_form_names_fields_in_words_and_edit_again_keeps_the_draft(world):
+    shown = await world.moderator.slash(world.general, "manage facts edit", fact_id=RELATIONSHIP)
+    draft = prefilled(shown) | {"headline": NEW_HEADLINE, "as_of": "2024-13"}
+    rejected = await world.moderator.submit_modal(shown, draft)
+
+    refused(world, rejected, "Not saved")  # through the one error path, as an expected refusal
+    text = rejected.response.content
+    assert "**As of" in text
+    assert "as_of" not in text.replace("**As of", "") and "more" not in text.split()
+    again = await world.moderator.click(rejected.response.message, label="Edit again")
+    assert again.modal is not None
+    assert prefilled(again) == draft  # everything typed, the mistake included
+
+    fixed = await world.moderator.submit_modal(again, draft | {"as_of": "2026-01"})
+    assert "version 1" in fixed.response.embeds[0].description
     assert await ask_title(world, world.general) == NEW_HEADLINE

@@ -66,7 +66,7 @@ async def test_editing_another_field_keeps_both_cited_items_of_one_source(world)
     await world.env.bot.store.record_fact_versions(world.guild.id, world.moderator.id, [NewVersion(fact.id, "add", fact)])
     world.env.bot.invalidate_facts(world.guild.id)
 
-    shown = await world.moderator.slash(world.general, "facts edit", fact_id=fact.id)
+    shown = await world.moderator.slash(world.general, "manage facts edit", fact_id=fact.id)
     assert "US Treasury Department" in prefilled(shown)["source"] and "Pentagon reports" in prefilled(shown)["source"]
     result = await world.moderator.submit_modal(shown, prefilled(shown) | {"answer": "Several US agencies."})
     assert "version 2" in result.response.embeds[0].description
@@ -83,7 +83,7 @@ async def test_editing_another_field_keeps_both_cited_items_of_one_source(world)
 
 
 async def test_entry_without_paraphrases_shows_no_empty_paraphrases_field(world):
-    shown = await world.moderator.slash(world.general, "facts add", kind="faq")
+    shown = await world.moderator.slash(world.general, "manage facts add", kind="faq")
     await world.moderator.submit_modal(
         shown,
         {

@@ -218,7 +218,7 @@ async def _versions(world, fact_id: str = RELATIONSHIP):
 async def test_failed_edit_reply_saves_once_and_says_it_was_saved(world, status, code, message):
     from tests.test_facts_commands import prefilled
 
-    shown = await world.moderator.slash(world.general, "facts edit", fact_id=RELATIONSHIP)
+    shown = await world.moderator.slash(world.general, "manage facts edit", fact_id=RELATIONSHIP)
     inject(world, "POST", CALLBACK, status, code, message)
     result = await world.moderator.submit_modal(shown, prefilled(shown) | {"headline": NEW_HEADLINE})
     fault_fired(world)
@@ -231,7 +231,7 @@ async def test_failed_edit_reply_saves_once_and_says_it_was_saved(world, status,
 
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_add_reply_saves_once_and_says_it_was_saved(world, status, code, message):
-    shown = await world.moderator.slash(world.general, "facts add", kind="faq")
+    shown = await world.moderator.slash(world.general, "manage facts add", kind="faq")
     inject(world, "POST", CALLBACK, status, code, message)
     values = {
         "question": "Do the US and Russia still talk?",
@@ -250,7 +250,7 @@ async def test_failed_add_reply_saves_once_and_says_it_was_saved(world, status, 
 
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_remove_confirmation_hides_once_and_says_so(world, status, code, message):
-    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    prompt = await world.moderator.slash(world.general, "manage facts remove", fact_id="fig-trade-decline")
     inject(world, "POST", CALLBACK, status, code, message)
     clicked = await world.moderator.click(prompt.response.message, label="Hide it")
     fault_fired(world)
@@ -266,7 +266,7 @@ async def test_failed_revert_reply_reverts_once_and_says_so(world, status, code,
 
     await edit(world.moderator, world.general, RELATIONSHIP, headline=NEW_HEADLINE)
     inject(world, "POST", CALLBACK, status, code, message)
-    result = await world.moderator.slash(world.general, "facts revert", fact_id=RELATIONSHIP, version=0)
+    result = await world.moderator.slash(world.general, "manage facts revert", fact_id=RELATIONSHIP, version=0)
     fault_fired(world)
 
     told(result, "Saved", "version 2")
@@ -279,7 +279,7 @@ async def test_failed_import_confirmation_imports_once_and_says_so(world, status
     from tests.load_entries import import_file
 
     summary = await world.moderator.slash(
-        world.general, "facts import", file=("three.yaml", import_file("faq", 3))
+        world.general, "manage facts import", file=("three.yaml", import_file("faq", 3))
     )
     inject(world, "POST", CALLBACK, status, code, message)
     clicked = await world.moderator.click(summary.response.message, label="Confirm")
@@ -297,7 +297,7 @@ async def test_failed_import_summary_changes_nothing(world, status, code, messag
     from tests.load_entries import import_file
 
     inject(world, "POST", FOLLOWUP, status, code, message)
-    result = await world.moderator.slash(world.general, "facts import", file=("three.yaml", import_file("faq", 3)))
+    result = await world.moderator.slash(world.general, "manage facts import", file=("three.yaml", import_file("faq", 3)))
     fault_fired(world)
 
     told(result, "Discord did not accept my reply")
@@ -310,7 +310,7 @@ async def test_failed_audit_post_still_saves_the_change(world, status, code, mes
     from tests.test_facts_commands import edit
 
     audit = world.guild.create_text_channel("fact-log")
-    await world.moderator.slash(world.general, "facts audit", channel=audit)
+    await world.moderator.slash(world.general, "manage facts audit", channel=audit)
     inject(world, "POST", f"/channels/{audit.id}/messages", status, code, message)
     result = await edit(world.moderator, world.general, RELATIONSHIP, headline=NEW_HEADLINE)
     fault_fired(world)
@@ -326,7 +326,7 @@ async def test_failed_audit_post_still_saves_the_change(world, status, code, mes
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_subscribe_reply_subscribes_once_and_says_so(world, status, code, message):
     inject(world, "POST", CALLBACK, status, code, message)
-    result = await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    result = await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
     fault_fired(world)
 
     told(result, "will get one timeline entry a day")
@@ -339,9 +339,9 @@ async def test_failed_subscribe_reply_subscribes_once_and_says_so(world, status,
 
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_unsubscribe_reply_unsubscribes_and_says_so(world, status, code, message):
-    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
     inject(world, "POST", CALLBACK, status, code, message)
-    result = await world.moderator.slash(world.general, "timeline unsubscribe", channel=world.timeline)
+    result = await world.moderator.slash(world.general, "manage timeline unsubscribe", channel=world.timeline)
     fault_fired(world)
 
     told(result, "will no longer get daily timeline posts")
@@ -353,7 +353,7 @@ async def test_failed_unsubscribe_reply_unsubscribes_and_says_so(world, status, 
 
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_daily_post_is_retried_or_paused_and_never_doubled(world, status, code, message):
-    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
     inject(world, "POST", f"/channels/{world.timeline.id}/messages", status, code, message)
     await world.env.advance_time(12 * 3600 + 60)
     fault_fired(world)
@@ -365,18 +365,18 @@ async def test_failed_daily_post_is_retried_or_paused_and_never_doubled(world, s
         assert len(posts) == 1 and subscription.active
     else:  # refused for good: paused with the reason, nothing posted, nothing retried
         assert posts == [] and not subscription.active
-        shown = await world.moderator.slash(world.general, "timeline status")
+        shown = await world.moderator.slash(world.general, "manage timeline status")
         assert "paused" in str(shown.response.embeds[0].to_dict())
 
 
 # --------------------------------------------------------------------------- commands that only open something
 
 OPENERS = [
-    ("facts edit", {"fact_id": RELATIONSHIP}),
-    ("facts add", {"kind": "faq"}),
-    ("facts remove", {"fact_id": "fig-trade-decline"}),
+    ("manage facts edit", {"fact_id": RELATIONSHIP}),
+    ("manage facts add", {"kind": "faq"}),
+    ("manage facts remove", {"fact_id": "fig-trade-decline"}),
     ("facts history", {"fact_id": RELATIONSHIP}),
-    ("timeline status", {}),
+    ("manage timeline status", {}),
 ]
 
 
@@ -401,11 +401,11 @@ async def test_failed_export_reply_says_discord_refused_it(world, status, code, 
 
     await edit(world.moderator, world.general, RELATIONSHIP, headline=NEW_HEADLINE)
     inject(world, "POST", CALLBACK, status, code, message)
-    result = await world.moderator.slash(world.general, "facts export")
+    result = await world.moderator.slash(world.general, "manage facts export")
     fault_fired(world)
 
     told(result, "Discord did not accept my reply")
-    again = await world.moderator.slash(world.general, "facts export")
+    again = await world.moderator.slash(world.general, "manage facts export")
     assert again.response.attachments, "export did not work after the failure"
     no_unexpected_errors(world)
 
@@ -431,7 +431,7 @@ async def test_failed_fetch_of_the_browse_card_still_leaves_a_working_card(world
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_fetch_of_the_remove_prompt_still_leaves_working_buttons(world, status, code, message):
     world.env.inject_error("GET", ORIGINAL, status=status, code=code, message=message)
-    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    prompt = await world.moderator.slash(world.general, "manage facts remove", fact_id="fig-trade-decline")
     fault_fired(world)
 
     assert "Hide" in prompt.response.content and not prompt.followups
@@ -468,7 +468,7 @@ async def test_failed_browse_page_turn_keeps_the_card_and_the_position_in_step(w
 async def test_failed_import_cancel_changes_nothing(world, status, code, message):
     from tests.load_entries import import_file
 
-    summary = await world.moderator.slash(world.general, "facts import", file=("three.yaml", import_file("faq", 3)))
+    summary = await world.moderator.slash(world.general, "manage facts import", file=("three.yaml", import_file("faq", 3)))
     inject(world, "POST", CALLBACK, status, code, message)
     clicked = await world.moderator.click(summary.response.message, label="Cancel")
     fault_fired(world)
@@ -514,7 +514,7 @@ async def test_failed_answer_section_switch_says_so_and_the_next_click_works(wor
 async def test_failed_audit_setting_reply_keeps_the_setting_and_says_so(world, status, code, message):
     audit = world.guild.create_text_channel("fact-log")
     inject(world, "POST", CALLBACK, status, code, message)
-    result = await world.moderator.slash(world.general, "facts audit", channel=audit)
+    result = await world.moderator.slash(world.general, "manage facts audit", channel=audit)
     fault_fired(world)
 
     told(result, "will be posted to")
@@ -524,10 +524,10 @@ async def test_failed_audit_setting_reply_keeps_the_setting_and_says_so(world, s
 
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_remove_deleted_reply_removes_once_and_says_so(world, status, code, message):
-    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
     world.env.backend.delete_channel(world.timeline.id)
     await world.env.advance_time(24 * 3600)
-    status_reply = await world.moderator.slash(world.general, "timeline status")
+    status_reply = await world.moderator.slash(world.general, "manage timeline status")
     inject(world, "POST", CALLBACK, status, code, message)
     clicked = await world.moderator.click(
         status_reply.response.message, label="Remove 1 subscription of deleted channels"
@@ -543,7 +543,7 @@ async def test_failed_remove_deleted_reply_removes_once_and_says_so(world, statu
 async def test_failed_reload_report_says_the_facts_were_reloaded(world, status, code, message):
     world.env.bot.owner_ids = {world.moderator.id}
     inject(world, "POST", FOLLOWUP, status, code, message)
-    result = await world.moderator.slash(world.general, "facts reload")
+    result = await world.moderator.slash(world.general, "manage facts reload")
     fault_fired(world)
 
     told(result, "reloaded")
@@ -555,7 +555,7 @@ async def test_failed_import_deferral_changes_nothing_and_says_discord_refused_i
     from tests.load_entries import import_file
 
     inject(world, "POST", CALLBACK, status, code, message)
-    result = await world.moderator.slash(world.general, "facts import", file=("three.yaml", import_file("faq", 3)))
+    result = await world.moderator.slash(world.general, "manage facts import", file=("three.yaml", import_file("faq", 3)))
     fault_fired(world)
 
     told(result, "Discord did not accept my reply")
@@ -565,7 +565,7 @@ async def test_failed_import_deferral_changes_nothing_and_says_discord_refused_i
 
 @pytest.mark.parametrize(("status", "code", "message"), FAULTS)
 async def test_failed_remove_cancel_keeps_the_entry(world, status, code, message):
-    prompt = await world.moderator.slash(world.general, "facts remove", fact_id="fig-trade-decline")
+    prompt = await world.moderator.slash(world.general, "manage facts remove", fact_id="fig-trade-decline")
     inject(world, "POST", CALLBACK, status, code, message)
     clicked = await world.moderator.click(prompt.response.message, label="Cancel")
     fault_fired(world)

@@ -64,7 +64,7 @@ async def test_failed_answer_acknowledgement_keeps_the_answer(world):
     await world.env.advance_time(11)
     board = await world.member.slash(world.general, "quiz leaderboard", period="week")
     text = str(board.response.embeds[0].to_dict())
-    assert str(world.member.id) in text, "the acknowledged-but-unconfirmed answer did not count"
+    assert world.member.name in text, "the acknowledged-but-unconfirmed answer did not count"
 
 
 async def test_failed_reveal_edit_keeps_answers_and_the_round_goes_on(world):
@@ -128,7 +128,7 @@ async def test_refused_round_summary_keeps_every_answer(world):
 
 
 async def _subscribe(world, channel, time: str = "12:00"):
-    result = await world.moderator.slash(world.general, "timeline subscribe", channel=channel, time=time)
+    result = await world.moderator.slash(world.general, "manage timeline subscribe", channel=channel, time=time)
     assert result.response is not None
     return result
 
@@ -144,7 +144,7 @@ async def test_timeline_post_failing_with_500_is_retried_once_and_posts_once(wor
     _assert_fault_fired(world)
     assert _posts(world.timeline) == []
 
-    status = await world.moderator.slash(world.general, "timeline status")
+    status = await world.moderator.slash(world.general, "manage timeline status")
     assert status.response is not None  # the bot is alive and answers
     await world.env.advance_time(3600)  # the retry
     posts = _posts(world.timeline)
@@ -163,7 +163,7 @@ async def test_timeline_forbidden_pauses_that_server_only(world):
 
     assert _posts(world.timeline) == []
     assert len(_posts(other.timeline)) == 1, "the other server stopped posting"
-    status = await world.moderator.slash(world.general, "timeline status")
+    status = await world.moderator.slash(world.general, "manage timeline status")
     shown = (status.response.content or "") + str([e.to_dict() for e in status.response.embeds])
     assert "paus" in shown.lower(), f"/timeline status does not say the subscription is paused: {shown[:300]}"
 

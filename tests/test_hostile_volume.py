@@ -32,7 +32,7 @@ def _only_refusals(world) -> None:
 
 async def _import(world, kind: str, count: int, start: int = 0):
     return await world.moderator.slash(
-        world.general, "facts import", file=(f"load-{kind}.yaml", import_file(kind, count, start))
+        world.general, "manage facts import", file=(f"load-{kind}.yaml", import_file(kind, count, start))
     )
 
 
@@ -61,7 +61,7 @@ async def test_import_beyond_the_per_server_cap_is_refused_naming_it(world):
 
 
 async def test_a_server_at_the_cap_can_add_no_more_of_that_kind(world):
-    opened_before = await world.moderator.slash(world.general, "facts add", kind="faq")
+    opened_before = await world.moderator.slash(world.general, "manage facts add", kind="faq")
     assert opened_before.modal is not None
     await _fill(world, "faq")
 
@@ -71,7 +71,7 @@ async def test_a_server_at_the_cap_can_add_no_more_of_that_kind(world):
     )
     text = _text(submitted)
     assert "500 faq entries" in text and submitted.ephemeral, text
-    again = await world.moderator.slash(world.general, "facts add", kind="faq")
+    again = await world.moderator.slash(world.general, "manage facts add", kind="faq")
     assert again.modal is None and "500 faq entries" in _text(again) and again.ephemeral
     _only_refusals(world)
     assert (await world.env.bot.facts_for(world.guild.id)).counts()["faq"] == overlay.MAX_ENTRIES_PER_KIND
@@ -105,8 +105,8 @@ async def test_quiz_questions_are_generated_off_the_loop_once_per_quiz(world, mo
 
 async def test_every_kind_at_the_cap_and_other_servers_still_get_answers(world):
     other = build_world(world.env, "Other Server")
-    await other.moderator.slash(other.general, "timeline subscribe", channel=other.timeline)
-    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    await other.moderator.slash(other.general, "manage timeline subscribe", channel=other.timeline)
+    await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
     for kind in FACT_KINDS:
         await _fill(world, kind)
 
@@ -166,7 +166,7 @@ async def test_work_that_grows_with_a_servers_entries_runs_off_the_loop(world, m
 
 async def test_a_large_import_posts_one_audit_line_and_answers_the_click(world):
     audit = world.guild.create_text_channel("fact-log")
-    await world.moderator.slash(world.general, "facts audit", channel=audit)
+    await world.moderator.slash(world.general, "manage facts audit", channel=audit)
     summary = await _import(world, "timeline", 200)
 
     confirmed = await world.moderator.click(summary.response.message, label="Confirm")

@@ -61,7 +61,7 @@ def test_unchanged_form_round_trips_every_bundled_kind(fact):
     [
         ("us-ru-relationship", {"headline": "Still not allies."}, "headline", "Still not allies."),
         ("us-ru-relationship", {"as_of": "2026-01"}, "as_of", "2026-01"),
-        ("fig-sanctioned-entities", {"value": "3,100+", "number": "3,100"}, "number", 3100),
+        ("fig-sanctioned-entities", {"value": "3,100+"}, "number", 3100),  # the number follows the value
         ("fig-sanctioned-entities", {"value": "3,100+"}, "value", "3,100+"),
         ("faq-sanctioned-count", {"paraphrases": "one way\n\nanother way"}, "paraphrases", ["one way", "another way"]),
         ("us-ru-relationship", {"source": "Reuters | https://reuters.com/x"}, "sources", [{"name": "Reuters", "url": "https://reuters.com/x"}]),
@@ -84,9 +84,8 @@ def test_form_changes_land_in_the_entry(fact_id, changes, field, expected):
         ("us-ru-relationship", {"label": "frenemies"}, "label"),
         ("us-ru-relationship", {"headline": "x" * 300}, "headline"),
         ("us-ru-relationship", {"source": "Site | ftp://nope"}, "url"),
-        ("fig-sanctioned-entities", {"number": "lots"}, "number"),
-        ("fig-sanctioned-entities", {"more": "colour: red"}, "colour"),
-        ("fig-sanctioned-entities", {"more": "label: [unclosed"}, "YAML"),
+        ("fig-sanctioned-entities", {"value": "lots"}, "must contain the number"),
+        ("fig-sanctioned-entities", {"label": ""}, "label"),
     ],
 )
 def test_invalid_form_is_refused_with_the_reason(fact_id, changes, reason):
@@ -116,8 +115,8 @@ def test_invalid_form_is_refused_with_the_reason(fact_id, changes, reason):
         ),
         (
             "figure",
-            {"value": "12", "number": "12", "more": "label: L\nunit: u\ndetail: D", "source": "S", "as_of": "2025"},
-            ("unit", "u"),
+            {"label": "Jets intercepted", "value": "12+", "detail": "D", "source": "S", "as_of": "2025"},
+            ("number", 12),
         ),
     ],
 )
@@ -125,6 +124,13 @@ def test_new_entries_of_each_addable_kind(kind, values, check):
     fact = apply_form(kind, "new-one", None, values)
     assert fact.kind == kind
     assert getattr(fact, check[0]) == check[1]
+
+
+def test_the_figure_form_asks_in_words_and_fills_in_number_and_unit():
+    values = {"label": "Jets intercepted", "value": "12+", "detail": "D", "source": "S", "as_of": "2025"}
+    fact = apply_form("figure", "new-one", None, values)
+    assert (fact.number, fact.unit) == (12, "Jets intercepted")
+    assert not any(spec.style == "yaml" for specs in FORMS.values() for spec in specs)
 
 
 def test_quiz_choices_need_exactly_one_star():
@@ -226,3 +232,15 @@ def test_search_matches_id_then_text_and_caps_at_25():
     assert len(search_facts(BUNDLED, "")) == 25
     hidden = search_facts(FactBase({}), "gone", extra_ids=["fig-gone"])
     assert hidden == [("fig-gone", None)]
+
+
+def test_every_form_input_has_a_label_in_words_within_discords_limits():
+    from bot.render.facts import PLACEHOLDERS, field_label
+
+    for kind, specs in FORMS.items():
+        assert len(specs) <= 5, kind
+        for spec in specs:
+            label = field_label(kind, spec.key)
+            assert 1 <= len(label) <= 45, (kind, spec.key, label)
+            assert "_" not in label and "YAML" not in label, (kind, spec.key, label)
+    assert all(len(text) <= 100 for text in PLACEHOLDERS.values())

@@ -42,7 +42,7 @@ async def test_a_moved_servers_quiz_and_subscription_are_served_by_the_process_t
             member = guild.add_member(env.create_user("member"))
             moderator = guild.add_member(env.create_user("moderator"), roles=[mods])
 
-            await moderator.slash(general, "timeline subscribe", channel=timeline)
+            await moderator.slash(general, "manage timeline subscribe", channel=timeline)
             await member.slash(general, "quiz start", questions=3, seconds=60)
             question = general.last_message  # the first question, with its answer buttons
             assert question.components

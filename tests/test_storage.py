@@ -126,3 +126,23 @@ async def test_processes_starting_together_on_an_empty_postgresql_database_migra
     finally:
         for store in stores:
             await store.close()
+
+
+async def test_display_names_are_upserted_and_survive_a_reopen(tmp_path):
+    from datetime import UTC, datetime
+
+    path = tmp_path / "names.sqlite3"
+    store = await Store.open(path)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    await store.remember_names(1, {10: "Alice", 11: "Bob"}, now)
+    await store.remember_names(1, {10: "Alice L."}, now)  # a new name replaces the old one
+    await store.remember_names(2, {10: "Ally"}, now)  # names are per server
+    await store.close()
+
+    reopened = await Store.open(path)
+    try:
+        assert await reopened.display_names(1, [10, 11, 12]) == {10: "Alice L.", 11: "Bob"}
+        assert await reopened.display_names(2, [10]) == {10: "Ally"}
+        assert await reopened.display_names(1, range(1000, 2200)) == {}  # more ids than one query takes
+    finally:
+        await reopened.close()

@@ -6,12 +6,12 @@ DAY = 24 * 3600
 
 
 async def _status(world):
-    return await world.moderator.slash(world.general, "timeline status")
+    return await world.moderator.slash(world.general, "manage timeline status")
 
 
 async def test_a_moderator_removes_subscriptions_of_deleted_channels_from_status(world):
-    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
-    await world.moderator.slash(world.general, "timeline subscribe", channel=world.general)
+    await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
+    await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.general)
     world.env.backend.delete_channel(world.timeline.id)
     await world.env.advance_time(DAY)  # the day's post fails and pauses that subscription
 
@@ -31,7 +31,7 @@ async def test_a_moderator_removes_subscriptions_of_deleted_channels_from_status
 
 
 async def test_status_without_deleted_channels_offers_no_remove_button(world):
-    await world.moderator.slash(world.general, "timeline subscribe", channel=world.timeline)
+    await world.moderator.slash(world.general, "manage timeline subscribe", channel=world.timeline)
 
     status = await _status(world)
 

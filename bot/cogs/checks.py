@@ -23,22 +23,12 @@ def ensure_moderator(interaction: discord.Interaction) -> None:
         raise UserError(NEEDS_MANAGE_GUILD)
 
 
-def moderator_only():
-    """App-command check: guild only, Manage Server required (and hidden from others in the client)."""
-
-    def predicate(interaction: discord.Interaction) -> bool:
-        if interaction.guild is None:
-            raise app_commands.NoPrivateMessage(GUILD_ONLY)
-        if not is_moderator(interaction):
-            raise app_commands.CheckFailure(NEEDS_MANAGE_GUILD)
-        return True
-
-    def decorator(func):
-        func = app_commands.default_permissions(manage_guild=True)(func)
-        func = app_commands.guild_only()(func)
-        return app_commands.check(predicate)(func)
-
-    return decorator
+def require_moderator(interaction: discord.Interaction) -> None:
+    """App-command check (used by /manage): in a server, with Manage Server, on every invocation."""
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage(GUILD_ONLY)
+    if not is_moderator(interaction):
+        raise app_commands.CheckFailure(NEEDS_MANAGE_GUILD)
 
 
 async def ensure_owner(interaction: discord.Interaction) -> None:

@@ -1,9 +1,14 @@
-"""/facts: show the facts a server sees; moderators edit, add, hide, revert, export and import them."""
+"""/facts show and history for everyone; the moderators' changes that /manage facts runs.
+
+The moderator commands themselves are declared in ``cogs.manage`` (one top-level command that
+Discord can hide from members); their work is done by the plain methods of this cog.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Literal
 
 import discord
@@ -34,7 +39,7 @@ from ..domain.overlay import (
 from ..render import NO_MENTIONS, error_text, reply_after_change
 from ..render import facts as view
 from ..storage.facts import VersionConflict
-from .checks import ensure_moderator, ensure_owner, moderator_only
+from .checks import ensure_moderator, ensure_owner
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +91,14 @@ class Facts(commands.Cog):
             raise UserError(view.CHANGED_MEANWHILE.format(fact_id=conflict.fact_id, version=conflict.actual)) from None
         finally:
             self.bot.invalidate_facts(guild_id)
+        await self.bot.remember_name(guild_id, interaction.user)
+        names = {interaction.user.id: interaction.user.display_name}
         if len(stored) == 1:
             (version,) = stored
-            await self._audit(guild_id, view.audit_line(version, state_after(version, self.bot.facts.get(version.fact_id))))
+            after = state_after(version, self.bot.facts.get(version.fact_id))
+            await self._audit(guild_id, view.audit_line(version, after, names))
         elif stored:  # an import: one line for all of it, not one post per entry
-            await self._audit(guild_id, view.audit_batch_line(stored))
+            await self._audit(guild_id, view.audit_batch_line(stored, names))
         return stored
 
     async def _audit(self, guild_id: int, line: str) -> None:
@@ -106,11 +114,28 @@ class Facts(commands.Cog):
         except discord.HTTPException:
             log.warning("could not post to the audit channel %s of guild %s", channel_id, guild_id, exc_info=True)
 
+    def _rejected(
+        self,
+        interaction: discord.Interaction,
+        kind: str,
+        error: ValueError,
+        reopen: Callable[[], discord.ui.Modal],
+    ) -> view.FormRejected:
+        """A refused form's reply: every reason by the input's label, and Edit again with the draft."""
+
+        async def edit_again(click: discord.Interaction) -> None:
+            ensure_moderator(click)
+            await click.response.send_modal(reopen())
+
+        again = view.EditAgainView(owner_id=interaction.user.id, on_click=edit_again)
+        return view.FormRejected(view.form_rejected_text(kind, str(error)), again)
+
     # ------------------------------------------------------------------ autocomplete
 
-    async def _fact_id_autocomplete(
+    async def fact_id_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Suggest entries by id or text, including those this server added or hid."""
         facts = await self.bot.facts_for(interaction.guild_id)
         extra: list[str] = []
         if interaction.guild_id is not None:
@@ -127,18 +152,17 @@ class Facts(commands.Cog):
         if guild_id is None:
             raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
         fact, latest = await self._require_fact(guild_id, fact_id)
-        status = view.status_text(latest, self.bot.facts.origin.get(fact_id))
+        names = await self.bot.display_names(guild_id, [latest.author_id] if latest is not None else [])
+        status = view.status_text(latest, self.bot.facts.origin.get(fact_id), names)
         embed = view.fact_embed(fact, status, discord.utils.utcnow().date())
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
 
-    show.autocomplete("fact_id")(_fact_id_autocomplete)
+    show.autocomplete("fact_id")(fact_id_autocomplete)
 
     # ------------------------------------------------------------------ edit / add
 
-    @facts.command(name="edit", description="Moderators: correct an entry in this server (opens a form)")
-    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
-    @moderator_only()
     async def edit(self, interaction: discord.Interaction, fact_id: str) -> None:
+        """/manage facts edit: open the form for one entry."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         fact, latest = await self._require_fact(guild_id, fact_id)
@@ -146,12 +170,15 @@ class Facts(commands.Cog):
             raise UserError(view.TOO_BIG_FOR_FORM.format(fact_id=fact_id))
         base_version = latest.version if latest is not None else 0
 
+        def form(values: dict[str, str]) -> view.FactFormModal:
+            return view.FactFormModal(title=view.edit_title(fact.id), kind=fact.kind, values=values, on_submit=submitted)
+
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
             ensure_moderator(modal_interaction)
             try:
                 updated = apply_form(fact.kind, fact.id, fact, values)
             except ValueError as error:
-                raise UserError(view.INVALID_CHANGE.format(reason=error)) from None
+                raise self._rejected(modal_interaction, fact.kind, error, lambda: form(values)) from None
             if updated == fact:
                 raise UserError(view.NOTHING_CHANGED)
             (stored,) = await self._save(
@@ -164,17 +191,10 @@ class Facts(commands.Cog):
                 view.change_done_text(fact.id, stored),
             )
 
-        modal = view.FactFormModal(
-            title=view.edit_title(fact.id), kind=fact.kind, values=form_values(fact, fact.kind), on_submit=submitted
-        )
-        await interaction.response.send_modal(modal)
+        await interaction.response.send_modal(form(form_values(fact, fact.kind)))
 
-    edit.autocomplete("fact_id")(_fact_id_autocomplete)
-
-    @facts.command(name="add", description="Moderators: add a new entry in this server (opens a form)")
-    @app_commands.describe(kind="What kind of entry to add")
-    @moderator_only()
     async def add(self, interaction: discord.Interaction, kind: AddableKind) -> None:
+        """/manage facts add: open an empty form for a new entry of one kind."""
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
             ensure_moderator(modal_interaction)
             guild_id = modal_interaction.guild_id
@@ -184,7 +204,7 @@ class Facts(commands.Cog):
             try:
                 draft = apply_form(kind, "new-entry", None, values)
             except ValueError as error:
-                raise UserError(view.INVALID_CHANGE.format(reason=error)) from None
+                raise self._rejected(modal_interaction, kind, error, lambda: form(values)) from None
             if current.counts().get(kind, 0) >= MAX_ENTRIES_PER_KIND:
                 raise UserError(view.kind_full(kind, cap_text(kind)))
             fact_id = new_fact_id(kind, headline_of(draft), [*current.facts, *self.bot.facts.facts, *history_ids])
@@ -197,21 +217,19 @@ class Facts(commands.Cog):
                 view.change_done_text(fact_id, stored),
             )
 
+        def form(values: dict[str, str]) -> view.FactFormModal:
+            return view.FactFormModal(title=view.add_title(kind), kind=kind, values=values, on_submit=submitted)
+
         if interaction.guild_id is not None:
             current = await self.bot.facts_for(interaction.guild_id)
             if current.counts().get(kind, 0) >= MAX_ENTRIES_PER_KIND:
                 raise UserError(view.kind_full(kind, cap_text(kind)))
-        modal = view.FactFormModal(
-            title=view.add_title(kind), kind=kind, values=form_values(None, kind), on_submit=submitted
-        )
-        await interaction.response.send_modal(modal)
+        await interaction.response.send_modal(form(form_values(None, kind)))
 
     # ------------------------------------------------------------------ remove
 
-    @facts.command(name="remove", description="Moderators: hide an entry in this server (after a confirmation)")
-    @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
-    @moderator_only()
     async def remove(self, interaction: discord.Interaction, fact_id: str) -> None:
+        """/manage facts remove: hide an entry after a confirmation."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         fact, latest = await self._require_fact(guild_id, fact_id)
@@ -236,13 +254,10 @@ class Facts(commands.Cog):
         )
         await confirm_view.attach(interaction)
 
-    remove.autocomplete("fact_id")(_fact_id_autocomplete)
-
     # ------------------------------------------------------------------ history / revert
 
-    @facts.command(name="history", description="Moderators: every version of an entry in this server")
+    @facts.command(name="history", description="Every version of an entry in this server, and who made it")
     @app_commands.describe(fact_id="The entry's id (type to search by id or by text)")
-    @moderator_only()
     async def history(self, interaction: discord.Interaction, fact_id: str) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None
@@ -250,20 +265,14 @@ class Facts(commands.Cog):
         bundled = self.bot.facts.get(fact_id)
         if not versions and bundled is None:
             raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
-        embed = view.history_embed(fact_id, versions, bundled, self.bot.facts.origin.get(fact_id))
+        names = await self.bot.display_names(guild_id, [version.author_id for version in versions])
+        embed = view.history_embed(fact_id, versions, bundled, self.bot.facts.origin.get(fact_id), names)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    history.autocomplete("fact_id")(_fact_id_autocomplete)
+    history.autocomplete("fact_id")(fact_id_autocomplete)
 
-    @facts.command(name="revert", description="Moderators: make an earlier version current again (as a new version)")
-    @app_commands.describe(
-        fact_id="The entry's id (type to search by id or by text)",
-        version="The version to go back to (0 is the bundled entry; see /facts history)",
-    )
-    @moderator_only()
-    async def revert(
-        self, interaction: discord.Interaction, fact_id: str, version: app_commands.Range[int, 0, 1_000_000]
-    ) -> None:
+    async def revert(self, interaction: discord.Interaction, fact_id: str, version: int) -> None:
+        """/manage facts revert: make an earlier version current again, as a new version."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         versions = await self.bot.store.fact_history(guild_id, fact_id)
@@ -292,13 +301,10 @@ class Facts(commands.Cog):
             view.change_done_text(fact_id, stored),
         )
 
-    revert.autocomplete("fact_id")(_fact_id_autocomplete)
-
     # ------------------------------------------------------------------ export / import
 
-    @facts.command(name="export", description="Moderators: this server's changes as a YAML file")
-    @moderator_only()
     async def export(self, interaction: discord.Interaction) -> None:
+        """/manage facts export: this server's changes as a file in the bundled schema."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         latest = await self.bot.store.latest_fact_versions(guild_id)
@@ -316,10 +322,8 @@ class Facts(commands.Cog):
             view.export_text(len(overlay)), file=view.export_file(guild_id, text), ephemeral=True
         )
 
-    @facts.command(name="import", description="Moderators: apply a YAML file of changes (all or nothing, after a summary)")
-    @app_commands.describe(file="A YAML file in the bundled schema (at most 256 KB), e.g. from /facts export")
-    @moderator_only()
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """/manage facts import: apply such a file, all or nothing, after a summary."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         if file.size > MAX_IMPORT_BYTES:
@@ -369,8 +373,8 @@ class Facts(commands.Cog):
 
     # ------------------------------------------------------------------ reload / audit
 
-    @facts.command(name="reload", description="Bot owner: re-read the bundled facts after a deploy")
     async def reload(self, interaction: discord.Interaction) -> None:
+        """/manage facts reload: re-read the bundled data (bot owner only)."""
         await ensure_owner(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -384,9 +388,6 @@ class Facts(commands.Cog):
             view.reload_ok_text(fresh.counts()),
         )
 
-    @facts.command(name="audit", description="Moderators: post each fact change here as a one-line summary")
-    @app_commands.describe(channel="Where to post fact changes; leave empty to stop posting them")
-    @moderator_only()
     async def audit(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None
@@ -394,9 +395,9 @@ class Facts(commands.Cog):
             me = channel.guild.me
             perms = channel.permissions_for(me) if me is not None else None
             if perms is None or not perms.send_messages:
-                raise UserError(view.AUDIT_UNAVAILABLE.format(channel=channel.mention))
+                raise UserError(view.AUDIT_UNAVAILABLE.format(channel=f"#{channel.name}"))
         await self.bot.store.set_audit_channel(guild_id, channel.id if channel else None)
-        text = view.AUDIT_SET.format(channel=channel.mention) if channel else view.AUDIT_OFF
+        text = view.AUDIT_SET.format(channel=f"#{channel.name}") if channel else view.AUDIT_OFF
         await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
 

@@ -1,4 +1,4 @@
-"""/about: what the bot does and what it knows."""
+"""/help and /about: every command with an example, and what the bot is."""
 
 from __future__ import annotations
 
@@ -7,23 +7,41 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..client import AllianceBot
-from ..render import meta as render_meta
+from ..domain.errors import UserError
+from ..render import help as render_help
 
 
 class Meta(commands.Cog):
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="about", description="What this bot does, its commands and how current its facts are")
+    def _commands(self) -> list[app_commands.Command]:
+        """Every leaf command in the tree (subcommands, not their groups)."""
+        return [command for command in self.bot.tree.walk_commands() if isinstance(command, app_commands.Command)]
+
+    @app_commands.command(name="help", description="Every command with an example, or one command in detail")
+    @app_commands.describe(command="One command to explain (type to search), e.g. quiz start")
+    async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
+        commands_ = self._commands()
+        if command is None:
+            await interaction.response.send_message(embeds=render_help.help_embeds(commands_), ephemeral=True)
+            return
+        name = " ".join(command.strip().lstrip("/").lower().split())
+        found = next((c for c in commands_ if c.qualified_name == name), None)
+        entry = render_help.HELP.get(name)
+        if found is None or entry is None:
+            raise UserError(render_help.UNKNOWN_COMMAND.format(name=command[:60]))
+        await interaction.response.send_message(embed=render_help.command_embed(found, entry), ephemeral=True)
+
+    @help.autocomplete("command")
+    async def _command_names(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        names = [name for name in render_help.HELP if self.bot.tree.get_command(name.split()[0]) is not None]
+        return render_help.command_choices(names, current)
+
+    @app_commands.command(name="about", description="What this bot does, how current its facts are and where they come from")
     async def about(self, interaction: discord.Interaction) -> None:
         facts = await self.bot.facts_for(interaction.guild_id)
-        lines = []
-        for command in self.bot.tree.get_commands():
-            if isinstance(command, app_commands.Group):
-                lines.extend(f"`/{sub.qualified_name}`: {sub.description}" for sub in command.commands)
-            else:
-                lines.append(f"`/{command.name}`: {command.description}")
-        await interaction.response.send_message(embed=render_meta.about_embed(facts, sorted(lines)), ephemeral=True)
+        await interaction.response.send_message(embed=render_help.about_embed(facts), ephemeral=True)
 
 
 async def setup(bot: AllianceBot) -> None:

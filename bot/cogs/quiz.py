@@ -128,7 +128,7 @@ class Quiz(
         self.by_channel[channel_id] = quiz_id
         try:
             await interaction.response.send_message(
-                view.started_text(interaction.user.mention, questions, topic, seconds),
+                view.started_text(interaction.user.display_name, questions, topic, seconds),
                 allowed_mentions=NO_MENTIONS,
             )
         except Exception as error:
@@ -138,6 +138,7 @@ class Quiz(
             if isinstance(error, discord.HTTPException):
                 raise UserError(view.START_FAILED) from error
             raise
+        await self.bot.remember_name(guild_id, interaction.user)
         run.task = asyncio.create_task(self._play(run), name=f"quiz-{quiz_id}")
 
     @app_commands.command(
@@ -150,7 +151,7 @@ class Quiz(
             raise UserError(view.NO_QUIZ_HERE)
         if interaction.user.id != run.session.starter_id and not is_moderator(interaction):
             raise UserError(view.STOP_REFUSED)
-        run.stopped_by = interaction.user.mention
+        run.stopped_by = interaction.user.display_name
         if run.sleeping and run.task is not None:
             run.task.cancel()
         await reply_after_change(send_ephemeral(interaction, view.STOPPED_ACK), view.STOPPED_ACK)
@@ -166,8 +167,10 @@ class Quiz(
         board = await self.bot.store.leaderboard(
             interaction.guild_id, since=since, user_id=interaction.user.id
         )
+        shown = [row.user_id for row in board.rows] + ([board.caller.user_id] if board.caller else [])
+        names = await self.bot.display_names(interaction.guild_id, shown)
         await interaction.response.send_message(
-            embed=view.leaderboard_embed(board, period, since, interaction.user.id),
+            embed=view.leaderboard_embed(board, period, since, interaction.user.id, names),
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -176,11 +179,14 @@ class Quiz(
     async def stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
         if interaction.guild_id is None:
             raise UserError(view.GUILD_ONLY_QUIZ)
-        user_id = member.id if member is not None else interaction.user.id
-        stats = await self.bot.store.player_stats(interaction.guild_id, user_id)
+        who = member if member is not None else interaction.user
+        stats = await self.bot.store.player_stats(interaction.guild_id, who.id)
+        # The option (or the caller) carries the member's current name: show it, and keep it.
         await interaction.response.send_message(
-            embed=view.stats_embed(user_id, stats), allowed_mentions=NO_MENTIONS
+            embed=view.stats_embed(who.id, stats, {who.id: who.display_name}), allowed_mentions=NO_MENTIONS
         )
+        if stats.answered:
+            await self.bot.remember_name(interaction.guild_id, who)
 
     # ------------------------------------------------------------------ answers
 
@@ -218,6 +224,8 @@ class Quiz(
             )
         )
         if outcome.status == "recorded":
+            # The answer counts even if the ack fails below: so does the name beside it.
+            self.bot.note_name(run.session.guild_id, interaction.user)
             text = view.locked_in(LETTERS[choice])
         elif outcome.status == "duplicate":
             text = view.already_answered(LETTERS[outcome.choice])
@@ -255,10 +263,12 @@ class Quiz(
                 status = "stopped"
             await self.bot.store.end_quiz(session.id, status, discord.utils.utcnow())
             rows = await self.bot.store.quiz_scores(session.id)
+            names = await self.bot.display_names(session.guild_id, [row.user_id for row in rows])
             channel = self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
             await channel.send(
                 embed=view.summary_embed(
                     rows,
+                    names,
                     topic=session.topic,
                     asked=asked_count,
                     total=session.total,
@@ -366,18 +376,25 @@ class Quiz(
         """Stop taking answers, then edit the question in place: right answer, source, who got it."""
         run.accepting = False
         await self.bot.store.close_question(asked.quiz_id, asked.number)
-        await self._reveal(asked, run.session.total, note)
+        await self._reveal(asked, run.session.total, note, run.session.guild_id)
 
-    async def _reveal(self, asked: AskedQuestion, total: int, note: str | None) -> None:
+    async def _reveal(self, asked: AskedQuestion, total: int, note: str | None, guild_id: int) -> None:
         answers = await self.bot.store.question_answers(asked.quiz_id, asked.number)
         right = [user_id for user_id, _, correct, _ in answers if correct]
         if asked.message_id is None:
             return
+        names = await self.bot.display_names(guild_id, right)
         message = self.bot.get_partial_messageable(asked.channel_id).get_partial_message(asked.message_id)
         try:
             await message.edit(
                 embed=view.closed_embed(
-                    asked.question, asked.number, total, right_users=right, answered=len(answers), note=note
+                    asked.question,
+                    asked.number,
+                    total,
+                    right_users=right,
+                    answered=len(answers),
+                    names=names,
+                    note=note,
                 ),
                 view=view.answer_view(asked.quiz_id, asked.number, asked.question, closed=True),
                 allowed_mentions=NO_MENTIONS,
@@ -400,7 +417,8 @@ class Quiz(
                 continue
             session = await self.bot.store.get_quiz(asked.quiz_id)
             total = session.total if session is not None else asked.number
-            await self._reveal(asked, total, view.INTERRUPTED_NOTE)
+            guild_id = session.guild_id if session is not None else 0  # 0: no names to look up
+            await self._reveal(asked, total, view.INTERRUPTED_NOTE, guild_id)
         if leftovers:
             log.info("closed %d question(s) left open by a restart", len(leftovers))
 

@@ -1,4 +1,4 @@
-"""/timeline browse, subscribe, unsubscribe and status; runs the daily-post scheduler."""
+"""/timeline browse; the daily posts that /manage timeline sets up; runs the daily-post scheduler."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from ..domain.facts import TimelineTopic
 from ..render import reply_after_change
 from ..render import timeline as render
 from ..timeline_scheduler import TimelineScheduler
-from .checks import ensure_moderator, moderator_only
+from .checks import ensure_moderator
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 class Timeline(commands.Cog):
     """The US–Russia timeline, browsable and posted daily."""
 
-    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline: browse it or get a daily post")
+    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline, entry by entry")
 
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
@@ -62,45 +62,41 @@ class Timeline(commands.Cog):
         await interaction.response.send_message(embed=view.embed(asked_year=year), view=view)
         await view.attach(interaction)
 
-    # ------------------------------------------------------------------ daily posts (moderators)
+    # ------------------------------------------------------------------ daily posts (run by /manage timeline)
 
-    @timeline.command(name="subscribe", description="Post one timeline entry a day in a channel (moderators)")
-    @app_commands.describe(channel="The text channel to post in", time=render.TIME_HELP)
-    @moderator_only()
     async def subscribe(
         self, interaction: discord.Interaction, channel: discord.TextChannel, time: str | None = None
     ) -> None:
-        assert interaction.guild is not None  # moderator_only() guarantees a server
+        """/manage timeline subscribe: one entry a day in a channel."""
+        assert interaction.guild is not None  # /manage is guild-only
         post_time = tl.parse_post_time(time)
         me = interaction.guild.me
         if me is not None:
             permissions = channel.permissions_for(me)
             if not (permissions.view_channel and permissions.send_messages and permissions.embed_links):
-                raise UserError(render.cannot_post_text(channel.id))
+                raise UserError(render.cannot_post_text(channel.name))
         now = discord.utils.utcnow()
         subscription = await self.bot.store.timeline_subscribe(
             interaction.guild.id, channel.id, post_time, now, by=interaction.user.id
         )
         self.scheduler.wake()
+        await self.bot.remember_name(interaction.guild.id, interaction.user)
         log.info("timeline subscription %s/%s at %s UTC", interaction.guild.id, channel.id, tl.format_post_time(post_time))
         first = tl.next_post_at(now, subscription, None)
-        text = render.subscribed_text(channel.id, tl.format_post_time(post_time), first)
+        text = render.subscribed_text(channel.name, tl.format_post_time(post_time), first)
         await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
-    @timeline.command(name="unsubscribe", description="Stop the daily timeline posts in a channel (moderators)")
-    @app_commands.describe(channel="The channel that gets the daily posts")
-    @moderator_only()
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        """/manage timeline unsubscribe: stop the daily posts in a channel."""
         assert interaction.guild is not None
         if not await self.bot.store.timeline_unsubscribe(interaction.guild.id, channel.id):
-            raise UserError(render.not_subscribed_text(channel.id))
+            raise UserError(render.not_subscribed_text(channel.name))
         self.scheduler.wake()
-        text = render.unsubscribed_text(channel.id)
+        text = render.unsubscribed_text(channel.name)
         await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
-    @timeline.command(name="status", description="Daily timeline posts here: next post time and last result (moderators)")
-    @moderator_only()
     async def status(self, interaction: discord.Interaction) -> None:
+        """/manage timeline status: each subscription, its next post and its last result."""
         assert interaction.guild is not None
         now = discord.utils.utcnow()
         rows = await self._status_rows(interaction.guild, now)
@@ -109,7 +105,7 @@ class Timeline(commands.Cog):
         if not gone:
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
-        # A deleted channel can't be picked in /timeline unsubscribe, so offer to remove it here.
+        # A deleted channel can't be picked in /manage timeline unsubscribe, so offer to remove it here.
         view = render.RemoveDeletedView(owner_id=interaction.user.id, channel_ids=gone, on_remove=self._remove_deleted)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
         await view.attach(interaction)
@@ -117,7 +113,7 @@ class Timeline(commands.Cog):
     async def _status_rows(
         self, guild: discord.Guild, now: datetime
     ) -> list[tuple[tl.Subscription, datetime | None, str | None]]:
-        """(subscription, next post time, channel name or None when the channel is gone) for /timeline status."""
+        """(subscription, next post time, channel name or None when the channel is gone) for /manage timeline status."""
         store = self.bot.store
         rows = []
         for subscription in await store.timeline_subscriptions(guild.id):

@@ -176,10 +176,12 @@ FORMS: dict[str, tuple[FormField, ...]] = {
         _SOURCE,
         _AS_OF,
     ),
+    # Five inputs at most (Discord's limit), in words, no YAML: the rest of an entry (a figure's
+    # number, unit and year; an alliance's members) is kept as it was, and changes by import.
     "figure": (
+        FormField("label", "text"),
         FormField("value", "text", max_length=40),
-        FormField("number", "number", max_length=40),
-        FormField("more", "yaml", long=True, max_length=MODAL_INPUT_LIMIT, covers=("label", "unit", "since", "detail", "topic")),
+        FormField("detail", "text", long=True, max_length=1000),
         _SOURCE,
         _AS_OF,
     ),
@@ -225,25 +227,9 @@ FORMS: dict[str, tuple[FormField, ...]] = {
         _AS_OF,
     ),
     "alliance": (
+        FormField("name", "text"),
+        FormField("short_name", "text", max_length=40),
         FormField("description", "text", long=True, max_length=1000),
-        FormField(
-            "more",
-            "yaml",
-            long=True,
-            max_length=MODAL_INPUT_LIMIT,
-            covers=(
-                "name",
-                "short_name",
-                "treaty_kind",
-                "signed",
-                "in_force",
-                "article",
-                "members",
-                "former_members",
-                "disputed_members",
-                "pair_exceptions",
-            ),
-        ),
         _SOURCE,
         _AS_OF,
     ),
@@ -256,9 +242,7 @@ ADD_DEFAULTS: dict[str, dict[str, Any]] = {
     "figure": {"topic": "us-russia"},
     "quiz": {"topic": "us-russia"},
 }
-ADD_YAML_TEMPLATE: dict[str, dict[str, Any]] = {
-    "figure": {"label": "", "unit": "", "detail": ""},
-}
+ADD_YAML_TEMPLATE: dict[str, dict[str, Any]] = {}
 
 
 def _dump_yaml(data: Mapping[str, Any]) -> str:
@@ -474,6 +458,8 @@ def apply_form(kind: str, fact_id: str, base: FactModel | None, values: Mapping[
         except ValueError as error:
             errors.append(str(error))
             failed.update({spec.key, *spec.covers, "sources" if spec.style == "source" else spec.key})
+    if kind == "figure" and "value" not in failed:
+        _figure_from_value(raw, base)
     if errors:
         # Also report what the schema says about the other fields, so one submit shows every reason.
         try:
@@ -486,6 +472,22 @@ def apply_form(kind: str, fact_id: str, base: FactModel | None, values: Mapping[
             ]
         raise ValueError("; ".join(errors))
     return validate_fact(raw)
+
+
+_NUMBER_IN = re.compile(r"\d[\d,_]*(?:\.\d+)?")
+
+
+def _figure_from_value(raw: dict[str, Any], base: FactModel | None) -> None:
+    """A figure's number (for quizzes) follows its value as shown ("2,500+" is 2500), and a new
+    figure's unit is what it counts: the form asks for neither."""
+    changed = base is None or raw.get("value") != getattr(base, "value", None)
+    if changed:
+        match = _NUMBER_IN.search(str(raw.get("value", "")))
+        if match is None:
+            raise ValueError("value: must contain the number, such as 2,500+ or 60%")
+        raw["number"] = _parse_number(match.group(0), "value")
+    if base is None and not raw.get("unit"):
+        raw["unit"] = str(raw.get("label", ""))[:256]
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -557,7 +559,7 @@ def diff_facts(before: FactModel | None, after: FactModel | None) -> list[FieldC
 EXPORT_HEADER = (
     "# This server's changes to the alliance bot's facts, in the bundled schema.\n"
     "# `entries` are edited or added entries; `hidden` lists ids hidden in this server.\n"
-    "# Import with /facts import, or propose them upstream in data/.\n"
+    "# Import with /manage facts import, or propose them upstream in data/.\n"
 )
 
 

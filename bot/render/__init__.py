@@ -9,7 +9,7 @@ through the bot's one error path.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -155,6 +155,21 @@ def footer_for(as_of: str, extra: str | None = None) -> str:
     """The standard footer: the "as of" date, plus an optional note."""
     text = f"Facts {as_of_text(as_of)}"
     return f"{text} · {extra}" if extra else text
+
+
+def person(user_id: int, names: Mapping[int, str], *, mention: bool = False) -> str:
+    """A member as readers see them: their stored display name (with their mention beside it when
+    asked), or the bare mention for someone the bot never saw act."""
+    name = names.get(user_id)
+    if name is None:
+        return f"<@{user_id}>"
+    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(name))
+    return f"{safe} (<@{user_id}>)" if mention else safe
+
+
+def channel_name(name: str | None, channel_id: int) -> str:
+    """A channel as readers see it: #name, or a note when the channel no longer exists."""
+    return f"#{name}" if name else f"a deleted channel ({channel_id})"
 
 
 def error_text(message: str) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 import discord
 import yaml
 
-from ..domain.facts import FactModel, Problem, fill_computed
+from ..domain.errors import UserError
+from ..domain.facts import RELATIONSHIP_LABELS, FactModel, Problem, fill_computed
 from ..domain.overlay import (
     FORMS,
     MAX_IMPORT_BYTES,
@@ -36,14 +37,15 @@ from . import (
     clip,
     footer_for,
     make_embed,
+    person,
     source_text,
 )
 
 # --------------------------------------------------------------------------- plain strings
 
-FACTS_GROUP_DESCRIPTION = "See and (moderators) correct the facts the bot uses in this server"
+FACTS_GROUP_DESCRIPTION = "The facts the bot uses in this server: an entry, its source and its history"
 UNKNOWN_FACT = "I have no entry `{fact_id}` in this server. Pick one from the suggestions."
-HIDDEN_FACT = "`{fact_id}` is hidden in this server. Use `/facts history` and `/facts revert` to bring it back."
+HIDDEN_FACT = "`{fact_id}` is hidden in this server. A moderator can bring it back with `/manage facts revert`."
 ALREADY_HIDDEN = "`{fact_id}` is already hidden in this server."
 NOTHING_CHANGED = "Nothing changed: the entry is exactly as it was, so no new version was saved."
 INVALID_CHANGE = "Not saved: {reason}"
@@ -52,13 +54,13 @@ CHANGED_MEANWHILE = (
     "Run the command again to start from the new version."
 )
 TOO_BIG_FOR_FORM = (
-    "`{fact_id}` is too long to edit in a Discord form. Use `/facts export`, edit the file and `/facts import` it."
+    "`{fact_id}` is too long to edit in a Discord form. Use `/manage facts export`, edit the file and `/manage facts import` it."
 )
 UNKNOWN_VERSION = "`{fact_id}` has no version {version} in this server; `/facts history` lists them."
 ALREADY_AT_VERSION = "`{fact_id}` already reads as version {version}; nothing to revert."
 NO_CHANGES_TO_EXPORT = "This server has no changes to the bundled facts yet, so there is nothing to export."
 IMPORT_TOO_BIG = "That file is {size:,} bytes; an import can be at most {limit:,} bytes (256 KB)."
-IMPORT_NOT_TEXT = "That file is not UTF-8 text. Export a file with `/facts export` to see the expected format."
+IMPORT_NOT_TEXT = "That file is not UTF-8 text. Export a file with `/manage facts export` to see the expected format."
 IMPORT_NOTHING = "Nothing to import: every entry in `{file}` already reads exactly like that here."
 IMPORT_CANCELLED = "Import cancelled; nothing was changed."
 REMOVE_CANCELLED = "Kept `{fact_id}`; nothing was changed."
@@ -93,6 +95,85 @@ FIELD_LABELS = {
     "description": "Description",
 }
 RELATIONSHIP_LABEL_HINT = "treaty_allies, close_partners, partners, rivals, adversaries"
+# Labels that read better for one kind of entry than the general ones above (at most 45 characters).
+KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
+    ("relationship", "label"): "Relationship (e.g. rivals)",
+    ("relationship", "summary"): "The answer in a few sentences",
+    ("timeline", "title"): "What happened (a short title)",
+    ("timeline", "impact"): "Why it matters",
+    ("timeline", "date"): "When (YYYY, YYYY-MM or YYYY-MM-DD)",
+    ("faq", "question"): "The question, as people ask it",
+    ("faq", "answer"): "The answer",
+    ("quiz", "question"): "The question",
+    ("quiz", "explanation"): "Why that answer is right",
+    ("figure", "label"): "What it counts",
+    ("figure", "detail"): "The figure in one sentence",
+    ("perspective", "view"): "Their view in a few words",
+    ("point", "text"): "The point",
+    ("alliance", "name"): "Full name",
+    ("alliance", "short_name"): "Short name (e.g. NATO)",
+}
+PLACEHOLDERS: dict[str, str] = {
+    "as_of": "e.g. 2024-03",
+    "date": "e.g. 1991-12-26",
+    "source": "Reuters | https://… (one source a line)",
+    "choices": "1945\n* 1949\n1955",
+    "value": "e.g. 2,500+",
+}
+# Where the schema's own complaints land in the form: its field names, by the input that holds them.
+SCHEMA_TO_INPUT = {"sources": "source", "year": "date", "month": "date", "day": "date", "answer": "choices"}
+FORM_REJECTED = "Not saved. Fix what is marked and try again: nothing you typed is lost, **Edit again** reopens the form."
+EDIT_AGAIN = "Edit again"
+
+
+def field_label(kind: str, key: str) -> str:
+    """An input's label in words, for the form and for the errors that name it."""
+    return KIND_FIELD_LABELS.get((kind, key)) or FIELD_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def form_problems(kind: str, reasons: str) -> list[str]:
+    """Each reason a form was refused, naming the input by its label: "**As of**: write it as …".
+
+    ``reasons`` is the domain's "field: what is wrong; field: …" text.
+    """
+    inputs = {spec.key for spec in FORMS.get(kind, ())}
+    lines = []
+    for reason in (part.strip() for part in reasons.split("; ")):
+        if not reason:
+            continue
+        field, sep, message = reason.partition(": ")
+        key = SCHEMA_TO_INPUT.get(field.split(".", 1)[0], field.split(".", 1)[0]) if sep else ""
+        if sep and key in inputs:
+            lines.append(f"• **{field_label(kind, key)}**: {message}")
+        else:
+            lines.append(f"• {reason}")
+    return lines
+
+
+def form_rejected_text(kind: str, reasons: str) -> str:
+    return clip("\n".join([FORM_REJECTED, *form_problems(kind, reasons)]), MESSAGE_LIMIT - 5)
+
+
+class FormRejected(UserError):
+    """A refused form: its message, and the Edit again button that reopens it with the draft."""
+
+    def __init__(self, message: str, view: discord.ui.View) -> None:
+        super().__init__(message)
+        self.view = view
+
+
+class EditAgainView(BaseView):
+    """One button under a refused form: reopen it with everything that was typed."""
+
+    def __init__(self, *, owner_id: int, on_click: Callable[[discord.Interaction], Awaitable[None]]) -> None:
+        super().__init__(owner_id=owner_id, timeout=900)
+        button: discord.ui.Button[EditAgainView] = discord.ui.Button(label=EDIT_AGAIN, style=discord.ButtonStyle.primary)
+
+        async def clicked(interaction: discord.Interaction) -> None:
+            await on_click(interaction)
+
+        button.callback = clicked  # type: ignore[method-assign]
+        self.add_item(button)
 
 KIND_NAMES = {
     "relationship": "relationship verdict",
@@ -113,6 +194,28 @@ ACTION_VERBS = {
     "import": "imported",
 }
 _MAIN_TEXT = ("summary", "answer", "impact", "detail", "text", "description", "explanation", "view")
+# The order headline_of uses to name an entry.
+_TITLE_KEYS = ("headline", "question", "title", "label", "name", "perspective", "us_action")
+# Field names in /facts show, in words (others are the schema's name with spaces).
+SHOW_LABELS = {
+    "us_action": "US action",
+    "russian_response": "Russian response",
+    "quote_source": "Who said it",
+    "pair": "Countries",
+    "label": "Relationship",
+    "number": "Number (for quizzes)",
+    "short_name": "Short name",
+    "treaty_kind": "Kind of treaty",
+    "headline": "Among the headline figures",
+}
+
+
+def _member_text(item: Mapping[str, Any]) -> str:
+    """One member of an alliance: its country code, the years it joined (and left), any note."""
+    text = str(item["code"])
+    years = "–".join(str(item[key]) for key in ("joined", "left") if item.get(key) is not None)
+    extras = ", ".join(part for part in (years, str(item.get("note") or "")) if part)
+    return f"{text} ({extras})" if extras else text
 
 
 def _field_text(value: Any) -> str:
@@ -134,21 +237,24 @@ def _when(version: FactVersion) -> str:
 # --------------------------------------------------------------------------- show
 
 
-def status_text(latest: FactVersion | None, origin: str | None) -> str:
+def status_text(latest: FactVersion | None, origin: str | None, names: Mapping[int, str] | None = None) -> str:
     """Whether a server sees the bundled entry or its own version, and since when."""
     if latest is None or latest.state == "bundled":
         where = f" (`{origin}`)" if origin else ""
         return f"Bundled version{where}, the same in every server."
-    return f"This server's version {latest.version}: {ACTION_VERBS[latest.action]} by <@{latest.author_id}> {_when(latest)}."
+    by = person(latest.author_id, names or {})
+    return f"This server's version {latest.version}: {ACTION_VERBS[latest.action]} by {by} {_when(latest)}."
 
 
 def fact_embed(fact: FactModel, status: str, today: date) -> discord.Embed:
     """One entry as this server sees it: its fields, sources, "as of" and where it comes from."""
     raw = fact.model_dump(mode="json", exclude_none=True)
-    main_key = next((key for key in _MAIN_TEXT if key in raw), None)
+    # The body is the entry's main text (a quiz's answer is a number, not text); the title is the
+    # same line headline_of picks, so neither repeats as a field.
+    main_key = next((key for key in _MAIN_TEXT if isinstance(raw.get(key), str) and raw[key]), None)
     description = fill_computed(str(raw[main_key]), today) if main_key else ""
     fields: list[tuple[str, str]] = []
-    title_key = next((key for key in ("headline", "question", "title", "label", "name") if key in raw), None)
+    title_key = next((key for key in _TITLE_KEYS if isinstance(raw.get(key), str) and raw[key]), None)
     for key, value in raw.items():
         if key in ("id", "kind", "sources", "as_of", main_key, title_key):
             continue
@@ -159,7 +265,17 @@ def fact_embed(fact: FactModel, status: str, today: date) -> discord.Embed:
             text = f"{value + 1}. {fact.choices[value]}"  # type: ignore[union-attr]
         elif key == "choices":
             text = "\n".join(f"{index + 1}. {choice}" for index, choice in enumerate(value))
-        fields.append((key.replace("_", " ").capitalize(), fill_computed(text, today)))
+        elif key == "label" and fact.kind == "relationship":
+            text = RELATIONSHIP_LABELS.get(str(value), str(value))
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif key == "treaty_kind":
+            text = str(value).replace("_", " ")
+        elif key == "pair":
+            text = " and ".join(str(code) for code in value)
+        elif isinstance(value, list) and value and all(isinstance(item, dict) and "code" in item for item in value):
+            text = ", ".join(_member_text(item) for item in value)
+        fields.append((SHOW_LABELS.get(key, key.replace("_", " ").capitalize()), fill_computed(text, today)))
     fields.append(("Source", source_text(fact.sources)))
     fields.append(("In this server", status))
     return make_embed(
@@ -190,9 +306,9 @@ class FactFormModal(BaseModal):
         self._inputs: dict[str, discord.ui.TextInput[Any]] = {}
         for spec in FORMS[kind]:
             text = values.get(spec.key, "")
-            placeholder = RELATIONSHIP_LABEL_HINT if (kind, spec.key) == ("relationship", "label") else None
+            placeholder = RELATIONSHIP_LABEL_HINT if (kind, spec.key) == ("relationship", "label") else PLACEHOLDERS.get(spec.key)
             item: discord.ui.TextInput[Any] = discord.ui.TextInput(
-                label=FIELD_LABELS.get(spec.key, spec.key.replace("_", " ").capitalize()),
+                label=field_label(kind, spec.key),
                 custom_id=spec.key,
                 style=discord.TextStyle.paragraph if spec.long else discord.TextStyle.short,
                 default=text or None,
@@ -232,7 +348,7 @@ def change_embed(
     changes = diff_facts(before, after)
     verb = ACTION_VERBS[version.action]
     if version.state == "hidden":
-        summary = f"`{fact_id}` is now hidden in this server. Nothing is lost: `/facts revert` brings it back."
+        summary = f"`{fact_id}` is now hidden in this server. Nothing is lost: `/manage facts revert` brings it back."
     elif after is None:
         summary = f"`{fact_id}` no longer exists in this server (it was added here, not bundled)."
     else:
@@ -245,7 +361,7 @@ def change_embed(
 def change_done_text(fact_id: str, version: FactVersion) -> str:
     """A saved change in one line, for when Discord refused the full reply (see ``reply_after_change``)."""
     if version.state == "hidden":
-        return f"`{fact_id}` is now hidden in this server (version {version.version}); `/facts revert` brings it back."
+        return f"`{fact_id}` is now hidden in this server (version {version.version}); `/manage facts revert` brings it back."
     return (
         f"Saved `{fact_id}` as version {version.version} in this server. "
         f"Discord did not accept my full reply; `/facts history` shows the change."
@@ -253,7 +369,11 @@ def change_done_text(fact_id: str, version: FactVersion) -> str:
 
 
 def history_embed(
-    fact_id: str, versions: Sequence[FactVersion], bundled: FactModel | None, origin: str | None
+    fact_id: str,
+    versions: Sequence[FactVersion],
+    bundled: FactModel | None,
+    origin: str | None,
+    names: Mapping[int, str],
 ) -> discord.Embed:
     """Every version of one entry in this server, oldest first, with what each changed."""
     where = f" (`{origin}`)" if origin else ""
@@ -269,7 +389,8 @@ def history_embed(
         else:
             changed = [change.field for change in diff_facts(previous, state)]
             what = "changed " + ", ".join(changed) if changed else "no field changed"
-        line = f"**v{version.version}** · {ACTION_VERBS[version.action]} by <@{version.author_id}> {_when(version)} · {what}"
+        by = person(version.author_id, names)
+        line = f"**v{version.version}** · {ACTION_VERBS[version.action]} by {by} {_when(version)} · {what}"
         lines.append(line)
         previous = state
     lines[current] += " ← current"
@@ -281,11 +402,11 @@ def history_embed(
     return make_embed(
         f"History of {fact_id}",
         text,
-        fields=[("Revert", "`/facts revert` with a version number makes that version current again (as a new version).")],
+        fields=[("Going back", "Moderators: `/manage facts revert` with a version number makes it current again, as a new version.")],
     )
 
 
-def audit_line(version: FactVersion, after: FactModel | None) -> str:
+def audit_line(version: FactVersion, after: FactModel | None, names: Mapping[int, str]) -> str:
     """The one-line summary of a change for the audit channel."""
     if version.state == "hidden":
         what = "hid it"
@@ -294,15 +415,15 @@ def audit_line(version: FactVersion, after: FactModel | None) -> str:
     else:
         what = clip(headline_of(after), 200)
     return clip(
-        f"📝 <@{version.author_id}> {ACTION_VERBS[version.action]} `{version.fact_id}` (v{version.version}): {what}",
+        f"📝 {person(version.author_id, names, mention=True)} {ACTION_VERBS[version.action]} `{version.fact_id}` (v{version.version}): {what}",
         MESSAGE_LIMIT,
     )
 
 
-def audit_batch_line(versions: Sequence[FactVersion]) -> str:
+def audit_batch_line(versions: Sequence[FactVersion], names: Mapping[int, str] | None = None) -> str:
     """One audit line for many changes saved at once (an import), naming as many ids as fit."""
     first = versions[0]
-    head = f"📝 <@{first.author_id}> {ACTION_VERBS[first.action]} {len(versions)} entries: "
+    head = f"📝 {person(first.author_id, names or {}, mention=True)} {ACTION_VERBS[first.action]} {len(versions)} entries: "
     ids: list[str] = []
     budget = MESSAGE_LIMIT - len(head) - 40
     for version in versions:
@@ -322,7 +443,7 @@ def remove_prompt(fact: FactModel) -> str:
     return clip(
         f"Hide **{headline_of(fact)}** (`{fact.id}`) in this server? "
         "Answers, quizzes and the timeline here will stop using it. It stays in the history and "
-        "`/facts revert` brings it back.",
+        "`/manage facts revert` brings it back.",
         MESSAGE_LIMIT,
     )
 
@@ -335,7 +456,7 @@ def export_file(guild_id: int, text: str) -> discord.File:
 
 
 def export_text(count: int) -> str:
-    return f"This server's {count} change(s), in the bundled schema. `/facts import` reads the same file."
+    return f"This server's {count} change(s), in the bundled schema. `/manage facts import` reads the same file."
 
 
 def kind_full(kind: str, cap: str) -> str:
@@ -389,7 +510,7 @@ def reload_failed_embed(problems: Sequence[Problem]) -> discord.Embed:
     text = "\n".join(f"• {problem}" for problem in problems)
     return make_embed(
         f"Reload refused: {len(problems)} problem(s)",
-        "Still serving the previous data. Fix these and run `/facts reload` again:\n" + text,
+        "Still serving the previous data. Fix these and run `/manage facts reload` again:\n" + text,
         colour=COLOUR_NO,
     )
 

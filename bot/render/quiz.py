@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ from . import (
     clip,
     footer_for,
     make_embed,
+    person,
     report_error,
     source_text,
 )
@@ -67,9 +68,10 @@ def no_questions(topic: str) -> str:
 
 
 def started_text(starter: str, total: int, topic: str, seconds: int) -> str:
+    """The public line that opens a quiz; ``starter`` is the member's display name."""
     plural = "question" if total == 1 else "questions"
     return (
-        f"🎯 {starter} started a quiz: {total} {plural} on **{TOPIC_LABELS.get(topic, topic)}**, "
+        f"🎯 {discord.utils.escape_markdown(starter)} started a quiz: {total} {plural} on **{TOPIC_LABELS.get(topic, topic)}**, "
         f"{seconds} s each. Anyone here can answer; your first click is final."
     )
 
@@ -159,9 +161,10 @@ def _choice_lines(question: Question, *, reveal: bool = False) -> str:
 
 def question_embed(question: Question, number: int, total: int, closes_at: datetime) -> discord.Embed:
     """The open question: prompt, lettered choices and when it closes."""
-    stamp = discord.utils.format_dt(closes_at, "R")
+    # The clock time as well as the countdown: a countdown is only as fresh as the screen showing it.
+    stamp = f"{discord.utils.format_dt(closes_at, 'T')} ({discord.utils.format_dt(closes_at, 'R')})"
     description = (
-        f"**{question.prompt}**\n\n{_choice_lines(question)}\n\nCloses {stamp}. Your first click is final."
+        f"**{question.prompt}**\n\n{_choice_lines(question)}\n\nCloses at {stamp}. Your first click is final."
     )
     return make_embed(
         _title(number, total, question.topic),
@@ -171,10 +174,19 @@ def question_embed(question: Question, number: int, total: int, closes_at: datet
     )
 
 
-def _people(user_ids: Sequence[int], limit: int = 40) -> str:
-    shown = " ".join(f"<@{uid}>" for uid in user_ids[:limit])
+def _people(user_ids: Sequence[int], names: Mapping[int, str], limit: int = 40) -> str:
+    shown = ", ".join(person(uid, names) for uid in user_ids[:limit])
     more = len(user_ids) - limit
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _who_got_it(right_users: Sequence[int], answered: int, names: Mapping[int, str]) -> tuple[str, str]:
+    """The reveal's last field: who answered right, out of how many answered."""
+    if answered == 0:
+        return ("Answers", "Nobody answered this one.")
+    if not right_users:
+        return ("Right answers", f"None of the {answered} who answered." if answered > 1 else "The one answer was wrong.")
+    return (f"Right: {len(right_users)} of {answered}", clip(_people(right_users, names), FIELD_VALUE_LIMIT))
 
 
 def closed_embed(
@@ -184,20 +196,20 @@ def closed_embed(
     *,
     right_users: Sequence[int],
     answered: int,
+    names: Mapping[int, str],
     note: str | None = None,
 ) -> discord.Embed:
     """The closed question: right answer, one-line explanation, its source and who got it right."""
     description = f"**{question.prompt}**\n\n{_choice_lines(question, reveal=True)}"
     if note:
         description = f"{note}\n\n{description}"
-    got_it = _people(right_users) if right_users else "Nobody this time."
     fields = [
         (
             f"Answer: {question.right_letter}. {clip(question.right_choice, 200)}",
             clip(question.explanation, FIELD_VALUE_LIMIT),
         ),
         ("Source", source_text(question.sources)),
-        (f"Right ({len(right_users)} of {answered})", clip(got_it, FIELD_VALUE_LIMIT)),
+        _who_got_it(right_users, answered, names),
     ]
     colour = COLOUR_WARN if note else COLOUR_YES
     return make_embed(
@@ -213,21 +225,27 @@ INTERRUPTED_NOTE = "⏹️ This quiz was interrupted by a bot restart. Answers g
 
 
 def stopped_note(by: str) -> str:
-    return f"⏹️ Quiz stopped by {by}. Scores so far are kept."
+    return f"⏹️ Quiz stopped by {discord.utils.escape_markdown(by)}. Scores so far are kept."
 
 
 def summary_embed(
-    rows: Sequence[Any], *, topic: str, asked: int, total: int, stopped_by: str | None
+    rows: Sequence[Any],
+    names: Mapping[int, str],
+    *,
+    topic: str,
+    asked: int,
+    total: int,
+    stopped_by: str | None,
 ) -> discord.Embed:
     """The end-of-round summary: this quiz's players by points."""
     lines = [
-        f"**{row.rank}.** <@{row.user_id}>: {row.points} pts ({row.correct}/{row.answered} right)"
+        f"**{row.rank}.** {person(row.user_id, names)}: {row.points} pts ({row.correct}/{row.answered} right)"
         for row in rows[:15]
     ]
     if len(rows) > 15:
         lines.append(f"…and {len(rows) - 15} more players.")
     body = "\n".join(lines) if lines else "Nobody answered this round."
-    status = stopped_note(stopped_by) if stopped_by else f"All {total} questions played."
+    status = stopped_note(stopped_by) if stopped_by else f"All {total} question{'s' if total != 1 else ''} played."
     if stopped_by:
         status += f" {asked} of {total} questions were asked."
     return make_embed(
@@ -241,7 +259,9 @@ def summary_embed(
 # ------------------------------------------------------------------------- boards and stats
 
 
-def leaderboard_embed(board: Any, period: str, since: datetime | None, caller_id: int) -> discord.Embed:
+def leaderboard_embed(
+    board: Any, period: str, since: datetime | None, caller_id: int, names: Mapping[int, str]
+) -> discord.Embed:
     """The server board: top 10 and, if outside it, the caller's own rank."""
     label = PERIOD_LABELS.get(period, period)
     if not board.rows:
@@ -250,23 +270,22 @@ def leaderboard_embed(board: Any, period: str, since: datetime | None, caller_id
     for row in board.rows:
         me = " ← you" if row.user_id == caller_id else ""
         lines.append(
-            f"**{row.rank}.** <@{row.user_id}>: {row.points} pts ({row.correct}/{row.answered} right){me}"
+            f"**{row.rank}.** {person(row.user_id, names)}: {row.points} pts ({row.correct}/{row.answered} right){me}"
         )
     if board.caller is not None:
         c = board.caller
         lines.append(f"\nYou: **#{c.rank}** with {c.points} pts ({c.correct}/{c.answered} right)")
-    footer = "Week and month use UTC calendar periods"
-    if since is not None:
-        footer += f" · since {since:%a %d %b %Y}"
+    footer = None
+    if since is not None:  # only week and month boards have a period to explain
+        footer = f"Since {since:%a %d %b %Y}, 00:00 UTC"
     return make_embed(f"Quiz leaderboard · {label}", "\n".join(lines), colour=COLOUR_INFO, footer=footer)
 
 
-def stats_embed(user_id: int, stats: Any) -> discord.Embed:
+def stats_embed(user_id: int, stats: Any, names: Mapping[int, str]) -> discord.Embed:
     """One member's quiz record in this server."""
+    who = person(user_id, names)
     if not stats.answered:
-        return make_embed(
-            "Quiz stats", f"<@{user_id}> hasn't answered any quiz questions here yet.", colour=COLOUR_INFO
-        )
+        return make_embed("Quiz stats", f"{who} hasn't answered any quiz questions here yet.", colour=COLOUR_INFO)
     fields = [
         ("Answered", str(stats.answered)),
         ("Correct", str(stats.correct)),
@@ -277,5 +296,5 @@ def stats_embed(user_id: int, stats: Any) -> discord.Embed:
         ("Rank", f"#{stats.rank}" if stats.rank else "unranked"),
     ]
     return make_embed(
-        "Quiz stats", f"<@{user_id}> in this server (all time)", colour=COLOUR_INFO, inline_fields=fields
+        f"Quiz stats: {who}", "All time, in this server.", colour=COLOUR_INFO, inline_fields=fields
     )

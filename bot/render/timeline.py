@@ -21,6 +21,7 @@ from . import (
     make_embed,
     source_text,
 )
+from . import channel_name as channel_name_text
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def entry_embed(
         f"{entry_date(entry)}: {entry.title}",
         description,
         fields=[("Source", source_text(entry.sources))],
-        inline_fields=[("Topic", entry.topic)],
+        inline_fields=[] if topic else [("Topic", entry.topic)],  # when browsing one topic, the footer says it
         footer=footer_for(entry.as_of, where),
     )
 
@@ -84,21 +85,21 @@ def post_embed(entry: TimelineEntry, *, on_this_day: bool, day: date) -> discord
 # --------------------------------------------------------------------------- subscribe / status
 
 
-def subscribed_text(channel_id: int, post_time: str, first_post: datetime | None) -> str:
+def subscribed_text(channel: str, post_time: str, first_post: datetime | None) -> str:
     when = f" The first one comes {discord.utils.format_dt(first_post, 'R')}." if first_post else ""
-    return f"<#{channel_id}> will get one timeline entry a day at {post_time} UTC.{when}"
+    return f"#{channel} will get one timeline entry a day at {post_time} UTC.{when}"
 
 
-def unsubscribed_text(channel_id: int) -> str:
-    return f"<#{channel_id}> will no longer get daily timeline posts."
+def unsubscribed_text(channel: str) -> str:
+    return f"#{channel} will no longer get daily timeline posts."
 
 
-def not_subscribed_text(channel_id: int) -> str:
-    return f"<#{channel_id}> has no daily timeline subscription."
+def not_subscribed_text(channel: str) -> str:
+    return f"#{channel} has no daily timeline subscription."
 
 
-def cannot_post_text(channel_id: int) -> str:
-    return f"I can't post in <#{channel_id}>: I need View Channel, Send Messages and Embed Links there."
+def cannot_post_text(channel: str) -> str:
+    return f"I can't post in #{channel}: I need View Channel, Send Messages and Embed Links there."
 
 
 PAUSE_REASONS: dict[str, str] = {
@@ -146,7 +147,7 @@ def status_embed(
     if not subscriptions:
         return make_embed(
             "Daily timeline posts",
-            "No channel here gets daily timeline posts. Start with `/timeline subscribe`.",
+            "No channel here gets daily timeline posts. Start with `/manage timeline subscribe`.",
         )
     fields = []
     paused = False
@@ -163,7 +164,7 @@ def status_embed(
             paused = True
             upcoming = (
                 f"**paused**: {pause_text(subscription.paused, subscription.paused_detail)}. "
-                "Run `/timeline subscribe` for this channel again to resume."
+                "Run `/manage timeline subscribe` for this channel again to resume."
             )
         elif next_at is None or next_at <= now:
             upcoming = "due now"
@@ -171,8 +172,8 @@ def status_embed(
             upcoming = f"{discord.utils.format_dt(next_at, 'f')} ({discord.utils.format_dt(next_at, 'R')})"
         fields.append(
             (
-                f"#{channel_name}" if channel_name else f"Channel {subscription.channel_id} (not found)",
-                f"<#{subscription.channel_id}> at {tl.format_post_time(subscription.post_time)} UTC\n"
+                channel_name_text(channel_name, subscription.channel_id),
+                f"Daily at {tl.format_post_time(subscription.post_time)} UTC\n"
                 f"Next post: {upcoming}\nLast result: {_last_result(subscription)}",
             )
         )
@@ -189,7 +190,7 @@ def removed_deleted_text(count: int) -> str:
 
 
 class RemoveDeletedView(BaseView):
-    """One button on /timeline status: forget subscriptions whose channel was deleted."""
+    """One button on /manage timeline status: forget subscriptions whose channel was deleted."""
 
     def __init__(
         self,

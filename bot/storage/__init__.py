@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from . import core, facts, quiz, timeline
+from . import core, facts, names, quiz, timeline
 from .base import Ownership, StoreError, StoreEvent
 from .core import CoreQueries
 from .facts import FactsQueries
+from .names import NamesQueries
 from .postgres import PostgresBackend, is_postgres_url, redact
 from .quiz import QuizQueries
 from .sqlite import SqliteBackend
@@ -32,6 +33,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("timeline", timeline.SCHEMA),
     ("facts", facts.SCHEMA),
     ("timeline claims", timeline.CLAIMS),
+    ("member names", names.SCHEMA),
 )
 # The same versions for PostgreSQL: same tables, PostgreSQL's types.
 PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -40,12 +42,13 @@ PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("timeline", timeline.PG_SCHEMA),
     ("facts", facts.PG_SCHEMA),
     ("timeline claims", timeline.CLAIMS),
+    ("member names", names.PG_SCHEMA),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION
 
 
-class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):
+class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQueries):
     """The bot's database. Open with ``await Store.open(path_or_url)``; close with ``close()``."""
 
     migrations: tuple[tuple[str, str], ...] = ()

@@ -1,0 +1,120 @@
+"""/manage: every moderator tool under one top-level command, so Discord can hide it from members.
+
+Discord can only hide whole top-level commands (``default_member_permissions``), so the tools
+that change a server's facts or its daily posts live here rather than beside the members'
+/facts and /timeline commands. Hiding is only a hint: ``interaction_check`` enforces Manage
+Server on every command, and the buttons and forms these commands open check it again.
+The work itself is done by the Facts and Timeline cogs; this cog declares the commands.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..client import AllianceBot
+from ..render import manage as text
+from .checks import require_moderator
+from .facts import AddableKind, Facts
+from .timeline import Timeline
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Manage(commands.GroupCog, group_name="manage", group_description=text.MANAGE_DESCRIPTION):
+    """Moderator tools: /manage facts … and /manage timeline …."""
+
+    facts = app_commands.Group(name="facts", description=text.FACTS_DESCRIPTION)
+    timeline = app_commands.Group(name="timeline", description=text.TIMELINE_DESCRIPTION)
+
+    def __init__(self, bot: AllianceBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        require_moderator(interaction)
+        return True
+
+    def _facts(self) -> Facts:
+        cog = self.bot.get_cog("Facts")
+        if not isinstance(cog, Facts):
+            raise RuntimeError("the Facts cog is not loaded")
+        return cog
+
+    def _timeline(self) -> Timeline:
+        cog = self.bot.get_cog("Timeline")
+        if not isinstance(cog, Timeline):
+            raise RuntimeError("the Timeline cog is not loaded")
+        return cog
+
+    async def _fact_ids(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._facts().fact_id_autocomplete(interaction, current)
+
+    # ------------------------------------------------------------------ /manage facts
+
+    @facts.command(name="edit", description="Correct an entry in this server (opens a form)")
+    @app_commands.describe(fact_id=text.FACT_ID_HELP)
+    async def facts_edit(self, interaction: discord.Interaction, fact_id: str) -> None:
+        await self._facts().edit(interaction, fact_id)
+
+    @facts.command(name="add", description="Add an entry in this server (opens a form)")
+    @app_commands.describe(kind="What kind of entry to add")
+    async def facts_add(self, interaction: discord.Interaction, kind: AddableKind) -> None:
+        await self._facts().add(interaction, kind)
+
+    @facts.command(name="remove", description="Hide an entry in this server (after a confirmation)")
+    @app_commands.describe(fact_id=text.FACT_ID_HELP)
+    async def facts_remove(self, interaction: discord.Interaction, fact_id: str) -> None:
+        await self._facts().remove(interaction, fact_id)
+
+    @facts.command(name="revert", description="Make an earlier version current again (as a new version)")
+    @app_commands.describe(fact_id=text.FACT_ID_HELP, version=text.VERSION_HELP)
+    async def facts_revert(
+        self, interaction: discord.Interaction, fact_id: str, version: app_commands.Range[int, 0, 1_000_000]
+    ) -> None:
+        await self._facts().revert(interaction, fact_id, version)
+
+    @facts.command(name="import", description="Apply a file of changes: all or nothing, after a summary")
+    @app_commands.describe(file=text.IMPORT_FILE_HELP)
+    async def facts_import(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        await self._facts().import_(interaction, file)
+
+    @facts.command(name="export", description="This server's changes as a file, ready to import or propose upstream")
+    async def facts_export(self, interaction: discord.Interaction) -> None:
+        await self._facts().export(interaction)
+
+    @facts.command(name="audit", description="Post each fact change in a channel as a one-line summary")
+    @app_commands.describe(channel="Where to post fact changes; leave empty to stop posting them")
+    async def facts_audit(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        await self._facts().audit(interaction, channel)
+
+    @facts.command(name="reload", description="Bot owner: re-read the bundled facts after a deploy")
+    async def facts_reload(self, interaction: discord.Interaction) -> None:
+        await self._facts().reload(interaction)
+
+    facts_edit.autocomplete("fact_id")(_fact_ids)
+    facts_remove.autocomplete("fact_id")(_fact_ids)
+    facts_revert.autocomplete("fact_id")(_fact_ids)
+
+    # ------------------------------------------------------------------ /manage timeline
+
+    @timeline.command(name="subscribe", description="Post one timeline entry a day in a channel")
+    @app_commands.describe(channel="The text channel to post in", time=text.TIME_HELP)
+    async def timeline_subscribe(
+        self, interaction: discord.Interaction, channel: discord.TextChannel, time: str | None = None
+    ) -> None:
+        await self._timeline().subscribe(interaction, channel, time)
+
+    @timeline.command(name="unsubscribe", description="Stop the daily timeline posts in a channel")
+    @app_commands.describe(channel="The channel that gets the daily posts")
+    async def timeline_unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await self._timeline().unsubscribe(interaction, channel)
+
+    @timeline.command(name="status", description="Each daily-post channel: its next post and its last result")
+    async def timeline_status(self, interaction: discord.Interaction) -> None:
+        await self._timeline().status(interaction)
+
+
+async def setup(bot: AllianceBot) -> None:
+    await bot.add_cog(Manage(bot))

@@ -1,0 +1,165 @@
+"""/help and /about: every command by category, members' commands first, each with one example.
+
+The command names and descriptions come from the live command tree (so /help can't drift from
+what Discord shows); what this module adds is the category, the order and one example each.
+A test checks that every command in the tree has exactly one entry here and vice versa.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import discord
+
+from ..domain.facts import FactBase, format_as_of
+from . import AUTOCOMPLETE_LIMIT, SELECT_LABEL_LIMIT, clip, make_embed
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    """One command in /help: its category and one example of typing it."""
+
+    category: str
+    example: str
+
+
+MODERATORS = "Moderators (Manage Server)"
+
+# (category, for moderators?) in the order /help shows them: members' commands first.
+CATEGORIES: tuple[tuple[str, bool], ...] = (
+    ("Ask", False),
+    ("Quiz", False),
+    ("Timeline", False),
+    ("Facts", False),
+    ("This bot", False),
+    ("Moderators: facts", True),
+    ("Moderators: daily timeline", True),
+)
+
+# Qualified command name -> entry, in display order within each category.
+HELP: Mapping[str, HelpEntry] = {
+    "ask": HelpEntry("Ask", "/ask question: is the u.s. allies with russia"),
+    "ally": HelpEntry("Ask", "/ally country_a: Poland country_b: United States year: 1995"),
+    "allies": HelpEntry("Ask", "/allies country: Germany year: 1914"),
+    "alliance": HelpEntry("Ask", "/alliance name: NATO year: 1990"),
+    "quiz start": HelpEntry("Quiz", "/quiz start questions: 5 topic: Alliances seconds: 20"),
+    "quiz leaderboard": HelpEntry("Quiz", "/quiz leaderboard period: week"),
+    "quiz stats": HelpEntry("Quiz", "/quiz stats member: @someone"),
+    "quiz stop": HelpEntry("Quiz", "/quiz stop"),
+    "timeline browse": HelpEntry("Timeline", "/timeline browse year: 2014 topic: sanctions"),
+    "facts show": HelpEntry("Facts", "/facts show fact_id: us-ru-relationship"),
+    "facts history": HelpEntry("Facts", "/facts history fact_id: us-ru-relationship"),
+    "help": HelpEntry("This bot", "/help command: quiz start"),
+    "about": HelpEntry("This bot", "/about"),
+    "manage facts edit": HelpEntry("Moderators: facts", "/manage facts edit fact_id: us-ru-relationship"),
+    "manage facts add": HelpEntry("Moderators: facts", "/manage facts add kind: faq"),
+    "manage facts remove": HelpEntry("Moderators: facts", "/manage facts remove fact_id: us-ru-relationship"),
+    "manage facts revert": HelpEntry("Moderators: facts", "/manage facts revert fact_id: us-ru-relationship version: 0"),
+    "manage facts export": HelpEntry("Moderators: facts", "/manage facts export"),
+    "manage facts import": HelpEntry("Moderators: facts", "/manage facts import file: facts-changes.yaml"),
+    "manage facts audit": HelpEntry("Moderators: facts", "/manage facts audit channel: #mod-log"),
+    "manage facts reload": HelpEntry("Moderators: facts", "/manage facts reload"),
+    "manage timeline subscribe": HelpEntry("Moderators: daily timeline", "/manage timeline subscribe channel: #timeline time: 09:00"),
+    "manage timeline unsubscribe": HelpEntry("Moderators: daily timeline", "/manage timeline unsubscribe channel: #timeline"),
+    "manage timeline status": HelpEntry("Moderators: daily timeline", "/manage timeline status"),
+}
+
+HELP_TITLE = "Commands"
+HELP_INTRO = (
+    "Type `/` in any channel to pick a command; Discord shows each option as you go. "
+    "Moderator tools are under `/manage` and need Manage Server. `/help command: name` shows one command."
+)
+UNKNOWN_COMMAND = "I have no command called “{name}”. `/help` lists them all."
+
+ABOUT_TITLE = "About this bot"
+ABOUT_TEXT = (
+    "I answer alliance questions straight: **“is the U.S. allies with Russia?”**, or whether any two "
+    "countries are allies, now or in any year since 1815. The answer comes first, then the evidence and the nuance. "
+    "Every fact I state carries its source and an “as of” date; where my data runs out, I say so."
+)
+ABOUT_SOURCES = (
+    "The historical record: every alliance of the ATOP 5.1 data, 1815–2018 (Leeds et al., atopdata.org), "
+    "with the Correlates of War state list. Researched entries bundled with the bot: current alliances and their members, the US–Russia relationship, "
+    "its timeline and the quiz questions, every entry with its source and date. This server's moderators "
+    "can correct entries for this server only; every change is kept."
+)
+ABOUT_NEXT = "`/help` lists every command with an example."
+
+
+def _signature(command: discord.app_commands.Command) -> str:
+    parts = [f"/{command.qualified_name}"]
+    for parameter in command.parameters:
+        parts.append(f"{parameter.name}:" if parameter.required else f"[{parameter.name}:]")
+    return " ".join(parts)
+
+
+def command_line(command: discord.app_commands.Command, entry: HelpEntry) -> str:
+    """One command in the list: its signature, what it does and an example (unless it takes no options,
+    when the signature is the example)."""
+    line = f"`{_signature(command)}`: {command.description}"
+    return line if entry.example == _signature(command) else f"{line}\n  e.g. `{entry.example}`"
+
+
+def help_fields(commands: Sequence[discord.app_commands.Command]) -> list[tuple[str, str]]:
+    """Fields for /help: one per category (split when a category outgrows a field), in order."""
+    by_name = {command.qualified_name: command for command in commands}
+    fields: list[tuple[str, str]] = []
+    for category, _moderators in CATEGORIES:
+        lines = [command_line(by_name[name], entry) for name, entry in HELP.items() if entry.category == category and name in by_name]
+        chunk: list[str] = []
+        for line in lines:
+            if chunk and len("\n".join([*chunk, line])) > 1024:
+                fields.append((category if not fields or fields[-1][0] != category else f"{category} (more)", "\n".join(chunk)))
+                chunk = []
+            chunk.append(line)
+        if chunk:
+            name = category if not any(field[0] == category for field in fields) else f"{category} (more)"
+            fields.append((name, "\n".join(chunk)))
+    return fields
+
+
+def help_embeds(commands: Sequence[discord.app_commands.Command]) -> list[discord.Embed]:
+    """/help: members' categories in the first embed, moderators' in the second."""
+    member_fields, moderator_fields = [], []
+    moderator_categories = {category for category, moderators in CATEGORIES if moderators}
+    for name, value in help_fields(commands):
+        base = name.removesuffix(" (more)")
+        (moderator_fields if base in moderator_categories else member_fields).append((name, value))
+    embeds = [make_embed(HELP_TITLE, HELP_INTRO, fields=member_fields)]
+    if moderator_fields:
+        embeds.append(make_embed(MODERATORS, "Hidden from members; the bot checks the permission every time.", fields=moderator_fields))
+    return embeds
+
+
+def command_embed(command: discord.app_commands.Command, entry: HelpEntry) -> discord.Embed:
+    """/help command: one command, its options and an example."""
+    lines = [command.description, ""]
+    for parameter in command.parameters:
+        optional = "" if parameter.required else " (optional)"
+        lines.append(f"• `{parameter.name}`{optional}: {parameter.description}")
+    lines.append("")
+    lines.append(f"Example: `{entry.example}`")
+    who = MODERATORS if any(moderators and category == entry.category for category, moderators in CATEGORIES) else "Everyone"
+    return make_embed(f"/{command.qualified_name}", "\n".join(lines).replace("\n\n\n", "\n\n"), fields=[("Who can use it", who)])
+
+
+def command_choices(names: Sequence[str], current: str) -> list[discord.app_commands.Choice[str]]:
+    """Autocomplete for /help command: names containing what was typed, at most 25."""
+    typed = current.strip().lstrip("/").lower()
+    matches = [name for name in names if typed in name] if typed else list(names)
+    return [discord.app_commands.Choice(name=clip(f"/{name}", SELECT_LABEL_LIMIT), value=name) for name in matches[:AUTOCOMPLETE_LIMIT]]
+
+
+def about_embed(facts: FactBase) -> discord.Embed:
+    """/about: what the bot does, how current its data is and where it comes from. Always short."""
+    newest = max((fact.as_of for fact in facts), default=None)
+    counts = facts.counts()
+    total = sum(counts.values())
+    current = f"The newest fact is as of {format_as_of(newest)}; {total} entries in all." if newest else "No facts are loaded."
+    fields = [
+        ("How current", current),
+        ("Where the data comes from", ABOUT_SOURCES),
+        ("Commands", ABOUT_NEXT),
+    ]
+    return make_embed(ABOUT_TITLE, ABOUT_TEXT, fields=fields)
