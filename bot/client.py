@@ -80,7 +80,9 @@ class AllianceBot(commands.Bot):
         if self._preloaded_facts is None:
             # Parse and validate off the event loop; a broken file raises FactBaseError here.
             self.facts = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
-        self._store = await Store.open(self.settings.store_target, ownership=self.ownership)
+        self._store = await Store.open(
+            self.settings.store_target, ownership=self.ownership, synchronous=self.settings.sqlite_synchronous
+        )
         # Another process's fact edit or reload (PostgreSQL LISTEN/NOTIFY) reaches this one here.
         await self._store.listen(self._on_store_event)
         for extension in EXTENSIONS:

@@ -51,13 +51,18 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries):
     migrations: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    async def open(cls, target: Path | str, *, ownership: Ownership | None = None) -> Store:
-        """Open (creating and migrating as needed) a SQLite file or a ``postgresql://`` database."""
+    async def open(
+        cls, target: Path | str, *, ownership: Ownership | None = None, synchronous: str = "NORMAL"
+    ) -> Store:
+        """Open (creating and migrating as needed) a SQLite file or a ``postgresql://`` database.
+
+        ``synchronous`` is SQLite's setting (``NORMAL`` or ``FULL``; see ``sqlite.py``); PostgreSQL ignores it.
+        """
         store: Store
         if is_postgres_url(target):
             store = PostgresStore(str(target), ownership)
         else:
-            store = SqliteStore(Path(target), ownership)
+            store = SqliteStore(Path(target), ownership, synchronous=synchronous)
         try:
             await store._connect()
             await store._migrate()
