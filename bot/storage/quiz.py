@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from ..domain.quiz import Question, score_answer
 from .base import RetryTransaction, StoreBase
+from .sqlite import INLINE_MAX_ROWS
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +284,11 @@ class _AnswerBatcher:
 
     async def _drain(self) -> None:
         while self._pending:
-            batch, self._pending = self._pending, []
+            if self._store.writes_inline:
+                # Inline batches stay small so that no commit stalls the loop; the rest waits a turn.
+                batch, self._pending = self._pending[:INLINE_MAX_ROWS], self._pending[INLINE_MAX_ROWS:]
+            else:
+                batch, self._pending = self._pending, []
             try:
                 outcomes = await self._store._write_answers([answer for answer, _ in batch])
             except Exception as error:
@@ -296,6 +301,8 @@ class _AnswerBatcher:
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if not future.done():
                     future.set_result(outcome)
+            if self._pending and self._store.writes_inline:
+                await asyncio.sleep(0)  # let the acknowledgements and new clicks run between inline commits
 
     async def flush(self) -> None:
         """Wait until every answer queued so far is committed."""
@@ -463,7 +470,7 @@ class QuizQueries(StoreBase):
     async def _write_answers(self, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
         """Write a batch in one transaction (SQLite: in one trip to the database thread)."""
         if self.dialect == "sqlite":
-            return await self.write_in_one_hop(lambda connection: _write_answer_batch(connection, answers))
+            return await self.write_small_inline(lambda connection: _write_answer_batch(connection, answers))
         return await self.write_retrying(lambda connection: _write_answer_batch_pg(connection, answers))
 
     async def question_answers(self, quiz_id: int, number: int) -> list[tuple[int, int, bool, int]]:
