@@ -149,7 +149,10 @@ async def ask(runs: int, mode: str) -> dict[str, Any]:
     from bot.domain import questions as questions_module
 
     if mode == "miss":
+        from bot.render import ask as render_ask
+
         questions_module._RECENT_ANSWERS = 0  # the answer cache keeps nothing
+        render_ask.RENDERED_REPLIES = 0  # nor the rendered replies
         asked = miss_questions(runs)
     else:
         rng = random.Random(2)
