@@ -135,10 +135,11 @@ async def floor_slash(runs: int) -> dict[str, Any]:
     return {"samples": _trim(samples)}
 
 
-async def _our_bot(tmp: Path, stub: StubTransport, guilds: list[GuildSpec]):
+async def _our_bot(tmp: Path, stub: StubTransport, guilds: list[GuildSpec], synchronous: str = "NORMAL"):
     from bot import Settings, create_bot
 
-    ours = create_bot(Settings(token=None, database=tmp / "bench.sqlite3", auto_sync=False))
+    settings = Settings(token=None, database=tmp / "bench.sqlite3", auto_sync=False, sqlite_synchronous=synchronous)
+    ours = create_bot(settings)
     await connect_offline(ours, stub, guilds)
     await ours.setup_hook()
     return ours
@@ -272,13 +273,14 @@ async def floor_click(runs: int, synchronous: str = "NORMAL") -> dict[str, Any]:
     return out
 
 
-async def _started_quiz(tmp: Path, stub: StubTransport, spec: GuildSpec) -> tuple[Any, Gateway, dict[str, Any], list[str]]:
+async def _started_quiz(tmp: Path, stub: StubTransport, spec: GuildSpec,
+                        synchronous: str = "NORMAL") -> tuple[Any, Gateway, dict[str, Any], list[str]]:
     """Our bot with a quiz started through /quiz start: (bot, gateway, question message, its custom_ids)."""
     from bench._stub import custom_ids
     from bot.domain.quiz import MAX_SECONDS
 
     channel = spec.channels[0]
-    ours = await _our_bot(tmp, stub, [spec])
+    ours = await _our_bot(tmp, stub, [spec], synchronous)
     gateway = Gateway(ours)
     posted = stub.expect(
         lambda call: call.method == "POST" and call.path == f"/channels/{channel}/messages"
@@ -297,12 +299,12 @@ async def _started_quiz(tmp: Path, stub: StubTransport, spec: GuildSpec) -> tupl
     return ours, gateway, message, custom_ids(message)
 
 
-async def click(runs: int) -> dict[str, Any]:
+async def click(runs: int, synchronous: str = "NORMAL") -> dict[str, Any]:
     """Answer clicks by distinct members on one open question of our bot, one at a time."""
     with tempfile.TemporaryDirectory() as tmpdir:
         stub = StubTransport()
         spec = GuildSpec.new()
-        ours, gateway, message, buttons = await _started_quiz(Path(tmpdir), stub, spec)
+        ours, gateway, message, buttons = await _started_quiz(Path(tmpdir), stub, spec, synchronous)
         stub.record = False
         samples = []
         acks: dict[str, int] = {}

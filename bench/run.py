@@ -20,7 +20,8 @@ over the floor's, with the range of the per-round ratios in the notes.
   DynamicItem and an ``on_interaction`` listener.
 - ``durable_vs_raw``: a burst of clicks through the quiz store (each acknowledged after COMMIT) vs
   raw sqlite3 building and writing the same rows (answer + player totals) in one transaction.
-  With ``BOT_SQLITE_SYNCHRONOUS=FULL`` too: ``durable_full_vs_normal`` is its measured cost.
+  With ``BOT_SQLITE_SYNCHRONOUS=FULL`` too: ``durable_full_vs_normal`` (throughput, where group
+  commit shares each fsync) and ``click_full_vs_normal`` (one click's latency) are its measured cost.
 - ``burst_p99_ms``: 1,000 simultaneous clicks on one question: p99 time to acknowledgement, acks/s,
   and the event loop's worst stalls (p99.9 and max callback duration) during the burst.
 - ``boards_ms_1m_one_server``: week + month + all-time boards and the caller's rank, one server
@@ -70,6 +71,7 @@ TARGETS: tuple[tuple[str, str, float | None], ...] = (
     ("rss_vs_floor_10k_guilds", "<=", 1.1),
     ("lost_answers", "<=", 0),
     ("durable_full_vs_normal", "", None),
+    ("click_full_vs_normal", "", None),
     ("pg_durable_vs_raw", "", None),
     ("pg_boards_ms_1m_one_server", "", None),
     ("pg_lost_answers", "<=", 0),
@@ -186,17 +188,27 @@ def run_all(quick: bool, rounds: int, pg_url: str | None, pg_source: str, only: 
                                       f"replies {extra['miss']['replies']}")
 
     def click_figures() -> None:
-        floor, ours = [], []
+        floor, ours, full = [], [], []
         last: dict[str, Any] = {}
         for index in range(rounds):
-            order = [("floor", lambda: child("floor_click", size["click"])), ("ours", lambda: child("click", size["click"]))]
+            order = [("floor", lambda: child("floor_click", size["click"])), ("ours", lambda: child("click", size["click"])),
+                     ("full", lambda: child("click", size["click"], "FULL"))]
             if index % 2:
                 order.reverse()
             for which, run in order:
                 out = run()
-                (floor if which == "floor" else ours).append(out["samples"])
+                {"floor": floor, "ours": ours, "full": full}[which].append(out["samples"])
                 last[which] = out
         figures.pair("click_vs_floor", ours, floor)
+        normal_us = statistics.median(s for round_ in ours for s in round_) / 1000
+        full_us = statistics.median(s for round_ in full for s in round_) / 1000
+        figures.results["click_full_median_us"] = full_us
+        figures.results["click_full_vs_normal"] = full_us / normal_us
+        figures.notes["click_full"] = (
+            f"BOT_SQLITE_SYNCHRONOUS=FULL: a click {full_us:.0f} µs (p99 "
+            f"{percentile([s for round_ in full for s in round_], 0.99) / 1000:.0f}) against NORMAL's {normal_us:.0f} µs: "
+            "an fsync per commit, from the database thread"
+        )
         figures.notes["click"] += (
             f"; floor dispatch {last['floor']['cheapest']} (medians µs "
             + ", ".join(f"{k} {v:.1f}" for k, v in last["floor"]["medians_us"].items())
