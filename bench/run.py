@@ -1,49 +1,54 @@
 """Run every benchmark, print one table and write ``bench/results.json``.
 
-Usage: ``python bench/run.py [--quick]`` (``--quick`` finishes in under a minute on two cores).
+Usage: ``python bench/run.py [--quick] [--rounds N] [--postgres URL]``.
 
-Each figure is measured against its floor in the same run, on the same machine:
+Every figure is a ratio against a floor measured in the same run on the same machine (or, where
+no floor applies, an absolute bound). Each benchmark runs in a fresh process
+(``bench/_children.py``), so nothing one leaves alive (objects, view-timeout tasks, caches) slows
+the next; a bot benchmark and its floor alternate, round after round (at least 3), and the
+samples of all rounds are pooled. Medians and p99 are reported; a ratio is the bot's median
+over the floor's, with the range of the per-round ratios in the notes.
 
-- ``floor_us``: a bare discord.py ``commands.Bot`` with one static slash command, fed a real
-  INTERACTION_CREATE payload through its own gateway parser and command tree, only the HTTP
-  transport stubbed (``bench/_stub.py``); time from feeding the payload to the reply reaching HTTP.
-- ``ask_us`` / ``click_us``: the same path through our bot (``create_bot`` + ``setup_hook``).
-- ``durable_answers_per_s`` vs ``sqlite_raw_inserts_per_s``: a burst of answers through the quiz
-  store's group commit (each acknowledged only after COMMIT) vs plain sqlite3 inserting the same
-  rows in one transaction.
-- ``leaderboard_ms``: week + all-time boards + the caller's rank for one server of a database
-  holding 1,000,000 answers across 1,000 servers (fewer with ``--quick``, said in the output).
-- ``startup_s``: ``create_bot()`` + ``setup_hook`` (load and validate the data, open and migrate).
-- ``rss_mb_10k_guilds``: a child process with our intents and cache settings fed 10,000 GUILD_CREATE
-  payloads through discord.py's parser.
-- ``lost_answers``: a child process storing answers is SIGKILLed mid-burst; acknowledged answers
-  missing after reopen (``bench/crash_child.py``, also used by ``tests/test_faults_crash.py``).
-- ``pg_durable_answers_per_s``, ``pg_leaderboard_ms``, ``pg_lost_answers``: the same three on
-  PostgreSQL, beside SQLite in the same run (the board data is the same SQLite load, moved with
-  ``--migrate-to``'s copier, then ANALYZEd). The server: ``--postgres URL`` or
-  ``BOT_TEST_POSTGRES_URL``, else a throwaway cluster from ``scripts/pg_cluster.sh``; each figure
-  runs in a schema of its own, dropped afterwards. Without PostgreSQL they read n/a, with a note.
+- ``ask_hit_vs_floor``: /ask on the popular phrasings with the answer cache on, against a bare
+  discord.py bot answering a slash command with static text. Both timed from the raw gateway
+  frame (zlib inflate + JSON decode, discord.py's own receive path) to the reply handled (the
+  stubbed HTTP response read and the callback returned; ``bench/_gateway.py``).
+- ``ask_miss_vs_floor``: the same floor; /ask with its caches off over at least 1,000 distinct
+  questions (pairs now and in past years, FAQ phrasings, unknown names).
+- ``click_vs_floor``: a quiz answer click against a bare discord.py bot acknowledging the same
+  click after committing one SQLite row (WAL, same ``synchronous``), through the cheaper of a
+  DynamicItem and an ``on_interaction`` listener.
+- ``durable_vs_raw``: a burst of clicks through the quiz store (each acknowledged after COMMIT) vs
+  raw sqlite3 building and writing the same rows (answer + player totals) in one transaction.
+  With ``BOT_SQLITE_SYNCHRONOUS=FULL`` too: ``durable_full_vs_normal`` (throughput, where group
+  commit shares each fsync) and ``click_full_vs_normal`` (one click's latency) are its measured cost.
+- ``burst_p99_ms``: 1,000 simultaneous clicks on one question: p99 time to acknowledgement, acks/s,
+  and the event loop's worst stalls (p99.9 and max callback duration) during the burst.
+- ``boards_ms_1m_one_server``: week + month + all-time boards and the caller's rank, one server
+  holding 1,000,000 answers (``--quick`` uses fewer and says so).
+- ``startup_vs_floor``: a fresh process to ready (imports included), against a bare discord.py bot.
+- ``rss_vs_floor_10k_guilds``: 10,000 GUILD_CREATE payloads of 20 channels and 15 roles, against a
+  bare discord.py client with the same intents and cache flags.
+- ``lost_answers``: a child storing answers is SIGKILLed mid-burst; acknowledged answers missing
+  after reopen (``bench/crash_child.py``, also used by ``tests/test_faults_crash.py``).
+- ``pg_…``: durable answers/s, boards and lost answers on PostgreSQL beside SQLite's (on
+  ``--postgres URL``, ``BOT_TEST_POSTGRES_URL``, or a throwaway cluster from ``scripts/pg_cluster.sh``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import gc
 import json
 import logging
 import os
-import random
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,534 +56,340 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a fresh clone: import the project from here
     sys.path.insert(0, str(ROOT))
 
-import discord  # noqa: E402
-from discord import app_commands  # noqa: E402
-from discord.ext import commands  # noqa: E402
-
-from bench import _stub  # noqa: E402
-from bench._stub import GuildSpec, StubTransport, connect_offline, feed, settle, slash_payload  # noqa: E402
-
 RESULTS = Path(__file__).resolve().parent / "results.json"
-KEYS = (
-    "floor_us",
-    "ask_us",
-    "ask_vs_floor",
-    "click_us",
-    "click_vs_floor",
-    "durable_answers_per_s",
-    "sqlite_raw_inserts_per_s",
-    "durable_vs_raw",
-    "leaderboard_ms",
-    "startup_s",
-    "rss_mb_10k_guilds",
-    "lost_answers",
-    "pg_durable_answers_per_s",
-    "pg_leaderboard_ms",
-    "pg_lost_answers",
-)
-TARGETS: dict[str, tuple[str, float]] = {
-    "ask_vs_floor": ("<=", 1.5),
-    "click_vs_floor": ("<=", 2.0),
-    "durable_vs_raw": (">=", 0.5),
-    "leaderboard_ms": ("<=", 5.0),
-    "startup_s": ("<=", 0.5),
-    "rss_mb_10k_guilds": ("<=", 150.0),
-    "lost_answers": ("<=", 0),
-    "pg_lost_answers": ("<=", 0),
-}
 
-# A realistic mix for /ask: the seed's own phrasings, other pairs, FAQ-style questions, the
-# resolver's traps and things the bot must decline. Weighted towards the headline question.
-ASK_QUESTIONS = (
-    "is the us allies with russia",
-    "is u.s. allies with russia",
-    "Are the US and Russia allies?",
-    "are america and russia friends",
-    "is the U.S. allied with Russia in 2025?",
-    "are germany and france allies",
-    "is turkey allied with the usa",
-    "are japan and the us allies",
-    "were Poland and the US allies in 1995?",
-    "are russia and china allies",
-    "is russia allied with iran",
-    "are north korea and russia allies",
-    "could they become allies against china?",
-    "does russia have any us allies",
-    "why haven't they cut ties",
-    "is trade dead",
-    "were they ever allies",
-    "how many russian entities are sanctioned",
-    "tell us about russia",
-    "are korea and japan allies",
-    "are narnia and mordor allies",
-    "what is the weather like",
+# (key, comparison, bound): the printed table, in this order.
+TARGETS: tuple[tuple[str, str, float | None], ...] = (
+    ("ask_hit_vs_floor", "<=", 1.5),
+    ("ask_miss_vs_floor", "<=", 3.0),
+    ("click_vs_floor", "<=", 1.5),
+    ("durable_vs_raw", ">=", 0.5),
+    ("burst_p99_ms", "<=", 250.0),
+    ("burst_loop_stall_p999_ms", "<=", 1.0),
+    ("boards_ms_1m_one_server", "<=", 5.0),
+    ("startup_vs_floor", "<=", 1.5),
+    ("rss_vs_floor_10k_guilds", "<=", 1.1),
+    ("lost_answers", "<=", 0),
+    ("durable_full_vs_normal", "", None),
+    ("click_full_vs_normal", "", None),
+    ("pg_durable_vs_raw", "", None),
+    ("pg_boards_ms_1m_one_server", "", None),
+    ("pg_lost_answers", "<=", 0),
 )
 
 
-def _quiet_logging() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("discord").setLevel(logging.ERROR)
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def median_us(samples_ns: list[int]) -> float:
-    return statistics.median(samples_ns) / 1000
-
-
-# --------------------------------------------------------------------------- floor
-
-
-def _floor_bot() -> commands.Bot:
-    """A bare discord.py bot: the same intents and cache settings as ours, one static command."""
-    from bot.client import client_options
-
-    floor = commands.Bot(**client_options())
-
-    @floor.tree.command(name="ask", description="Reply with static text")
-    @app_commands.describe(question="Anything")
-    async def ask(interaction: discord.Interaction, question: str) -> None:
-        await interaction.response.send_message("The United States and Russia are not allies.")
-
-    return floor
-
-
-async def bench_floor(runs: int) -> dict[str, Any]:
-    floor = _floor_bot()
-    stub = StubTransport()
-    stub.record = False
-    spec = GuildSpec.new()
-    await connect_offline(floor, stub, [spec])
-    rng = random.Random(1)
-    samples = []
-    for index in range(runs + runs // 10):
-        payload = slash_payload(spec, spec.channels[0], 10_000 + index, "ask", {"question": rng.choice(ASK_QUESTIONS)})
-        elapsed, _ = await feed(floor, stub, payload)
-        await settle()
-        if index >= runs // 10:  # the first tenth warms up caches and code paths
-            samples.append(elapsed)
-    await floor.close()
-    return {"floor_us": median_us(samples)}
-
-
-# --------------------------------------------------------------------------- our bot, offline
-
-
-async def _our_bot(tmp: Path, stub: StubTransport, guilds: list[GuildSpec]):
-    from bot import Settings, create_bot
-
-    ours = create_bot(Settings(token=None, database=tmp / "bench.sqlite3", auto_sync=False))
-    await connect_offline(ours, stub, guilds)
-    await ours.setup_hook()
-    return ours
-
-
-async def bench_ask(runs: int, floor_us: float | None) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmpdir:
-        stub = StubTransport()
-        stub.record = False
-        spec = GuildSpec.new()
-        ours = await _our_bot(Path(tmpdir), stub, [spec])
-        try:
-            if ours.tree.get_command("ask") is None:
-                return {"ask_us": None, "_ask_note": "/ask is not registered yet"}
-            rng = random.Random(2)
-            samples = []
-            kinds: dict[str, int] = {}
-            for index in range(runs + runs // 10):
-                question = rng.choice(ASK_QUESTIONS)
-                payload = slash_payload(spec, spec.channels[0], 20_000 + index, "ask", {"question": question})
-                elapsed, call = await feed(ours, stub, payload)
-                await settle()
-                reply = ((call.body or {}).get("data") or {})
-                kind = "embed" if reply.get("embeds") else "text"
-                kinds[kind] = kinds.get(kind, 0) + 1
-                if index >= runs // 10:
-                    samples.append(elapsed)
-        finally:
-            await ours.close()
-    ask_us = median_us(samples)
-    return {
-        "ask_us": ask_us,
-        "ask_vs_floor": ask_us / floor_us if floor_us else None,
-        "_ask_note": f"{len(ASK_QUESTIONS)} phrasings, replies: {kinds}",
-    }
-
-
-async def bench_click(runs: int, floor_us: float | None) -> dict[str, Any]:
-    """Start a quiz through /quiz start, then time answer clicks by distinct members."""
-    from bench._stub import component_payload, custom_ids
-    from bot.domain.quiz import MAX_SECONDS
-
-    with tempfile.TemporaryDirectory() as tmpdir:
-        stub = StubTransport()
-        spec = GuildSpec.new()
-        channel = spec.channels[0]
-        ours = await _our_bot(Path(tmpdir), stub, [spec])
-        try:
-            if ours.get_cog("Quiz") is None:
-                return {"click_us": None, "_click_note": "the quiz cog is not loaded yet"}
-            posted = stub.expect(
-                lambda call: call.method == "POST" and call.path == f"/channels/{channel}/messages"
-                and bool((call.body or {}).get("components"))
-            )
-            start = slash_payload(spec, channel, 5, "quiz", {"questions": 1, "seconds": MAX_SECONDS}, sub="start")
-            await feed(ours, stub, start)
-            question = await asyncio.wait_for(posted, 10)
-            await asyncio.sleep(0.2)  # the cog records the message id and opens the question after the post
-            message_id = next(mid for mid, msg in stub.messages.items() if msg["components"] == question.body["components"])
-            message = stub.messages[message_id] | {"channel_id": str(channel)}
-            buttons = custom_ids(message)
-            stub.record = False
-            samples = []
-            acks: dict[str, int] = {}
-            for index in range(runs + runs // 10):
-                payload = component_payload(spec, channel, 30_000 + index, message, buttons[index % len(buttons)])
-                elapsed, call = await feed(ours, stub, payload)
-                await settle()
-                text = str(((call.body or {}).get("data") or {}).get("content", ""))[:12]
-                acks[text] = acks.get(text, 0) + 1
-                if index >= runs // 10:
-                    samples.append(elapsed)
-            stored = await ours.store.fetchone("SELECT COUNT(*) FROM quiz_answers")
-        finally:
-            await ours.close()
-    click_us = median_us(samples)
-    return {
-        "click_us": click_us,
-        "click_vs_floor": click_us / floor_us if floor_us else None,
-        "_click_note": f"{len(samples) + runs // 10} clicks, {stored[0] if stored else '?'} answers stored, acks {acks}",
-    }
-
-
-# --------------------------------------------------------------------------- durable answers vs raw SQLite
-
-
-async def _durable_burst(target: Path | str, answers: int, in_flight: int) -> tuple[float, int, int, Any]:
-    """Clicks through the quiz store at ``target``: (acknowledged per second, acknowledged, stored, commits)."""
-    from bench._answers import bundled_question, open_question
-    from bot.storage import Store
-
-    store = await Store.open(target)
-    try:
-        asked = await open_question(store, bundled_question())
-        acknowledged = 0
-        users = iter(range(100_000, 100_000 + answers))
-
-        # `in_flight` clickers, each waiting for its acknowledgement before its next click. (A
-        # Semaphore over every click would measure asyncio's O(waiters) wake-up, not the store.)
-        async def clicker() -> None:
-            nonlocal acknowledged
-            for user_id in users:
-                outcome = await store.record_answer(asked.answer(user_id))
-                acknowledged += outcome.status == "recorded"
-
-        started = time.perf_counter()
-        await asyncio.gather(*(clicker() for _ in range(in_flight)))
-        elapsed = time.perf_counter() - started
-        stored = await store.fetchone("SELECT COUNT(*) FROM quiz_answers")
-        return acknowledged / elapsed, acknowledged, int(stored[0]) if stored else -1, store.answer_writer.batches
-    finally:
-        await store.close()
-
-
-async def bench_durable(answers: int, in_flight: int) -> dict[str, Any]:
-    """A burst of clicks through the quiz store (ack after COMMIT) vs sqlite3 executemany of the same rows."""
-    from bench._answers import bundled_question
-    from bot.storage import Store
-    from bot.storage.quiz import to_ms
-
-    with tempfile.TemporaryDirectory() as tmpdir:
-        durable, acknowledged, stored, batches = await _durable_burst(
-            Path(tmpdir) / "durable.sqlite3", answers, in_flight
-        )
-
-        # The floor: the same rows, plain sqlite3, same schema and pragmas, one transaction.
-        raw_path = Path(tmpdir) / "raw.sqlite3"
-        schema_store = await Store.open(raw_path)  # the real schema, created by the real migrations
-        await schema_store.close()
-        from bench._answers import OpenQuestion
-
-        asked = OpenQuestion(1, 2, 1, 1, bundled_question(), datetime.now(UTC))
-        rows = []
-        for i in range(answers):
-            a = asked.answer(100_000 + i)
-            rows.append((a.guild_id, a.channel_id, a.quiz_id, a.question, a.user_id, a.choice, int(a.correct), 0,
-                         to_ms(a.answered_at)))
-        db = sqlite3.connect(raw_path, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        started = time.perf_counter()
-        db.execute("BEGIN")
-        db.executemany(
-            "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "
-            "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        db.execute("COMMIT")
-        raw_s = time.perf_counter() - started
-        db.close()
-    raw = answers / raw_s
-    return {
-        "durable_answers_per_s": durable,
-        "sqlite_raw_inserts_per_s": raw,
-        "durable_vs_raw": durable / raw,
-        "_durable_note": f"{answers} clicks, {in_flight} in flight, {acknowledged} acknowledged, "
-                         f"{stored} stored, {batches} commits",
-    }
-
-
-async def bench_pg_durable(url: str, answers: int, in_flight: int) -> dict[str, Any]:
-    """The same burst through the PostgreSQL store."""
-    async with _pg_schema(url) as target:
-        durable, acknowledged, stored, batches = await _durable_burst(target, answers, in_flight)
-    return {
-        "pg_durable_answers_per_s": durable,
-        "_pg_durable_note": f"PostgreSQL: {answers} clicks, {in_flight} in flight, {acknowledged} acknowledged, "
-                            f"{stored} stored, {batches} commits",
-    }
-
-
-# --------------------------------------------------------------------------- leaderboard
-
-
-def _fill_answers(path: Path, total: int, guilds: int, now: datetime, week_start: datetime) -> tuple[int, int]:
-    """Bulk-load ``total`` answers across ``guilds`` servers into the real schema; return (guild, caller)."""
-    rng = random.Random(7)
-    per_guild = total // guilds
-    users_per_guild = 200
-    answerers = 10  # per question
-    questions_per_quiz = 10
-    quizzes = max(per_guild // (answerers * questions_per_quiz), 1)
-    span_ms = 30 * 24 * 3600 * 1000  # a server's quizzes spread evenly over the last 30 days
-    now_ms = int(now.timestamp() * 1000)
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("BEGIN")
-    quiz_id = 0
-    for guild in range(1, guilds + 1):
-        guild_id = 10_000 + guild
-        rows = []
-        for index in range(quizzes):
-            quiz_id += 1
-            started = now_ms - int(span_ms * (index + rng.random()) / quizzes)
-            for number in range(1, questions_per_quiz + 1):
-                for user in rng.sample(range(users_per_guild), answerers):
-                    correct = rng.random() < 0.45
-                    points = (100 + rng.randrange(50)) if correct else 0
-                    rows.append((guild_id, 1, quiz_id, number, guild_id * 1000 + user, rng.randrange(4), int(correct),
-                                 points, started + number * 20_000 + rng.randrange(20_000)))
-        db.executemany(
-            "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "
-            "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-    # The per-player aggregate the store keeps up to date with every answer batch.
-    db.execute(
-        "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak) "
-        "SELECT guild_id, user_id, COUNT(*), SUM(correct), SUM(points), 0, 0 FROM quiz_answers GROUP BY guild_id, user_id"
-    )
-    db.execute("COMMIT")
-    guild_id = 10_000 + guilds // 2
-    # A caller who played this week but sits outside both top 10s, so the rank queries run too.
-    week_ms = int(week_start.timestamp() * 1000)
-    weekly = [row[0] for row in db.execute(
-        "SELECT user_id FROM quiz_answers WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id "
-        "ORDER BY SUM(points) DESC", (guild_id, week_ms),
-    )]
-    db.close()
-    if len(weekly) <= 10:
-        raise RuntimeError(f"server {guild_id} has only {len(weekly)} players this week; the data is too thin")
-    return guild_id, int(weekly[len(weekly) // 2])
-
-
-async def _time_boards(store: Any, guild_id: int, caller: int, week: datetime, repeats: int) -> tuple[float, Any, Any]:
-    """Median ms of week + all-time boards with the caller's rank; and the last two boards."""
-    samples = []
-    weekly = alltime = None
-    for _ in range(repeats):
-        t0 = time.perf_counter_ns()
-        weekly = await store.leaderboard(guild_id, since=week, user_id=caller)
-        alltime = await store.leaderboard(guild_id, since=None, user_id=caller)
-        samples.append(time.perf_counter_ns() - t0)
-    return statistics.median(samples) / 1e6, weekly, alltime
-
-
-async def bench_leaderboard(total: int, guilds: int, repeats: int, pg_url: str | None) -> dict[str, Any]:
-    from bot.domain.quiz import period_start
-    from bot.storage import Store
-
-    now = datetime(2026, 1, 15, 12, tzinfo=UTC)
-    out: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmpdir:
-        path = Path(tmpdir) / "boards.sqlite3"
-        store = await Store.open(path)
-        await store.close()
-        week = period_start("week", now)
-        assert week is not None
-        started = time.perf_counter()
-        guild_id, caller = _fill_answers(path, total, guilds, now, week)
-        load_s = time.perf_counter() - started
-        store = await Store.open(path)
-        try:
-            median_ms, weekly, alltime = await _time_boards(store, guild_id, caller, week, repeats)
-            count = await store.fetchone("SELECT COUNT(*) FROM quiz_answers")
-        finally:
-            await store.close()
-        out["leaderboard_ms"] = median_ms
-        out["_leaderboard_note"] = (
-            f"{count[0] if count else '?'} answers across {guilds} servers (loaded in {load_s:.1f}s); "
-            f"server {guild_id}: week board {len(weekly.rows)} rows + caller rank "
-            f"{weekly.caller.rank if weekly.caller else '-'}; "
-            f"all-time caller rank {alltime.caller.rank if alltime.caller else '-'}"
-        )
-        if pg_url is not None:
-            from bot.storage.moving import move_sqlite_to_postgres
-
-            async with _pg_schema(pg_url) as target:
-                started = time.perf_counter()
-                await move_sqlite_to_postgres(path, target)
-                store = await Store.open(target)
-                try:
-                    await store.execute("ANALYZE")
-                    copy_s = time.perf_counter() - started
-                    pg_ms, pg_weekly, pg_alltime = await _time_boards(store, guild_id, caller, week, repeats)
-                finally:
-                    await store.close()
-            same = (pg_weekly, pg_alltime) == (weekly, alltime)
-            out["pg_leaderboard_ms"] = pg_ms
-            out["_pg_leaderboard_note"] = (
-                f"PostgreSQL: the same {count[0] if count else '?'} answers (copied and analyzed in {copy_s:.1f}s); "
-                f"boards identical to SQLite's: {same}"
-            )
-    return out
-
-
-# --------------------------------------------------------------------------- child processes
-
-
-def _child(args: list[str], timeout: float = 120) -> dict[str, Any]:
+def child(name: str, *args: Any, timeout: float = 600) -> dict[str, Any]:
+    """Run one benchmark in a fresh interpreter; its JSON result."""
     out = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", *args],
+        [sys.executable, str(Path(__file__).resolve()), "--child", name, json.dumps(args)],
         capture_output=True, text=True, timeout=timeout, check=False,
     )
     if out.returncode != 0:
-        raise RuntimeError(f"child {args[0]} failed:\n{out.stderr[-2000:]}")
+        raise RuntimeError(f"child {name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-async def child_startup(database: str) -> dict[str, Any]:
-    """In a fresh process (imports done): create_bot() + setup_hook on a new database."""
-    from bot import Settings, create_bot
-
+def timed_to_ready(which: str, database: str) -> float:
+    """Seconds from spawning a fresh interpreter to the bot saying ready (imports included)."""
     started = time.perf_counter()
-    ours = create_bot(Settings(token=None, database=Path(database), auto_sync=False))
-    await ours._async_setup_hook()  # what login() does before setup_hook: bind the loop
-    await ours.setup_hook()
-    elapsed = time.perf_counter() - started
-    facts = len(ours.facts)
-    await ours.close()
-    return {"startup_s": elapsed, "facts": facts}
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--child", "startup", json.dumps([which, database])],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == "ready":
+            elapsed = time.perf_counter() - started
+            break
+    else:
+        raise RuntimeError(f"startup {which} never got ready: {process.stderr.read() if process.stderr else ''}")
+    process.communicate(timeout=60)
+    return elapsed
 
 
-def _rss_mb() -> tuple[float, float]:
-    status = Path("/proc/self/status").read_text()
-    values = {line.split(":")[0]: line.split()[1] for line in status.splitlines() if line.startswith(("VmRSS", "VmHWM"))}
-    return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+class Figures:
+    """Results, notes, and the pooled samples behind them."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, Any] = {}
+        self.notes: dict[str, str] = {}
+
+    def pair(self, key: str, bot: list[list[float]], floor: list[list[float]], unit: float = 1000) -> None:
+        """``key`` = median(bot) / median(floor) over the pooled rounds; medians, p99s and per-round ratios."""
+        bot_all = [s for round_ in bot for s in round_]
+        floor_all = [s for round_ in floor for s in round_]
+        ratio = statistics.median(bot_all) / statistics.median(floor_all)
+        rounds = [statistics.median(b) / statistics.median(f) for b, f in zip(bot, floor, strict=True)]
+        name = key.removesuffix("_vs_floor")
+        self.results[key] = ratio
+        self.results[f"{name}_median_us"] = statistics.median(bot_all) / unit
+        self.results[f"{name}_p99_us"] = percentile(bot_all, 0.99) / unit
+        self.results[f"{name}_floor_median_us"] = statistics.median(floor_all) / unit
+        self.results[f"{name}_floor_p99_us"] = percentile(floor_all, 0.99) / unit
+        self.notes[name] = (
+            f"median {statistics.median(bot_all) / unit:.1f} µs (p99 {percentile(bot_all, 0.99) / unit:.1f}) vs floor "
+            f"{statistics.median(floor_all) / unit:.1f} µs (p99 {percentile(floor_all, 0.99) / unit:.1f}); "
+            f"p99 ratio {percentile(bot_all, 0.99) / percentile(floor_all, 0.99):.2f}; per-round ratios "
+            + ", ".join(f"{r:.2f}" for r in rounds)
+        )
 
 
-async def child_rss(guilds: int, database: str) -> dict[str, Any]:
-    """Our bot (intents, cache flags, data, DB) fed ``guilds`` GUILD_CREATE payloads through discord.py's parser."""
-    from bot import Settings, create_bot
-
-    ours = create_bot(Settings(token=None, database=Path(database), auto_sync=False))
-    stub = StubTransport()
-    stub.record = False
-    await connect_offline(ours, stub, [])
-    await ours.setup_hook()
-    gc.collect()
-    before, _ = _rss_mb()
-    parse = ours._connection.parsers["GUILD_CREATE"]
-    for index in range(guilds):
-        parse(_stub.guild_create_payload(GuildSpec.new(channels=5, roles=5), name=f"Server {index}"))
-        if index % 500 == 0:
-            await asyncio.sleep(0)
-    await settle(5)
-    gc.collect()
-    after, peak = _rss_mb()
-    cached = len(ours.guilds)
-    await ours.close()
-    return {"rss_mb": after, "rss_before_mb": before, "peak_mb": peak, "guilds": cached}
-
-
-async def run_child(kind: str, args: list[str]) -> dict[str, Any]:
-    if kind == "startup":
-        return await child_startup(args[0])
-    if kind == "rss":
-        return await child_rss(int(args[0]), args[1])
-    raise SystemExit(f"unknown child {kind}")
-
-
-def bench_startup(runs: int) -> dict[str, Any]:
-    times = []
-    with tempfile.TemporaryDirectory() as tmpdir:
-        for index in range(runs):
-            times.append(_child(["startup", str(Path(tmpdir) / f"startup-{index}.sqlite3")])["startup_s"])
-    return {"startup_s": statistics.median(times), "_startup_note": "runs: " + ", ".join(f"{t:.3f}s" for t in times)}
-
-
-def bench_rss(guilds: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmpdir:
-        result = _child(["rss", str(guilds), str(Path(tmpdir) / "rss.sqlite3")])
-    return {
-        "rss_mb_10k_guilds": result["rss_mb"],
-        "_rss_note": f"{result['guilds']} guilds cached; {result['rss_before_mb']:.1f} MB before the guilds, "
-                     f"peak {result['peak_mb']:.1f} MB",
+def run_all(quick: bool, rounds: int, pg_url: str | None, pg_source: str, only: set[str] | None) -> Figures:
+    size = {
+        "slash": 400 if quick else 3000,
+        "miss": 1100 if quick else 3000,  # distinct questions per round: at least 1,000
+        "click": 400 if quick else 3000,
+        "durable": 5000 if quick else 20_000,
+        "burst": 1000,
+        "boards": 1_000_000,
+        "board_repeats": 20 if quick else 100,
+        "startup": 2 if quick else 3,  # per round
+        "guilds": 10_000,
+        "kill_after": 500 if quick else 3000,
     }
+    figures = Figures()
+    log = logging.getLogger("bench")
+
+    def step(name: str, work: Callable[[], None]) -> None:
+        if only and name not in only:
+            return
+        started = time.perf_counter()
+        try:
+            work()
+        except Exception as error:  # one broken benchmark must not hide the others' figures
+            log.exception("%s failed", name)
+            figures.notes[name] = f"FAILED: {type(error).__name__}: {str(error)[-500:]}"
+            return
+        print(f"  {name} done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+
+    def ask_figures() -> None:
+        floor, hit, miss = [], [], []
+        extra: dict[str, Any] = {}
+        for index in range(rounds):
+            order = [("floor", lambda: child("floor_slash", size["slash"])),
+                     ("hit", lambda: child("ask", size["slash"], "hit")),
+                     ("miss", lambda: child("ask", size["miss"], "miss"))]
+            if index % 2:
+                order.reverse()
+            for which, run in order:
+                out = run()
+                {"floor": floor, "hit": hit, "miss": miss}[which].append(out["samples"])
+                if which != "floor":
+                    extra[which] = out
+        figures.pair("ask_hit_vs_floor", hit, floor)
+        figures.pair("ask_miss_vs_floor", miss, floor)
+        figures.notes["ask_hit"] += f"; replies {extra['hit']['replies']}, view timeout tasks {extra['hit']['view_timeouts']}"
+        figures.notes["ask_miss"] += (f"; {extra['miss']['distinct']} distinct questions a round, "
+                                      f"replies {extra['miss']['replies']}")
+
+    def click_figures() -> None:
+        floor, ours, full = [], [], []
+        last: dict[str, Any] = {}
+        for index in range(rounds):
+            order = [("floor", lambda: child("floor_click", size["click"])), ("ours", lambda: child("click", size["click"])),
+                     ("full", lambda: child("click", size["click"], "FULL"))]
+            if index % 2:
+                order.reverse()
+            for which, run in order:
+                out = run()
+                {"floor": floor, "ours": ours, "full": full}[which].append(out["samples"])
+                last[which] = out
+        figures.pair("click_vs_floor", ours, floor)
+        normal_us = statistics.median(s for round_ in ours for s in round_) / 1000
+        full_us = statistics.median(s for round_ in full for s in round_) / 1000
+        figures.results["click_full_median_us"] = full_us
+        figures.results["click_full_vs_normal"] = full_us / normal_us
+        figures.notes["click_full"] = (
+            f"BOT_SQLITE_SYNCHRONOUS=FULL: a click {full_us:.0f} µs (p99 "
+            f"{percentile([s for round_ in full for s in round_], 0.99) / 1000:.0f}) against NORMAL's {normal_us:.0f} µs: "
+            "an fsync per commit, from the database thread"
+        )
+        figures.notes["click"] += (
+            f"; floor dispatch {last['floor']['cheapest']} (medians µs "
+            + ", ".join(f"{k} {v:.1f}" for k, v in last["floor"]["medians_us"].items())
+            + f"); ours acks {last['ours']['acks']}, stored {last['ours']['stored']}"
+        )
+
+    def durable_figures() -> None:
+        ratios, full_ratios, durable_s, raw_s, full_s = [], [], [], [], []
+        for index in range(rounds):
+            order = ["raw", "durable", "durable_full", "raw_full"]
+            if index % 2:
+                order.reverse()
+            got: dict[str, dict[str, Any]] = {}
+            for which in order:
+                synchronous = "FULL" if which.endswith("_full") else "NORMAL"
+                if which.startswith("raw"):
+                    got[which] = child("raw", size["durable"], synchronous)
+                else:
+                    got[which] = child("durable", size["durable"], 1000, synchronous)
+            ratios.append(got["durable"]["per_s"] / got["raw"]["per_s"])
+            full_ratios.append(got["durable_full"]["per_s"] / got["durable"]["per_s"])
+            durable_s.append(got["durable"]["per_s"])
+            raw_s.append(got["raw"]["per_s"])
+            full_s.append(got["durable_full"]["per_s"])
+            last = got
+        figures.results["durable_vs_raw"] = statistics.median(ratios)
+        figures.results["durable_answers_per_s"] = statistics.median(durable_s)
+        figures.results["raw_answers_per_s"] = statistics.median(raw_s)
+        figures.results["durable_full_answers_per_s"] = statistics.median(full_s)
+        figures.results["durable_full_vs_normal"] = statistics.median(full_ratios)
+        figures.notes["durable"] = (
+            f"{size['durable']:,} clicks, 1,000 in flight: {statistics.median(durable_s):,.0f}/s vs raw "
+            f"{statistics.median(raw_s):,.0f}/s; per-round ratios " + ", ".join(f"{r:.2f}" for r in ratios)
+            + f"; last round {last['durable']['commits']} commits, {last['durable']['stored']} stored"
+        )
+        figures.notes["durable_full"] = (
+            f"BOT_SQLITE_SYNCHRONOUS=FULL: {statistics.median(full_s):,.0f}/s, "
+            + ", ".join(f"{r:.2f}" for r in full_ratios) + " of NORMAL per round"
+        )
+
+    def burst_figures() -> None:
+        p99s, rates, stalls, worst = [], [], [], []
+        for _ in range(rounds):
+            out = child("burst", size["burst"])
+            p99s.append(percentile(out["samples"], 0.99) / 1e6)
+            rates.append(out["acks_per_s"])
+            stalls.append(out["stall_p999_ms"])
+            worst.append(out["stall_max_ms"])
+        figures.results["burst_p99_ms"] = statistics.median(p99s)
+        figures.results["burst_acks_per_s"] = statistics.median(rates)
+        figures.results["burst_loop_stall_p999_ms"] = statistics.median(stalls)
+        figures.results["burst_loop_stall_max_ms"] = statistics.median(worst)
+        figures.notes["burst"] = (
+            f"{size['burst']} clicks at once: p99 " + ", ".join(f"{p:.0f}" for p in p99s) + " ms; acks/s "
+            + ", ".join(f"{r:,.0f}" for r in rates) + "; loop stall p99.9 " + ", ".join(f"{s:.2f}" for s in stalls)
+            + " ms, max " + ", ".join(f"{s:.2f}" for s in worst) + f" ms; {out['locked_in']} locked in, "
+            f"{out['stored']} stored, {out['callbacks']} callbacks timed"
+        )
+
+    def board_figures() -> None:
+        out = child("boards", size["boards"], size["board_repeats"], pg_url, timeout=1800)
+        figures.results["boards_ms_1m_one_server"] = statistics.median(out["samples"]) / 1e6
+        figures.results["boards_p99_ms"] = percentile(out["samples"], 0.99) / 1e6
+        figures.notes["boards"] = (
+            f"{size['boards']:,} answers in one server (loaded in {out['load_s']:.0f}s); median "
+            f"{statistics.median(out['samples']) / 1e6:.1f} ms, p99 {percentile(out['samples'], 0.99) / 1e6:.1f} ms; "
+            f"board rows {out['rows']}, caller ranks {out['caller_ranks']}"
+        )
+        if "pg_samples" in out:
+            figures.results["pg_boards_ms_1m_one_server"] = statistics.median(out["pg_samples"]) / 1e6
+            figures.notes["pg_boards"] = f"PostgreSQL: identical boards to SQLite's: {out['pg_same']}"
+
+    def startup_figures() -> None:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            floor, ours = [], []
+            for index in range(rounds):
+                for repeat in range(size["startup"]):
+                    database = str(Path(tmpdir) / f"startup-{index}-{repeat}.sqlite3")
+                    pair = [("floor", floor), ("ours", ours)]
+                    if (index + repeat) % 2:
+                        pair.reverse()
+                    for which, into in pair:
+                        into.append(timed_to_ready(which, database))
+        figures.results["startup_vs_floor"] = statistics.median(ours) / statistics.median(floor)
+        figures.results["startup_s"] = statistics.median(ours)
+        figures.results["startup_floor_s"] = statistics.median(floor)
+        figures.notes["startup"] = (
+            "fresh process to ready: ours " + ", ".join(f"{t:.2f}" for t in ours) + " s; floor "
+            + ", ".join(f"{t:.2f}" for t in floor) + " s"
+        )
+
+    def rss_figures() -> None:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            floor, ours = [], []
+            for index in range(rounds):
+                pair = [("floor", floor), ("ours", ours)]
+                if index % 2:
+                    pair.reverse()
+                for which, into in pair:
+                    into.append(child("rss", which, size["guilds"], str(Path(tmpdir) / f"rss-{index}.sqlite3")))
+        figures.results["rss_vs_floor_10k_guilds"] = statistics.median(o["rss_mb"] for o in ours) / statistics.median(
+            f["rss_mb"] for f in floor)
+        figures.results["rss_mb_10k_guilds"] = statistics.median(o["rss_mb"] for o in ours)
+        figures.results["rss_floor_mb_10k_guilds"] = statistics.median(f["rss_mb"] for f in floor)
+        figures.notes["rss"] = (
+            f"{ours[-1]['guilds']:,} guilds of 20 channels and 15 roles: ours "
+            + ", ".join(f"{o['rss_mb']:.0f}" for o in ours) + " MB (before the guilds "
+            + ", ".join(f"{o['before_mb']:.0f}" for o in ours) + "); floor "
+            + ", ".join(f"{f['rss_mb']:.0f}" for f in floor) + " MB (before " + ", ".join(f"{f['before_mb']:.0f}" for f in floor) + ")"
+        )
+
+    def lost_figures() -> None:
+        out = child("lost", size["kill_after"])
+        figures.results["lost_answers"] = out["lost"]
+        figures.notes["lost"] = (f"SIGKILL after {out['acknowledged']} acknowledged; {out['stored']} stored; integrity "
+                                 f"{out['integrity']}; players' totals consistent: {out['players_consistent']}")
+
+    def pg_figures() -> None:
+        if pg_url is None:
+            figures.notes["postgresql"] = f"PostgreSQL figures n/a: {pg_source}"
+            return
+        rates = [child("pg_durable", pg_url, size["durable"], 1000)["per_s"] for _ in range(rounds)]
+        raw = figures.results.get("raw_answers_per_s")
+        figures.results["pg_durable_answers_per_s"] = statistics.median(rates)
+        figures.results["pg_durable_vs_raw"] = statistics.median(rates) / raw if raw else None
+        out = child("lost", size["kill_after"], pg_url)
+        figures.results["pg_lost_answers"] = out["lost"]
+        figures.notes["postgresql"] = (
+            f"PostgreSQL from {pg_source}: durable " + ", ".join(f"{r:,.0f}" for r in rates)
+            + "/s (vs raw SQLite in the same run); SIGKILL after "
+            f"{out['acknowledged']} acknowledged, {out['stored']} stored; totals consistent {out['players_consistent']}"
+        )
+
+    step("ask", ask_figures)
+    step("click", click_figures)
+    step("durable", durable_figures)
+    step("burst", burst_figures)
+    step("boards", board_figures)
+    step("startup", startup_figures)
+    step("rss", rss_figures)
+    step("lost", lost_figures)
+    step("postgresql", pg_figures)
+    return figures
 
 
-async def bench_lost(kill_after: int) -> dict[str, Any]:
-    from bench.crash_child import kill_mid_burst
-
-    with tempfile.TemporaryDirectory() as tmpdir:
-        report = await kill_mid_burst(Path(tmpdir) / "crash.sqlite3", kill_after=kill_after, concurrency=100)
-    return {
-        "lost_answers": report.lost,
-        "_lost_note": f"SIGKILL after {report.acknowledged} acknowledged; {report.stored} stored; "
-                      f"integrity_check {report.integrity}; players totals consistent: {report.players_consistent}",
-    }
+# --------------------------------------------------------------------------- output
 
 
-async def bench_pg_lost(url: str, kill_after: int) -> dict[str, Any]:
-    from bench.crash_child import kill_mid_burst
-
-    async with _pg_schema(url) as target:
-        report = await kill_mid_burst(target, kill_after=kill_after, concurrency=100)
-    return {
-        "pg_lost_answers": report.lost,
-        "_pg_lost_note": f"PostgreSQL: SIGKILL after {report.acknowledged} acknowledged; {report.stored} stored; "
-                         f"players totals consistent: {report.players_consistent}",
-    }
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
-# --------------------------------------------------------------------------- PostgreSQL
+def _verdict(key: str, op: str, bound: float | None, value: Any) -> str:
+    if bound is None:
+        return "(reported)"
+    target = f"{op} {bound:g}"
+    if value is None:
+        return f"{target}  n/a"
+    met = value <= bound if op == "<=" else value >= bound
+    return f"{target}  {'MET' if met else 'NOT MET'}"
 
 
-@contextlib.asynccontextmanager
-async def _pg_schema(url: str) -> AsyncIterator[str]:
-    """A URL of an empty database on the server at ``url``: a schema of its own, dropped afterwards."""
-    import asyncpg
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(url)
-    try:
-        await admin.execute(f'CREATE SCHEMA "{schema}"')
-        yield f"{url}{'&' if '?' in url else '?'}search_path={schema}"
-    finally:
-        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.close()
+def print_table(figures: Figures, header: str) -> None:
+    print(header)
+    print(f"{'figure':<30}{'value':>12}   target")
+    print("-" * 64)
+    for key, op, bound in TARGETS:
+        value = figures.results.get(key)
+        print(f"{key:<30}{_fmt(value):>12}   {_verdict(key, op, bound, value)}")
+    print("-" * 64)
+    for name, note in figures.notes.items():
+        print(f"{name}: {note}")
 
 
-@contextlib.contextmanager
+@contextmanager
 def _postgres_server(url: str | None) -> Iterator[tuple[str | None, str]]:
     """The PostgreSQL server to measure: the one given, else a throwaway cluster, else none (and why)."""
     if url:
@@ -598,114 +409,42 @@ def _postgres_server(url: str | None) -> Iterator[tuple[str | None, str]]:
         subprocess.run(["bash", str(script), "stop", exports["PG_CLUSTER_DIR"]], capture_output=True)
 
 
-# --------------------------------------------------------------------------- the run
-
-
-def _verdict(key: str, value: Any) -> str:
-    if key not in TARGETS:
-        return ""
-    op, bound = TARGETS[key]
-    target = f"{op} {bound:g}"
-    if value is None:
-        return f"{target}  n/a"
-    met = value <= bound if op == "<=" else value >= bound
-    return f"{target}  {'MET' if met else 'NOT MET'}"
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if value >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
-
-
-def print_table(results: dict[str, Any], notes: dict[str, str], header: str) -> None:
-    print(header)
-    print(f"{'figure':<26}{'value':>14}   target")
-    print("-" * 60)
-    for key in KEYS:
-        print(f"{key:<26}{_fmt(results.get(key)):>14}   {_verdict(key, results.get(key))}")
-    print("-" * 60)
-    for name, note in notes.items():
-        print(f"{name}: {note}")
-
-
-async def run_all(quick: bool, pg_url: str | None = None, pg_source: str = "") -> tuple[dict[str, Any], dict[str, str]]:
-    size = {
-        "floor": 1000 if quick else 5000,
-        "ask": 500 if quick else 3000,
-        "click": 500 if quick else 3000,
-        "burst": 2000 if quick else 10_000,
-        "answers": 200_000 if quick else 1_000_000,
-        "guilds": 200 if quick else 1000,
-        "board_repeats": 30 if quick else 100,
-        "startup": 3 if quick else 5,
-        "kill_after": 500 if quick else 3000,
-    }
-    results: dict[str, Any] = dict.fromkeys(KEYS)
-    notes: dict[str, str] = {}
-
-    async def step(name: str, coro: Awaitable[dict[str, Any]] | Callable[[], dict[str, Any]]) -> None:
-        started = time.perf_counter()
-        try:
-            out = await coro if not callable(coro) else coro()
-        except Exception as error:  # one broken benchmark must not hide the others' figures
-            logging.getLogger("bench").exception("%s failed", name)
-            notes[name] = f"FAILED: {type(error).__name__}: {error}"
-            return
-        for key, value in out.items():
-            if key.startswith("_"):
-                notes[key[1:].removesuffix("_note")] = value
-            else:
-                results[key] = value
-        print(f"  {name} done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-
-    await step("floor", bench_floor(size["floor"]))
-    await step("ask", bench_ask(size["ask"], results["floor_us"]))
-    await step("click", bench_click(size["click"], results["floor_us"]))
-    await step("durable", bench_durable(size["burst"], in_flight=1000))
-    if pg_url is not None:
-        await step("pg_durable", bench_pg_durable(pg_url, size["burst"], in_flight=1000))
-    await step("leaderboard", bench_leaderboard(size["answers"], size["guilds"], size["board_repeats"], pg_url))
-    await step("startup", lambda: bench_startup(size["startup"]))
-    await step("rss", lambda: bench_rss(10_000))
-    await step("lost", bench_lost(size["kill_after"]))
-    if pg_url is not None:
-        await step("pg_lost", bench_pg_lost(pg_url, size["kill_after"]))
-        notes["postgresql"] = f"PostgreSQL figures from {pg_source}"
-    else:
-        notes["postgresql"] = f"PostgreSQL figures n/a: {pg_source}"
-    if quick:
-        notes["quick"] = (
-            f"--quick: leaderboard on {size['answers']:,} answers across {size['guilds']} servers "
-            "(the full run uses 1,000,000 across 1,000); fewer samples elsewhere"
-        )
-    return results, notes
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run every benchmark and write bench/results.json.")
-    parser.add_argument("--quick", action="store_true", help="fewer samples and rows: under a minute")
+    parser.add_argument("--quick", action="store_true", help="fewer samples per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of bot and floor, alternating (at least 3)")
+    parser.add_argument("--only", help="comma-separated steps (ask, click, durable, burst, boards, startup, rss, "
+                        "lost, postgresql): for working on one figure; results.json is not written")
     parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server for the pg_ figures (default: "
                         "BOT_TEST_POSTGRES_URL, else a throwaway cluster)")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    _quiet_logging()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("discord").setLevel(logging.ERROR)
     if args.child:
-        print(json.dumps(asyncio.run(run_child(args.child[0], args.child[1:]))))
+        from bench._children import CHILDREN
+
+        name, params = args.child
+        print(json.dumps(asyncio.run(CHILDREN[name](*json.loads(params)))), flush=True)
         return
+    if args.rounds < 3:
+        parser.error("--rounds must be at least 3: a bot and its floor alternate over at least three rounds")
+    only = set(args.only.split(",")) if args.only else None
     started = time.perf_counter()
     with _postgres_server(args.postgres or os.environ.get("BOT_TEST_POSTGRES_URL")) as (pg_url, pg_source):
-        results, notes = asyncio.run(run_all(args.quick, pg_url, pg_source))
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        if only is not None and "postgresql" not in only and "boards" not in only:
+            pg_url = None
+        figures = run_all(args.quick, args.rounds, pg_url, pg_source, only)
+    import discord
+
+    if only is None:
+        RESULTS.write_text(json.dumps(figures.results | {"_notes": figures.notes}, indent=2, ensure_ascii=False) + "\n")
     header = (
         f"bench/run.py{' --quick' if args.quick else ''}: Python {sys.version.split()[0]}, "
-        f"discord.py {discord.__version__}, {os.cpu_count()} CPUs, {time.perf_counter() - started:.0f}s"
+        f"discord.py {discord.__version__}, {os.cpu_count()} CPUs, {args.rounds} rounds, "
+        f"{time.perf_counter() - started:.0f}s"
     )
-    print_table(results, notes, header)
+    print_table(figures, header)
 
 
 if __name__ == "__main__":

@@ -143,7 +143,6 @@ async def main(explain: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(token=None, database=Path(tmp) / "bench.sqlite3", data_dir=BUNDLED_DATA_DIR)
         bot = create_bot(settings)
-        bot.freeze_startup_heap = True  # as run.py starts it
         env = simcord.Env(bot, check_errors=True)
         await env.start()
         try:

@@ -99,7 +99,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_sandbox(settings, port=args.port))
             return 0
         bot = create_bot(settings)
-        bot.freeze_startup_heap = True
         bot.run(settings.token, log_handler=None)
         return 0
     except FactBaseError as error:

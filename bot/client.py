@@ -74,10 +74,10 @@ class AllianceBot(commands.Bot):
         self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
         self._pending_names: dict[tuple[int, int], str] = {}  # noted on the click path, written by one task
         self._names_writer: asyncio.Task[None] | None = None
+        self._lean_items: list[type[discord.ui.DynamicItem[Any]]] = []
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
         # Set by the command line for a long-running bot (never in tests, which build many bots):
         # see setup_hook.
-        self.freeze_startup_heap = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -95,20 +95,21 @@ class AllianceBot(commands.Bot):
         if self._preloaded_facts is None:
             # Parse and validate off the event loop; a broken file raises FactBaseError here.
             self.facts = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
-        self._store = await Store.open(self.settings.store_target, ownership=self.ownership)
+        self._store = await Store.open(
+            self.settings.store_target, ownership=self.ownership, synchronous=self.settings.sqlite_synchronous
+        )
         # Another process's fact edit or reload (PostgreSQL LISTEN/NOTIFY) reaches this one here.
         await self._store.listen(self._on_store_event)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.auto_sync:
             await self.sync_commands(guild_id=self.settings.dev_guild)
-        if self.freeze_startup_heap:
-            # Everything loaded so far (modules, schemas, the bundled facts) lives as long as the
-            # process. A full garbage collection holds the GIL, so it stalls the loop, while it
-            # walks every object; frozen objects are skipped (in bench/stall_bench.py the time spent
-            # in full collections fell from ~600 ms to ~80 ms). Collect first so no garbage is frozen.
-            gc.collect()
-            gc.freeze()
+        # What start-up loaded (modules, schemas, the bundled facts, the engine tables) lives as long
+        # as the bot: freeze it so the cyclic GC stops rescanning it on every full collection, which
+        # holds the GIL and stalls the loop (bench/stall_bench.py: full collections ~600 ms -> ~80 ms;
+        # bench/run.py: clicks and bursts). Collect first so no garbage is frozen; close() unfreezes.
+        gc.collect()
+        gc.freeze()
 
     @property
     def ownership(self) -> Ownership:
@@ -134,6 +135,7 @@ class AllianceBot(commands.Bot):
         writer = self._names_writer
         if writer is not None and not writer.done() and self._store is not None:
             await asyncio.wait({writer}, timeout=5)  # names noted just before a shutdown still count
+        gc.unfreeze()  # what setup_hook froze is collectable again (matters to processes that outlive us)
         try:
             await super().close()
         finally:
@@ -303,6 +305,38 @@ class AllianceBot(commands.Bot):
         except discord.HTTPException:
             log.warning("could not deliver an error reply", exc_info=True)
 
+    # ------------------------------------------------------------------ lean dynamic items
+
+    def add_lean_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        """Like ``add_dynamic_items``, for items built from their custom_id alone.
+
+        discord.py rebuilds a whole View from the clicked message before it calls a dynamic item
+        (about 70 µs of a bare bot's 230 µs click, bench/run.py's click floor). These items are
+        instead matched and called from ``on_interaction``: ``from_custom_id`` receives ``None``
+        for the message's button, so such an item must not read it (the quiz's answer buttons
+        need only their custom_id).
+        """
+        self._lean_items.extend(items)
+
+    def remove_lean_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        self._lean_items = [item for item in self._lean_items if item not in items]
+
+    async def _dispatch_lean_item(self, interaction: discord.Interaction) -> bool:
+        """Call the lean dynamic item this click is for; False if it is for none."""
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        for factory in self._lean_items:
+            match = factory.__discord_ui_compiled_template__.fullmatch(custom_id)
+            if match is None:
+                continue
+            try:
+                item = await factory.from_custom_id(interaction, None, match)  # type: ignore[arg-type]
+                if await item.interaction_check(interaction):
+                    await item.callback(interaction)
+            except Exception as error:
+                await self.handle_interaction_error(interaction, error)
+            return True
+        return False
+
     # ------------------------------------------------------------------ expired components
 
     def _component_is_live(self, interaction: discord.Interaction) -> bool:
@@ -320,8 +354,10 @@ class AllianceBot(commands.Bot):
         return any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer clicks on buttons (and forms) nobody listens to any more, instead of silence."""
+        """Call lean dynamic items; answer clicks on buttons (and forms) nobody listens to any more."""
         if interaction.type not in (discord.InteractionType.component, discord.InteractionType.modal_submit):
+            return
+        if interaction.type is discord.InteractionType.component and await self._dispatch_lean_item(interaction):
             return
         if self._component_is_live(interaction):
             return

@@ -99,6 +99,8 @@ class Settings:
     # discord.py sharding: the total shard count, and the shards this process runs (None: all).
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # SQLite's durability: NORMAL survives a crash of the process, FULL also a power loss (slower).
+    sqlite_synchronous: str = "NORMAL"
 
     @property
     def store_target(self) -> Path | str:
@@ -139,6 +141,9 @@ class Settings:
         shard_count_text = values.get("BOT_SHARD_COUNT", "").strip()
         shard_ids_text = values.get("BOT_SHARD_IDS", "").strip()
         shard_count = _parse_shard_count(shard_count_text) if shard_count_text else None
+        synchronous = values.get("BOT_SQLITE_SYNCHRONOUS", "").strip().upper() or "NORMAL"
+        if synchronous not in ("NORMAL", "FULL"):
+            raise SettingsError(f"BOT_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got {synchronous!r}")
         url = database if is_postgres_url(database) else None
         return cls(
             token=token,
@@ -146,6 +151,7 @@ class Settings:
             database_url=url,
             shard_count=shard_count,
             shard_ids=_parse_shard_ids(shard_ids_text, shard_count) if shard_ids_text else None,
+            sqlite_synchronous=synchronous,
             data_dir=Path(data_dir).expanduser() if data_dir else BUNDLED_DATA_DIR,
             dev_guild=_parse_id("BOT_DEV_GUILD", dev_guild) if dev_guild else None,
             owner_ids=frozenset(

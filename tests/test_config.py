@@ -113,3 +113,13 @@ def test_shard_settings_build_an_auto_sharded_bot_running_those_shards():
     plain = create_bot(Settings())
     assert not isinstance(plain, commands.AutoShardedBot)
     assert plain.ownership.owns(3 << 22)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", "NORMAL"), ("normal", "NORMAL"), (" FULL ", "FULL")])
+def test_sqlite_durability_is_normal_unless_full_is_asked_for(value, expected):
+    assert Settings.from_env({"BOT_SQLITE_SYNCHRONOUS": value}, dotenv=None).sqlite_synchronous == expected
+
+
+def test_an_unknown_sqlite_durability_is_refused_with_the_variable_name():
+    with pytest.raises(SettingsError, match="BOT_SQLITE_SYNCHRONOUS"):
+        Settings.from_env({"BOT_SQLITE_SYNCHRONOUS": "OFF"}, dotenv=None)

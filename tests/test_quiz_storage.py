@@ -90,6 +90,29 @@ async def test_a_burst_of_1000_clicks_is_stored_exactly_once_in_few_transactions
     assert sum(row.answered for row in board.rows) == 1000
 
 
+@pytest.mark.parametrize("synchronous", ["NORMAL", "FULL"])
+async def test_either_sqlite_durability_stores_each_click_once_and_keeps_it(tmp_path, question, synchronous):
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path, synchronous=synchronous)
+    try:
+        assert (await store.fetchone("PRAGMA synchronous"))[0] == {"NORMAL": 1, "FULL": 2}[synchronous]
+        quiz_id = await open_question(store, question)
+        # More clicks than one inline batch takes, then every player clicking again.
+        clicks = [answer(quiz_id, user, user % len(question.choices), question.answer) for user in range(300)]
+        outcomes = await asyncio.gather(*(store.record_answer(click) for click in clicks + clicks))
+        assert [o.status for o in outcomes] == ["recorded"] * 300 + ["duplicate"] * 300
+    finally:
+        await store.close()
+    reopened = await Store.open(path)
+    try:
+        assert await reopened.integrity_ok()
+        assert await reopened.count_answers(quiz_id, 1) == 300
+        board = await reopened.leaderboard(GUILD, since=None, user_id=0, limit=1000)
+        assert sum(row.answered for row in board.rows) == 300
+    finally:
+        await reopened.close()
+
+
 async def test_second_click_keeps_the_first_choice_and_closed_questions_refuse(store, question):
     quiz_id = await open_question(store, question)
     right = question.answer

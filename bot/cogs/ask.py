@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import weakref
 
 import discord
 from discord import app_commands
@@ -45,6 +46,14 @@ class Ask(commands.Cog):
         # The engine each server used last, with the view it was built for: an unchanged view
         # (nearly every /ask) gets its engine without the thread hop.
         self._last_engine: dict[int | None, tuple[FactBase, AskEngine]] = {}
+        self._rendered: weakref.WeakKeyDictionary[AskEngine, render_ask.RenderedReplies] = weakref.WeakKeyDictionary()
+
+    def _rendered_for(self, engine: AskEngine) -> render_ask.RenderedReplies:
+        """The embeds already rendered for this engine's fact-base view (dropped with the view)."""
+        rendered = self._rendered.get(engine)
+        if rendered is None:
+            rendered = self._rendered[engine] = render_ask.RenderedReplies()
+        return rendered
 
     async def cog_load(self) -> None:
         # pycountry reads its tables on first use: do that off the event loop, once.
@@ -195,9 +204,11 @@ class Ask(commands.Cog):
                 resolver=resolver,
                 today=today,
             )
-            await self._send(interaction, embed=view.embed(), view=view)
+            await self._send(interaction, embed=self._rendered_for(engine).get(answer, today, view.embed), view=view)
         elif isinstance(answer, PairAnswer):
-            embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count)
+            embed = self._rendered_for(engine).get(
+                answer, today, lambda: render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count)
+            )
             await self._send(interaction, embed=embed)
         elif isinstance(answer, FaqAnswer):
             await self._send(interaction, embed=render_ask.faq_embed(answer.faq, today))
@@ -274,6 +285,7 @@ class Ask(commands.Cog):
         kwargs: dict = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
         file = await self._picture_file(picture)
         if file is not None:
+            embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared
             embed.set_image(url=f"attachment://{file.filename}")
             kwargs["file"] = file
         if view is not None:

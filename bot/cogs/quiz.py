@@ -71,12 +71,12 @@ class Quiz(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(view.AnswerButton)
+        self.bot.add_lean_dynamic_items(view.AnswerButton)  # no View rebuilt per click (client.py)
         # cog_load runs before the bot is connected: close leftover quizzes once it is ready.
         self._recovery = asyncio.create_task(self._close_interrupted(), name="quiz-recovery")
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(view.AnswerButton)
+        self.bot.remove_lean_dynamic_items(view.AnswerButton)
         for run in list(self.runs.values()):
             if run.task is not None:
                 run.task.cancel()

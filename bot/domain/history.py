@@ -15,9 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
-from .facts import Source
+from .facts import Source, safe_load
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +302,7 @@ def load_names(path: Path) -> dict[int, AllianceName]:
     """Checked treaty names for ATOP ids (``names.yaml``), each with its source."""
     if not path.exists():
         return {}
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = safe_load(path.read_text(encoding="utf-8")) or {}
     names: dict[int, AllianceName] = {}
     for entry in document.get("names", []):
         source = Source(name=entry["source_name"], url=entry.get("source_url"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -434,6 +435,38 @@ class SectionView(BaseView):
             await interaction.response.edit_message(embed=self.embed(), view=self)
 
         return callback
+
+
+# ------------------------------------------------------------------------- rendered replies
+
+RENDERED_REPLIES = 512  # per fact-base view, like the engine's remembered answers; 0 turns it off
+
+
+class RenderedReplies:
+    """Embeds already rendered for one fact-base view, by answer and day.
+
+    The ask engine remembers its recent answers (the same object for the same question), and
+    rendering a verdict costs more than answering it from memory (a pair embed about 55 µs, the
+    US–Russia answer about 120 µs): popular questions reuse the embed. An embed from here is
+    shared by every reply that shows it: send it, never change it.
+    """
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = RENDERED_REPLIES if size is None else size
+        self._embeds: OrderedDict[tuple[int, date], tuple[object, discord.Embed]] = OrderedDict()
+
+    def get(self, answer: object, today: date, render: Callable[[], discord.Embed]) -> discord.Embed:
+        key = (id(answer), today)
+        cached = self._embeds.get(key)
+        if cached is not None and cached[0] is answer:  # the answer itself is kept, so its id is not reused
+            self._embeds.move_to_end(key)
+            return cached[1]
+        embed = render()
+        if self.size > 0:
+            self._embeds[key] = (answer, embed)
+            if len(self._embeds) > self.size:
+                self._embeds.popitem(last=False)
+        return embed
 
 
 # ------------------------------------------------------------------------- FAQ and no verdict

@@ -116,6 +116,11 @@ class AnswerButton(
         self.number = number
         self.choice = choice
 
+    def is_dispatchable(self) -> bool:
+        # Clicks reach it through AllianceBot.add_lean_dynamic_items; sending it must not register
+        # it in discord.py's view store, which would rebuild a View from the message on every click.
+        return False
+
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /

@@ -54,9 +54,12 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQuerie
     migrations: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    async def open(cls, target: Path | str, *, ownership: Ownership | None = None) -> Store:
+    async def open(
+        cls, target: Path | str, *, ownership: Ownership | None = None, synchronous: str = "NORMAL"
+    ) -> Store:
         """Open (creating and migrating as needed) a SQLite file or a ``postgresql://`` database.
 
+        ``synchronous`` is SQLite's setting (``NORMAL`` or ``FULL``; see ``sqlite.py``); PostgreSQL ignores it.
         A SQLite file that is not a database, cannot be read, or cannot be written is refused with a
         StoreError naming it and the problem, before anything is written to it.
         """
@@ -64,7 +67,7 @@ class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQuerie
         if is_postgres_url(target):
             store = PostgresStore(str(target), ownership)
         else:
-            store = SqliteStore(Path(target), ownership)
+            store = SqliteStore(Path(target), ownership, synchronous=synchronous)
         try:
             await store._connect()
             await store._migrate()

@@ -66,6 +66,11 @@ class StoreBase:
     def is_open(self) -> bool:
         raise NotImplementedError
 
+    @property
+    def writes_inline(self) -> bool:
+        """True if small write batches run inline on the event loop (SQLite only; see sqlite.py)."""
+        return False
+
     def transaction(self) -> contextlib.AbstractAsyncContextManager[Any]:
         """Run the body as one write transaction, committed on success, rolled back on error."""
         raise NotImplementedError

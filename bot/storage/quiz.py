@@ -10,8 +10,16 @@ Answers are written by group commit: ``await store.record_answer(AnswerIn(...))`
 one drain task writes every queued answer in a single transaction, and each caller's future is
 resolved only after COMMIT, so an acknowledgement never runs ahead of the data. This is the API the
 button callback (``bot.cogs.quiz``) and the benchmark use. The batch is scored by one pure function
-and written by one writer per backend: SQLite's in its database thread under its single write lock,
-PostgreSQL's under row locks so that several processes writing at once still count each answer once.
+and written by one writer per backend: SQLite's under its single write lock, PostgreSQL's under row
+locks so that several processes writing at once still count each answer once.
+
+Where the SQLite writer runs is measured, not assumed (STYLE.md habit 9): with
+``synchronous=NORMAL`` a batch of up to ``INLINE_MAX_ROWS`` answers commits inline on the event
+loop, which bench/run.py shows is cheaper than the hop to the database thread while the loop's
+worst stall during a 1,000-click burst stays under a millisecond (``burst_loop_stall_p999_ms``);
+longer queues are written as several such batches with a loop turn between them. With ``FULL``
+(an fsync per commit) every batch goes to the database thread. Anything whose cost grows with
+the data (boards, stats) stays off the loop.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from typing import Any, Literal
 
 from ..domain.quiz import Question, score_answer
 from .base import RetryTransaction, StoreBase
+from .sqlite import INLINE_MAX_ROWS
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +292,11 @@ class _AnswerBatcher:
 
     async def _drain(self) -> None:
         while self._pending:
-            batch, self._pending = self._pending, []
+            if self._store.writes_inline:
+                # Inline batches stay small so that no commit stalls the loop; the rest waits a turn.
+                batch, self._pending = self._pending[:INLINE_MAX_ROWS], self._pending[INLINE_MAX_ROWS:]
+            else:
+                batch, self._pending = self._pending, []
             try:
                 outcomes = await self._store._write_answers([answer for answer, _ in batch])
             except Exception as error:
@@ -296,6 +309,8 @@ class _AnswerBatcher:
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if not future.done():
                     future.set_result(outcome)
+            if self._pending and self._store.writes_inline:
+                await asyncio.sleep(0)  # let the acknowledgements and new clicks run between inline commits
 
     async def flush(self) -> None:
         """Wait until every answer queued so far is committed."""
@@ -463,7 +478,7 @@ class QuizQueries(StoreBase):
     async def _write_answers(self, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
         """Write a batch in one transaction (SQLite: in one trip to the database thread)."""
         if self.dialect == "sqlite":
-            return await self.write_in_one_hop(lambda connection: _write_answer_batch(connection, answers))
+            return await self.write_small_inline(lambda connection: _write_answer_batch(connection, answers))
         return await self.write_retrying(lambda connection: _write_answer_batch_pg(connection, answers))
 
     async def question_answers(self, quiz_id: int, number: int) -> list[tuple[int, int, bool, int]]:
@@ -495,6 +510,17 @@ class QuizQueries(StoreBase):
 
     # ---------------------------------------------------------------- boards and stats
 
+    @property
+    def _answers_in_period(self) -> str:
+        """The answers table as week and month boards read it: through the time index.
+
+        With table statistics (ANALYZE, PRAGMA optimize) SQLite prefers ``quiz_answers_by_user``,
+        which walks every answer of the server in user order to skip a sort: on one server of
+        1,000,000 answers a week's board read all of them (bench/run.py boards). The time index
+        reads only the period's answers.
+        """
+        return "quiz_answers INDEXED BY quiz_answers_by_time" if self.dialect == "sqlite" else "quiz_answers"
+
     async def leaderboard(
         self, guild_id: int, *, since: datetime | None, user_id: int, limit: int = 10
     ) -> Board:
@@ -508,7 +534,7 @@ class QuizQueries(StoreBase):
         else:
             rows = await self.fetchall(
                 "SELECT user_id, SUM(points) AS points, SUM(correct) AS correct, COUNT(*) AS answered "
-                "FROM quiz_answers WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id "
+                f"FROM {self._answers_in_period} WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id "
                 "ORDER BY points DESC, correct DESC, user_id LIMIT ?",
                 (guild_id, to_ms(since), limit),
             )
@@ -540,7 +566,7 @@ class QuizQueries(StoreBase):
             if mine is None or not mine[2]:
                 return None
             ahead = await self.fetchone(
-                "SELECT COUNT(*) FROM (SELECT user_id, SUM(points) AS p, SUM(correct) AS c FROM quiz_answers "
+                f"SELECT COUNT(*) FROM (SELECT user_id, SUM(points) AS p, SUM(correct) AS c FROM {self._answers_in_period} "
                 "WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id) AS totals "
                 "WHERE p > ? OR (p = ? AND c > ?) OR (p = ? AND c = ? AND user_id < ?)",
                 (guild_id, to_ms(since), mine[0], mine[0], mine[1], mine[0], mine[1], user_id),

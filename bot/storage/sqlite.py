@@ -1,4 +1,18 @@
-"""The SQLite backend: one aiosqlite connection, migrations recorded in ``PRAGMA user_version``."""
+"""The SQLite backend: one aiosqlite connection, migrations recorded in ``PRAGMA user_version``.
+
+Durability: WAL with ``synchronous=NORMAL`` (the default) survives a crash of the process, since
+every committed transaction is in the WAL file before its await returns, but not a power loss or
+an OS crash, which can lose the last transactions before the next checkpoint. ``synchronous=FULL``
+(``BOT_SQLITE_SYNCHRONOUS=FULL``) fsyncs the WAL on every commit and survives both; bench/run.py
+reports what it costs.
+
+Small answer batches are written inline on the event loop (``write_small_inline``): with NORMAL a
+commit of a few rows appends to the WAL without an fsync, and measured cheaper than the round
+trip to aiosqlite's thread (STYLE.md habit 9; bench/run.py reports the loop's worst stall).
+Automatic checkpoints, which would make an occasional inline commit copy the WAL back into the
+database, are off; passive checkpoints run in a background thread instead. With FULL every write
+goes through the thread, since an fsync is blocking I/O of unmeasured cost.
+"""
 
 from __future__ import annotations
 
@@ -18,17 +32,28 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+SYNCHRONOUS = ("NORMAL", "FULL")
+INLINE_MAX_ROWS = 64  # a larger batch is split; each inline commit stays well under a millisecond
+CHECKPOINT_EVERY = 200  # commits between passive checkpoints (SQLite's automatic one: about 1,000 pages)
+
 
 class SqliteBackend(StoreBase):
     """Owns the connection to one SQLite file (or ``:memory:``)."""
 
     dialect = "sqlite"
 
-    def __init__(self, target: Path, ownership=None) -> None:
+    def __init__(self, target: Path, ownership=None, *, synchronous: str = "NORMAL") -> None:
         super().__init__(Path(target), ownership)
+        if synchronous.upper() not in SYNCHRONOUS:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, not {synchronous!r}")
         self.path = Path(target)
+        self.synchronous = synchronous.upper()
         self._db: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        # The event loop's own connection for small inline writes (files with NORMAL only).
+        self._inline: sqlite3.Connection | None = None
+        self._commits = 0  # since the last checkpoint
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -70,8 +95,17 @@ class SqliteBackend(StoreBase):
             await asyncio.to_thread(connection._thread.join, 5)
             raise
         self._db.row_factory = aiosqlite.Row
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+        pragmas = ("journal_mode=WAL", f"synchronous={self.synchronous}", "foreign_keys=ON", "busy_timeout=5000")
+        on_file = str(self.path) != ":memory:"
+        for pragma in pragmas + (("wal_autocheckpoint=0",) if on_file else ()):
             await self.fetchall(f"PRAGMA {pragma}")
+        if on_file and self.synchronous == "NORMAL":
+            # busy_timeout=0: if another process holds the write lock, the write goes through the
+            # thread (which may wait) instead of making the event loop wait.
+            inline = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=0", "wal_autocheckpoint=0"):
+                inline.execute(f"PRAGMA {pragma}")
+            self._inline = inline
 
     async def _check_writable(self) -> None:
         """Fail now, not on the first user's action, if SQLite cannot write the file: start a write and undo it."""
@@ -98,9 +132,35 @@ class SqliteBackend(StoreBase):
         return row is not None and row[0] == "ok"
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            with contextlib.suppress(Exception):
+                await self._checkpoint
+            self._checkpoint = None
+        if self._inline is not None:
+            inline, self._inline = self._inline, None
+            inline.close()
         if self._db is not None:
             db, self._db = self._db, None
-            await db.close()
+            await db.close()  # the last connection to close checkpoints the WAL into the database
+
+    def _committed(self) -> None:
+        """Count a commit; every CHECKPOINT_EVERY, start a passive checkpoint in a background thread."""
+        self._commits += 1
+        if self._commits < CHECKPOINT_EVERY or (self._checkpoint is not None and not self._checkpoint.done()):
+            return
+        self._commits = 0
+        self._checkpoint = asyncio.create_task(asyncio.to_thread(self._run_checkpoint), name="sqlite-checkpoint")
+
+    def _run_checkpoint(self) -> None:
+        """PASSIVE: copy what no reader still needs back into the database; never blocks writers."""
+        try:
+            connection = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            log.warning("passive checkpoint of %s failed; the next one will retry", self.path, exc_info=True)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -118,6 +178,7 @@ class SqliteBackend(StoreBase):
                 raise
             else:
                 await self.execute("COMMIT")
+                self._committed()
 
     async def write_in_one_hop(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` as one write transaction inside the connection's own thread.
@@ -139,7 +200,42 @@ class SqliteBackend(StoreBase):
             return result
 
         async with self._write_lock:
-            return await self.db._execute(transaction, self.db._conn)
+            result = await self.db._execute(transaction, self.db._conn)
+        self._committed()
+        return result
+
+    @property
+    def writes_inline(self) -> bool:
+        """True if small write batches run inline on the event loop (a file with synchronous=NORMAL)."""
+        return self._inline is not None
+
+    async def write_small_inline(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` as one write transaction right here on the event loop, on the loop's own connection.
+
+        For a few rows only (``INLINE_MAX_ROWS``): measured, such a commit costs less than the
+        trip to the database thread and keeps the loop's worst stall well under a millisecond
+        (bench/run.py). Falls back to the thread when inline writes are off or another process
+        holds SQLite's write lock.
+        """
+        connection = self._inline
+        if connection is None:
+            return await self.write_in_one_hop(work)
+        async with self._write_lock:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:  # busy: another process is writing
+                connection = None
+            if connection is not None:
+                try:
+                    result = work(connection)
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+        if connection is None:
+            return await self.write_in_one_hop(work)
+        self._committed()
+        return result
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement to completion (its cursor closed); returns the rows changed."""
