@@ -23,9 +23,6 @@ from .storage import Ownership, Store, StoreEvent
 
 log = logging.getLogger(__name__)
 
-# How long names noted on the click path wait before they are written together (display only).
-NAMES_WRITE_DELAY_S = 1.0
-
 # Loaded in this order by setup_hook; an explicit tuple, never a directory scan.
 EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.meta",
@@ -213,9 +210,6 @@ class AllianceBot(commands.Bot):
             self._names_writer = asyncio.create_task(self._write_names(), name="names-writer")
 
     async def _write_names(self) -> None:
-        # Wait a moment so a burst of first clicks is one write, taken after the burst rather than
-        # contending with the answers' own commits for the database (bench/run.py click_vs_floor).
-        await asyncio.sleep(NAMES_WRITE_DELAY_S)
         while self._pending_names:
             pending, self._pending_names = self._pending_names, {}
             by_guild: dict[int, dict[int, str]] = {}
