@@ -438,7 +438,7 @@ class AllianceIndex:
     def place_for(self, ccode: int, year: int) -> str:
         """The place code a user would name for COW state ``ccode`` in ``year``."""
         assert self.record is not None
-        iso = iso_for(ccode, min(year, max(year, 0)), self.record)
+        iso = iso_for(ccode, year, self.record)
         if iso is not None and ccode_of(iso, year, self.record) == ccode:
             return iso
         for place in PLACES_BY_CODE.values():

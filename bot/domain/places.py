@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .history import ATOP_LAST_YEAR, HistoricalRecord
+from .history import HistoricalRecord
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,3 @@ def iso_for(ccode: int, year: int, record: HistoricalRecord) -> str | None:
     if state is not None and state.iso and state.iso not in ISO_SPANS:
         return state.iso
     return None
-
-
-def current_year_for_data(year: int | None, current_year: int) -> int:
-    """The year to map places in: the one asked, or today (after the data's end, the last state)."""
-    return year if year is not None else max(current_year, ATOP_LAST_YEAR)

@@ -454,12 +454,6 @@ def _faq_score(query: str, choice: str, *, score_cutoff: float | None = None, **
     return 0.4 * fuzz.token_set_ratio(query, choice) + 0.6 * fuzz.token_sort_ratio(query, choice)
 
 
-def find_year(text: str) -> int | None:
-    """The year a question asks about ("in 1995", "as of 2000"), if any."""
-    match = _YEAR.search(text)
-    return int(match.group(1)) if match else None
-
-
 # The first year of the record: ATOP's treaties begin in 1815.
 RECORD_FIRST_YEAR = 1815
 

@@ -303,7 +303,3 @@ def strip_picture(answer: HistoryAnswer, resolver: CountryResolver) -> Picture |
         f"and researched entries; as of {format_as_of(as_of) if as_of else 'the data'}."
     )
     return Picture("strip", "history.png", f"{a} and {b}, {first}–{last}", caption, bands=tuple(bands))
-
-
-def history_colour(answer: HistoryAnswer) -> discord.Colour:
-    return COLOUR_YES if answer.allied_periods else COLOUR_NO

@@ -71,10 +71,6 @@ def safe(text: str, limit: int = 100) -> str:
     return clip(text, limit)
 
 
-def _names(resolver: CountryResolver, verdict: PairVerdict) -> tuple[str, str]:
-    return resolver.get(verdict.a).in_sentence, resolver.get(verdict.b).in_sentence
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -773,7 +769,7 @@ def history_embed(answer: HistoryAnswer, resolver: CountryResolver) -> discord.E
     allied = answer.allied_periods
     known = [p for p in answer.periods if p.known]
     if allied:
-        joined = ", ".join(_period_span(p, when.last) for p in allied)
+        joined = ", ".join(_period_span(p) for p in allied)
         main = allied[0].verdict
         basis = _basis_label(main)
         title = f"Yes {DASH} {a} and {b} were allies {joined}" + (f" ({span})" if when.label else "")
@@ -784,7 +780,7 @@ def history_embed(answer: HistoryAnswer, resolver: CountryResolver) -> discord.E
                      key=lambda p: p.last - p.first, default=None)
         description = "Straight answer: no."
         if nuance is not None:
-            description += f" The closest tie: {_basis_label(nuance.verdict)} ({_period_span(nuance, when.last)})."
+            description += f" The closest tie: {_basis_label(nuance.verdict)} ({_period_span(nuance)})."
         description += f" Searched: {coverage_text(known[0].verdict)}."
     else:
         title = f"No data on {a} and {b} {_span_phrase(when)}"
@@ -842,12 +838,8 @@ def _years(period: Period) -> str:
     return str(period.first) if period.first == period.last else f"{period.first}–{period.last}"
 
 
-def _period_span(period: Period, last_asked: int) -> str:
-    if period.first == period.last:
-        return f"in {period.first}"
-    if period.last == last_asked and period.verdict.year is not None:
-        return f"from {period.first} to {period.last}"
-    return f"from {period.first} to {period.last}"
+def _period_span(period: Period) -> str:
+    return f"in {period.first}" if period.first == period.last else f"from {period.first} to {period.last}"
 
 
 def _basis_label(verdict: PairVerdict) -> str:
