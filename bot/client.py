@@ -72,8 +72,6 @@ class AllianceBot(commands.Bot):
         self._facts_cache: dict[int, FactBase] = {}
         self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
         self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
-        self._pending_names: dict[tuple[int, int], str] = {}  # noted on the click path, written by one task
-        self._names_writer: asyncio.Task[None] | None = None
         self._lean_items: list[type[discord.ui.DynamicItem[Any]]] = []
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
         # Set by the command line for a long-running bot (never in tests, which build many bots):
@@ -132,9 +130,6 @@ class AllianceBot(commands.Bot):
             self.invalidate_facts()
 
     async def close(self) -> None:
-        writer = self._names_writer
-        if writer is not None and not writer.done() and self._store is not None:
-            await asyncio.wait({writer}, timeout=5)  # names noted just before a shutdown still count
         gc.unfreeze()  # what setup_hook froze is collectable again (matters to processes that outlive us)
         try:
             await super().close()
@@ -198,30 +193,17 @@ class AllianceBot(commands.Bot):
         await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
         self._known_names[(guild_id, user.id)] = name
 
-    def note_name(self, guild_id: int | None, user: discord.abc.User) -> None:
-        """remember_name for hot paths (a quiz click): queue the name; one task writes the queue.
+    def unstored_name(self, guild_id: int, user: discord.abc.User) -> str | None:
+        """The member's display name if this process has not stored it yet (or it changed), else None.
 
-        A click then costs no extra database round trip, and a burst of first clicks is one commit.
+        For hot paths (a quiz click): the name rides along with the answer and is written in the
+        answer's own commit, so a click costs no extra database write. Call ``name_stored`` after.
         """
-        if guild_id is None or self._known_names.get((guild_id, user.id)) == user.display_name:
-            return
-        self._pending_names[(guild_id, user.id)] = user.display_name
-        if self._names_writer is None or self._names_writer.done():
-            self._names_writer = asyncio.create_task(self._write_names(), name="names-writer")
+        name = user.display_name
+        return None if self._known_names.get((guild_id, user.id)) == name else name
 
-    async def _write_names(self) -> None:
-        while self._pending_names:
-            pending, self._pending_names = self._pending_names, {}
-            by_guild: dict[int, dict[int, str]] = {}
-            for (guild_id, user_id), name in pending.items():
-                by_guild.setdefault(guild_id, {})[user_id] = name
-            try:
-                for guild_id, names in by_guild.items():
-                    await self.store.remember_names(guild_id, names, discord.utils.utcnow())
-            except Exception:
-                log.warning("could not store %d display name(s)", len(pending), exc_info=True)
-                return
-            self._known_names.update(pending)
+    def name_stored(self, guild_id: int, user_id: int, name: str) -> None:
+        self._known_names[(guild_id, user_id)] = name
 
     async def display_names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
         """The stored display names of these members in one server (unknown ones are left out)."""

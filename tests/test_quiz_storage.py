@@ -58,7 +58,8 @@ async def open_question(
 
 
 def answer(
-    quiz_id: int, user: int, choice: int, right: int, *, at: datetime = NOW, number: int = 1
+    quiz_id: int, user: int, choice: int, right: int, *, at: datetime = NOW, number: int = 1,
+    name: str | None = None,
 ) -> AnswerIn:
     return AnswerIn(
         guild_id=GUILD,
@@ -71,7 +72,30 @@ def answer(
         answered_at=at + timedelta(seconds=2),
         opened_at=at,
         seconds=20,
+        display_name=name,
     )
+
+
+async def test_a_counted_answer_stores_the_players_name_in_the_same_commit(store, question):
+    quiz_id = await open_question(store, question)
+    right = question.answer
+    first = await store.record_answer(answer(quiz_id, 7, right, right, name="Alice Liddell"))
+    assert first.status == "recorded"
+    assert await store.display_names(GUILD, [7]) == {7: "Alice Liddell"}
+    # A second click is not counted, so its name is not stored either; nor is a click on a closed question.
+    again = await store.record_answer(answer(quiz_id, 7, right, right, name="Someone Else"))
+    assert again.status == "duplicate"
+    await store.close_question(quiz_id, 1)
+    late = await store.record_answer(answer(quiz_id, 8, right, right, name="Late Larry"))
+    assert late.status == "closed"
+    assert await store.display_names(GUILD, [7, 8]) == {7: "Alice Liddell"}
+    # A batch without names keeps the names already stored; an over-long name is cut to Discord's 100.
+    await open_question(store, question, number=2, quiz_id=quiz_id)
+    await asyncio.gather(
+        store.record_answer(answer(quiz_id, 7, right, right, number=2)),
+        store.record_answer(answer(quiz_id, 9, right, right, number=2, name="B" * 150)),
+    )
+    assert await store.display_names(GUILD, [7, 9]) == {7: "Alice Liddell", 9: "B" * 100}
 
 
 async def test_a_burst_of_1000_clicks_is_stored_exactly_once_in_few_transactions(store, question):

@@ -209,6 +209,7 @@ class Quiz(
         ):
             await send_ephemeral(interaction, view.CLOSED)
             return
+        name = self.bot.unstored_name(run.session.guild_id, interaction.user)
         outcome = await self.bot.store.record_answer(
             AnswerIn(
                 guild_id=run.session.guild_id,
@@ -221,11 +222,12 @@ class Quiz(
                 answered_at=now,
                 opened_at=asked.opened_at,
                 seconds=run.session.seconds,
+                display_name=name,  # stored with a counted answer, in its commit
             )
         )
         if outcome.status == "recorded":
-            # The answer counts even if the ack fails below: so does the name beside it.
-            self.bot.note_name(run.session.guild_id, interaction.user)
+            if name is not None:
+                self.bot.name_stored(run.session.guild_id, interaction.user.id, name)
             text = view.locked_in(LETTERS[choice])
         elif outcome.status == "duplicate":
             text = view.already_answered(LETTERS[outcome.choice])

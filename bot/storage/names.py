@@ -33,7 +33,7 @@ CREATE TABLE member_names (
 );
 """
 
-_UPSERT = (
+UPSERT = (
     "INSERT INTO member_names(guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
     "ON CONFLICT(guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, seen_at = excluded.seen_at"
 )
@@ -52,14 +52,14 @@ class NamesQueries(StoreBase):
         if getattr(self, "dialect", "sqlite") == "sqlite" and one_hop is not None:
 
             def write(connection: sqlite3.Connection) -> None:
-                connection.executemany(_UPSERT, rows)
+                connection.executemany(UPSERT, rows)
 
             # One trip to the database thread however many names: a quiz's first clicks come in bursts.
             await one_hop(write)
             return
         async with self.transaction():  # any other backend: plain statements in one transaction
             for row in rows:
-                await self.execute(_UPSERT, row)
+                await self.execute(UPSERT, row)
 
     async def display_names(self, guild_id: int, user_ids: Collection[int]) -> dict[int, str]:
         """The last known display name of each of these members in this server (unknown ones are left out)."""

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from ..domain.quiz import Question, score_answer
 from .base import RetryTransaction, StoreBase
+from .names import UPSERT as UPSERT_NAMES
 from .sqlite import INLINE_MAX_ROWS
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,11 @@ class AskedQuestion:
 
 @dataclass(frozen=True)
 class AnswerIn:
-    """One click to record; ``opened_at``/``seconds`` are the question's, for the speed bonus."""
+    """One click to record; ``opened_at``/``seconds`` are the question's, for the speed bonus.
+
+    ``display_name``, when given, is stored with a counted answer in the same commit (the boards
+    show it); the cog passes it only when it is new or changed, so most clicks carry None.
+    """
 
     guild_id: int
     channel_id: int
@@ -228,6 +233,7 @@ class AnswerIn:
     answered_at: datetime
     opened_at: datetime
     seconds: float
+    display_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -643,8 +649,8 @@ def _score_batch(
     open_questions: set[tuple[int, int]],
     streaks: dict[tuple[int, int], int],
     earlier: dict[tuple[int, int, int], int],
-) -> tuple[list[AnswerOutcome], list[tuple[int, ...]], dict[tuple[int, int], list[int]]]:
-    """Score a batch in click order: its outcomes, the answer rows to insert and the players' totals.
+) -> tuple[list[AnswerOutcome], list[tuple[int, ...]], dict[tuple[int, int], list[int]], list[tuple[int, int, str, str]]]:
+    """Score a batch in click order: outcomes, answer rows to insert, players' totals, names to store.
 
     ``open_questions`` are the (quiz, number) still open, ``streaks`` the players' current streaks,
     ``earlier`` the choices already stored per (quiz, number, user). Pure: both backends use it.
@@ -652,6 +658,7 @@ def _score_batch(
     outcomes: list[AnswerOutcome] = []
     rows: list[tuple[int, ...]] = []
     totals: dict[tuple[int, int], list[int]] = {}  # (guild, user) -> [answered, correct, points, streak, best]
+    names: dict[tuple[int, int], tuple[int, int, str, str]] = {}  # (guild, user) -> member_names row, last wins
     for answer in answers:
         key = (answer.quiz_id, answer.question, answer.user_id)
         if key in earlier:
@@ -684,8 +691,10 @@ def _score_batch(
         total[2] += score.points
         total[3] = score.streak
         total[4] = max(total[4], score.streak)
+        if answer.display_name is not None:
+            names[player] = (*player, answer.display_name[:100], answer.answered_at.isoformat())
         outcomes.append(AnswerOutcome("recorded", answer.choice, score.points, score.streak))
-    return outcomes, rows, totals
+    return outcomes, rows, totals, list(names.values())
 
 
 def _write_answer_batch(connection: sqlite3.Connection, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
@@ -726,9 +735,11 @@ def _write_answer_batch(connection: sqlite3.Connection, answers: Sequence[Answer
             ):
                 earlier[(quiz_id, number, user_id)] = int(choice)
 
-    outcomes, rows, totals = _score_batch(answers, open_questions, streaks, earlier)
+    outcomes, rows, totals, names = _score_batch(answers, open_questions, streaks, earlier)
     connection.executemany(_INSERT_ANSWERS, rows)
     connection.executemany(_UPSERT_PLAYERS, [(*player, *total) for player, total in totals.items()])
+    if names:
+        connection.executemany(UPSERT_NAMES, names)
     return outcomes
 
 
@@ -774,7 +785,7 @@ async def _write_answer_batch_pg(conn: Any, answers: Sequence[AnswerIn]) -> list
     )
     earlier = {(int(r[0]), int(r[1]), int(r[2])): int(r[3]) for r in rows}
 
-    outcomes, new_rows, totals = _score_batch(answers, open_questions, streaks, earlier)
+    outcomes, new_rows, totals, names = _score_batch(answers, open_questions, streaks, earlier)
     if new_rows:
         columns = list(zip(*new_rows, strict=True))
         inserted = await conn.fetch(
@@ -794,5 +805,13 @@ async def _write_answer_batch_pg(conn: Any, answers: Sequence[AnswerIn]) -> list
             "FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[]) "
             "AS t(g, u, a, c, pts, s, b) WHERE p.guild_id = t.g AND p.user_id = t.u",
             *[list(column) for column in zip(*[(*player, *total) for player, total in items], strict=True)],
+        )
+    if names:
+        await conn.execute(
+            "INSERT INTO member_names(guild_id, user_id, display_name, seen_at) "
+            "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) ORDER BY 1, 2 "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
+            "seen_at = excluded.seen_at",
+            *[list(column) for column in zip(*sorted(names), strict=True)],
         )
     return outcomes
