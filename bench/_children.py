@@ -402,8 +402,9 @@ async def durable(answers: int, in_flight: int, synchronous: str = "NORMAL") -> 
 async def raw(answers: int, synchronous: str = "NORMAL") -> dict[str, Any]:
     """Plain sqlite3, same schema and pragmas: the rows the store writes per answer, built and written in one transaction."""
     from bench._answers import OpenQuestion, bundled_question
+    from bot.domain.quiz import period_key
     from bot.storage import Store
-    from bot.storage.quiz import to_ms
+    from bot.storage.quiz import UPSERT_PLAYERS, to_ms
 
     asked = OpenQuestion(1, 2, 1, 1, bundled_question(), datetime.now(UTC))
     clicks = [asked.answer(100_000 + i) for i in range(answers)]
@@ -418,20 +419,18 @@ async def raw(answers: int, synchronous: str = "NORMAL") -> dict[str, Any]:
         rows = []
         players = []
         for a in clicks:
-            points = 100 if a.correct else 0
-            rows.append((a.guild_id, a.channel_id, a.quiz_id, a.question, a.user_id, a.choice, int(a.correct), points,
+            correct = int(a.correct)
+            points = 100 * correct
+            rows.append((a.guild_id, a.channel_id, a.quiz_id, a.question, a.user_id, a.choice, correct, points,
                          to_ms(a.answered_at)))
-            players.append((a.guild_id, a.user_id, 1, int(a.correct), points, int(a.correct), int(a.correct)))
+            players.append((a.guild_id, a.user_id, 1, correct, points, correct, correct,
+                            period_key("week", a.answered_at), 1, correct, points,
+                            period_key("month", a.answered_at), 1, correct, points))
         db.execute("BEGIN IMMEDIATE")
         db.executemany(
             "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "
             "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        db.executemany(
-            "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guild_id, user_id) DO UPDATE SET "
-            "answered = answered + excluded.answered, correct = correct + excluded.correct, "
-            "points = points + excluded.points, streak = excluded.streak, best_streak = excluded.best_streak",
-            players)
+        db.executemany(UPSERT_PLAYERS, players)  # the store's own statement: answer and period totals
         db.execute("COMMIT")
         elapsed = time.perf_counter() - started
         db.close()
@@ -470,6 +469,8 @@ async def pg_durable(url: str, answers: int, in_flight: int) -> dict[str, Any]:
 
 def _fill_one_server(path: Path, total: int, now: datetime) -> tuple[int, int]:
     """``total`` answers in one server over the last year, 5,000 players; return (guild, a mid-table caller)."""
+    from bot.storage.quiz import BACKFILL_PERIOD_TOTALS
+
     rng = random.Random(7)
     guild_id = 10_001
     players = 5000
@@ -501,6 +502,8 @@ def _fill_one_server(path: Path, total: int, now: datetime) -> tuple[int, int]:
         "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak) "
         "SELECT guild_id, user_id, COUNT(*), SUM(correct), SUM(points), 0, 0 FROM quiz_answers GROUP BY guild_id, user_id"
     )
+    for statement in BACKFILL_PERIOD_TOTALS.split(";"):  # each player's latest week and month, as the bot counts them
+        db.execute(statement)
     db.execute("COMMIT")
     db.execute("ANALYZE")
     board = [row[0] for row in db.execute(
@@ -510,14 +513,12 @@ def _fill_one_server(path: Path, total: int, now: datetime) -> tuple[int, int]:
 
 
 async def _time_boards(store: Any, guild_id: int, caller: int, now: datetime, repeats: int) -> tuple[list[int], Any]:
-    from bot.domain.quiz import period_start
-
-    periods = [period_start(period, now) for period in ("week", "month", "all-time")]
     samples = []
     boards = None
     for _ in range(repeats):
         t0 = time.perf_counter_ns()
-        boards = [await store.leaderboard(guild_id, since=since, user_id=caller) for since in periods]
+        boards = [await store.leaderboard(guild_id, period=period, now=now, user_id=caller)
+                  for period in ("week", "month", "all-time")]
         samples.append(time.perf_counter_ns() - t0)
     return samples, boards
 

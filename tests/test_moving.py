@@ -51,8 +51,8 @@ async def _fill(path: Path) -> dict[str, object]:
 async def _snapshot(store: Store, quiz_id: int) -> dict[str, object]:
     """What users and operators see, through the typed methods."""
     return {
-        "board": await store.leaderboard(7, since=None, user_id=100, limit=50),
-        "week": await store.leaderboard(7, since=datetime(2026, 2, 1, tzinfo=UTC), user_id=100, limit=50),
+        "board": await store.leaderboard(7, period="all-time", now=NOW, user_id=100, limit=50),
+        "week": await store.leaderboard(7, period="week", now=NOW, user_id=100, limit=50),
         "stats": await store.player_stats(7, 101),
         "answers": await store.question_answers(quiz_id, 1),
         "subscriptions": await store.timeline_subscriptions(7),

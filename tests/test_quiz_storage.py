@@ -10,9 +10,9 @@ import pytest
 
 from bot.config import BUNDLED_DATA_DIR
 from bot.domain.facts import load_fact_base
-from bot.domain.quiz import generate_questions
+from bot.domain.quiz import generate_questions, period_key
 from bot.storage import Store
-from bot.storage.quiz import AnswerIn
+from bot.storage.quiz import AnswerIn, from_ms
 
 GUILD, CHANNEL = 1, 10
 NOW = datetime(2026, 1, 7, 12, tzinfo=UTC)  # a Wednesday
@@ -110,7 +110,7 @@ async def test_a_burst_of_1000_clicks_is_stored_exactly_once_in_few_transactions
     again = await asyncio.gather(*(store.record_answer(click) for click in clicks))
     assert {o.status for o in again} == {"duplicate"}
     assert await store.count_answers(quiz_id, 1) == 1000
-    board = await store.leaderboard(GUILD, since=None, user_id=0, limit=2000)
+    board = await store.leaderboard(GUILD, period="all-time", now=NOW, user_id=0, limit=2000)
     assert sum(row.answered for row in board.rows) == 1000
 
 
@@ -131,7 +131,7 @@ async def test_either_sqlite_durability_stores_each_click_once_and_keeps_it(tmp_
     try:
         assert await reopened.integrity_ok()
         assert await reopened.count_answers(quiz_id, 1) == 300
-        board = await reopened.leaderboard(GUILD, since=None, user_id=0, limit=1000)
+        board = await reopened.leaderboard(GUILD, period="all-time", now=NOW, user_id=0, limit=1000)
         assert sum(row.answered for row in board.rows) == 300
     finally:
         await reopened.close()
@@ -189,9 +189,9 @@ async def test_week_and_month_boards_are_exact_and_all_time_matches_the_answers(
     quiz_now = await open_question(store, question)
     await store.record_answer(answer(quiz_now, 3, right, right))
 
-    all_time = await store.leaderboard(GUILD, since=None, user_id=3)
-    month = await store.leaderboard(GUILD, since=datetime(2026, 1, 1, tzinfo=UTC), user_id=3)
-    week = await store.leaderboard(GUILD, since=datetime(2026, 1, 5, tzinfo=UTC), user_id=3)
+    all_time = await store.leaderboard(GUILD, period="all-time", now=NOW, user_id=3)
+    month = await store.leaderboard(GUILD, period="month", now=NOW, user_id=3)
+    week = await store.leaderboard(GUILD, period="week", now=NOW, user_id=3)
     assert {r.user_id for r in all_time.rows} == {1, 2, 3}
     assert {r.user_id for r in month.rows} == {2, 3}
     assert [r.user_id for r in week.rows] == [3]
@@ -205,11 +205,11 @@ async def test_caller_outside_the_top_10_gets_their_own_rank(store, question):
     quiz_id = await open_question(store, question)
     for user in range(1, 13):
         await store.record_answer(answer(quiz_id, user, right if user <= 11 else wrong, right))
-    for since in (None, datetime(2026, 1, 5, tzinfo=UTC)):
-        board = await store.leaderboard(GUILD, since=since, user_id=12)
+    for period in ("all-time", "week", "month"):
+        board = await store.leaderboard(GUILD, period=period, now=NOW, user_id=12)
         assert len(board.rows) == 10 and all(row.user_id != 12 for row in board.rows)
         assert board.caller is not None and board.caller.rank == 12 and board.caller.points == 0
-        inside = await store.leaderboard(GUILD, since=since, user_id=1)
+        inside = await store.leaderboard(GUILD, period=period, now=NOW, user_id=1)
         assert inside.caller is None
 
 
@@ -232,20 +232,97 @@ async def test_one_open_quiz_per_channel_and_restart_cleanup(store, question):
     assert await store.open_quiz_in(CHANNEL) is None
 
 
-async def test_board_queries_use_the_indexes(store):
+async def test_board_queries_use_the_indexes(store, question):
     if store.dialect != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's planner picks by table statistics")
-    plans = {
-        "week": await store.fetchall(
-            "EXPLAIN QUERY PLAN SELECT user_id, SUM(points), SUM(correct), COUNT(*) FROM quiz_answers "
-            "WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id",
-            (GUILD, 0),
-        ),
-        "all-time": await store.fetchall(
-            "EXPLAIN QUERY PLAN SELECT user_id, points, correct, answered FROM quiz_players WHERE guild_id = ? "
-            "AND answered > 0 ORDER BY points DESC, correct DESC, user_id LIMIT 10",
-            (GUILD,),
-        ),
-    }
-    assert "COVERING INDEX quiz_answers_by_time" in " ".join(str(r[3]) for r in plans["week"])
-    assert "quiz_players_board" in " ".join(str(r[3]) for r in plans["all-time"])
+    quiz_id = await open_question(store, question)
+    for user in range(1, 40):
+        await store.record_answer(answer(quiz_id, user, user % len(question.choices), question.answer))
+    # (No ANALYZE: on 39 rows SQLite rightly prefers a scan; bench/run.py boards plans 1,000,000 answers with it.)
+    statements: list[str] = []
+    await store.db.set_trace_callback(statements.append)
+    for period in ("all-time", "month", "week"):
+        await store.leaderboard(GUILD, period=period, now=NOW, user_id=39)  # 39 is outside the top 10
+    await store.db.set_trace_callback(None)
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 9  # per board: the top rows, the caller's row, the count ahead of the caller
+    for sql in selects:
+        plan = " ".join(str(row[3]) for row in await store.fetchall(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "INDEX" in plan and "TEMP B-TREE" not in plan, (sql, plan)  # an index walk: no scan, no sort
+        assert "SCAN quiz_players" not in plan.replace("SCAN quiz_players USING", ""), (sql, plan)
+
+
+async def test_period_totals_match_the_answers_across_weeks_and_months(store, question):
+    """The stored week and month totals equal the answers summed over each period, whatever the order."""
+    rng = random.Random(5)
+    right = question.answer
+    moments = [datetime(2026, 1, 26, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 14)) for _ in range(12)]
+    for moment in sorted(moments):  # two weeks around a month's end, a quiz in each hour drawn
+        quiz_id = await open_question(store, question, at=moment)
+        for user in rng.sample(range(1, 9), 5):
+            await store.record_answer(answer(quiz_id, user, rng.randrange(len(question.choices)), right, at=moment))
+        await store.end_quiz(quiz_id, "finished", moment)
+    late = moments[0]  # a late answer from an earlier period changes only all-time totals
+    quiz_id = await open_question(store, question, at=late)
+    await store.record_answer(answer(quiz_id, 1, right, right, at=late))
+    stored = await store.fetchall("SELECT user_id, points, correct, answered_at FROM quiz_answers WHERE guild_id = ?", (GUILD,))
+    for period in ("week", "month"):
+        # Each player's latest period with answers, and their totals in it, summed from the answers.
+        keyed = [(int(u), period_key(period, from_ms(int(at))), int(p), int(c)) for u, p, c, at in stored]
+        latest = {user: max(k for u, k, _, _ in keyed if u == user) for user, _, _, _ in keyed}
+        shown_some = False
+        for now in [*sorted(moments), datetime(2026, 3, 1, tzinfo=UTC)]:
+            key = period_key(period, now)
+            expected: dict[int, list[int]] = {}
+            for user, k, points, correct in keyed:
+                if k == key == latest[user]:
+                    total = expected.setdefault(user, [0, 0, 0])
+                    total[0] += points
+                    total[1] += correct
+                    total[2] += 1
+            board = await store.leaderboard(GUILD, period=period, now=now, user_id=0, limit=50)
+            assert {row.user_id: [row.points, row.correct, row.answered] for row in board.rows} == expected, (period, now)
+            shown_some = shown_some or bool(expected)
+        assert shown_some and not board.rows  # boards with rows were compared, and March's is empty
+
+
+async def test_the_period_boards_migration_counts_the_answers_already_stored(store_target, monkeypatch):
+    """A database from before migration #7 gets each player's latest week and month totals from its answers."""
+    import bot.storage as storage
+
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 6)  # open as the previous release did
+    old = await Store.open(store_target)
+    day = 24 * 3600 * 1000
+    wednesday = int(NOW.timestamp() * 1000)
+    answers = [  # (user, points, correct, answered_at): this week, last week (also this month), last month
+        (1, 120, 1, wednesday), (1, 0, 0, wednesday - day), (1, 110, 1, wednesday - 5 * day),
+        (2, 130, 1, wednesday - 5 * day), (2, 100, 1, wednesday - 40 * day), (3, 140, 1, wednesday - 40 * day),
+    ]
+    for number, (user, points, correct, at) in enumerate(answers, start=1):
+        await old.execute(
+            "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "
+            "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (GUILD, CHANNEL, 1, number, user, 0, correct, points, at),
+        )
+    await old.execute(
+        "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak) "
+        "SELECT guild_id, user_id, COUNT(*), SUM(correct), SUM(points), 0, 0 FROM quiz_answers GROUP BY guild_id, user_id"
+    )
+    await old.close()
+    monkeypatch.undo()
+
+    store = await Store.open(store_target)
+    try:
+        assert await store.schema_version() == storage.SCHEMA_VERSION
+        boards = {
+            period: [(r.user_id, r.points, r.correct, r.answered) for r in
+                     (await store.leaderboard(GUILD, period=period, now=NOW, user_id=0)).rows]
+            for period in ("week", "month", "all-time")
+        }
+        assert boards == {
+            "week": [(1, 120, 1, 2)],
+            "month": [(1, 230, 2, 3), (2, 130, 1, 1)],
+            "all-time": [(1, 230, 2, 3), (2, 230, 2, 2), (3, 140, 1, 1)],
+        }
+    finally:
+        await store.close()

@@ -163,10 +163,9 @@ class Quiz(
     ) -> None:
         if interaction.guild_id is None:
             raise UserError(view.GUILD_ONLY_QUIZ)
-        since = period_start(period, discord.utils.utcnow())
-        board = await self.bot.store.leaderboard(
-            interaction.guild_id, since=since, user_id=interaction.user.id
-        )
+        now = discord.utils.utcnow()
+        since = period_start(period, now)
+        board = await self.bot.store.leaderboard(interaction.guild_id, period=period, now=now, user_id=interaction.user.id)
         shown = [row.user_id for row in board.rows] + ([board.caller.user_id] if board.caller else [])
         names = await self.bot.display_names(interaction.guild_id, shown)
         await interaction.response.send_message(

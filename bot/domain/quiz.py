@@ -616,6 +616,21 @@ def streaks(results: Iterable[bool]) -> tuple[int, int]:
     return current, best
 
 
+def period_key(period: str, moment: datetime) -> int:
+    """The board period a moment falls in, as a number that grows with time (stored with the totals).
+
+    ``week``: the Unix day number of its ISO week's Monday (UTC); ``month``: year * 12 + month - 1.
+    The storage layer computes the same numbers in SQL from answer times in Unix milliseconds.
+    """
+    moment = moment.astimezone(UTC)
+    if period == "week":
+        day = int(moment.timestamp() // 86400)
+        return day - (day + 3) % 7  # day 0, 1 January 1970, was a Thursday
+    if period == "month":
+        return moment.year * 12 + moment.month - 1
+    raise ValueError(f"no period key for {period!r}")
+
+
 def period_start(period: str, now: datetime) -> datetime | None:
     """Start of the board's period in UTC: this calendar month, this ISO week (Monday), or None."""
     now = now.astimezone(UTC)

@@ -34,6 +34,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("facts", facts.SCHEMA),
     ("timeline claims", timeline.CLAIMS),
     ("member names", names.SCHEMA),
+    ("period boards", quiz.PERIOD_TOTALS),
 )
 # The same versions for PostgreSQL: same tables, PostgreSQL's types.
 PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -43,6 +44,7 @@ PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("facts", facts.PG_SCHEMA),
     ("timeline claims", timeline.CLAIMS),
     ("member names", names.PG_SCHEMA),
+    ("period boards", quiz.PG_PERIOD_TOTALS),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION

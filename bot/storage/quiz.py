@@ -2,9 +2,10 @@
 
 Every counted answer is a row of ``quiz_answers`` (guild, channel, quiz, question, user, choice,
 correct, points, answered_at in Unix milliseconds UTC), unique per (quiz, question, user): a second
-click can never count twice. Week and month boards are summed from that table over the
-``(guild_id, answered_at, ...)`` covering index, so they are exact; the all-time board and stats
-read ``quiz_players``, a per-(guild, user) aggregate updated in the same transaction as each answer.
+click can never count twice. The boards and stats read ``quiz_players``, a per-(guild, user)
+aggregate updated in the same transaction as each answer: all-time totals and streaks, and the
+totals of the player's latest week and month (migration #7, ``PERIOD_TOTALS``), each with its own
+board index, so a board costs the same whether the server holds a thousand answers or millions.
 
 Answers are written by group commit: ``await store.record_answer(AnswerIn(...))`` queues the answer,
 one drain task writes every queued answer in a single transaction, and each caller's future is
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from ..domain.quiz import Question, score_answer
+from ..domain.quiz import Question, period_key, score_answer
 from .base import RetryTransaction, StoreBase
 from .names import UPSERT as UPSERT_NAMES
 from .sqlite import INLINE_MAX_ROWS
@@ -177,6 +178,53 @@ CREATE TABLE quiz_seen (
     PRIMARY KEY (guild_id, topic, question_key)
 );
 """
+
+
+# Migration #7: week and month totals beside the all-time ones. ``week``/``month`` are the period
+# keys of bot.domain.quiz.period_key; a row holds the player's latest week and month with answers.
+_WEEK_OF_MS = "(answered_at / 86400000 - (answered_at / 86400000 + 3) % 7)"
+_PERIOD_COLUMNS = """
+ALTER TABLE quiz_players ADD COLUMN week INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quiz_players ADD COLUMN week_answered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quiz_players ADD COLUMN week_correct INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quiz_players ADD COLUMN week_points INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quiz_players ADD COLUMN month INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quiz_players ADD COLUMN month_answered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quiz_players ADD COLUMN month_correct INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quiz_players ADD COLUMN month_points INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX quiz_players_week ON quiz_players(guild_id, week, week_points DESC, week_correct DESC, user_id);
+CREATE INDEX quiz_players_month ON quiz_players(guild_id, month, month_points DESC, month_correct DESC, user_id);
+DROP INDEX quiz_answers_by_time;
+DROP INDEX quiz_answers_by_user;
+"""
+_BACKFILL_PERIOD = """
+UPDATE quiz_players SET {period} = t.k, {period}_answered = t.n, {period}_correct = t.c, {period}_points = t.p
+FROM (
+    SELECT guild_id, user_id, k, n, c, p FROM (
+        SELECT guild_id, user_id, k, COUNT(*) AS n, SUM(correct) AS c, SUM(points) AS p,
+               ROW_NUMBER() OVER (PARTITION BY guild_id, user_id ORDER BY k DESC) AS latest
+        FROM (SELECT guild_id, user_id, correct, points, {key} AS k FROM quiz_answers) AS a
+        GROUP BY guild_id, user_id, k
+    ) AS totals WHERE latest = 1
+) AS t
+WHERE quiz_players.guild_id = t.guild_id AND quiz_players.user_id = t.user_id
+"""
+_SQLITE_MONTH_OF_MS = (
+    "(CAST(strftime('%Y', answered_at / 1000, 'unixepoch') AS INTEGER) * 12 "
+    "+ CAST(strftime('%m', answered_at / 1000, 'unixepoch') AS INTEGER) - 1)"
+)
+_PG_MONTH_OF_MS = (
+    "(EXTRACT(YEAR FROM to_timestamp(answered_at / 1000) AT TIME ZONE 'UTC') * 12 "
+    "+ EXTRACT(MONTH FROM to_timestamp(answered_at / 1000) AT TIME ZONE 'UTC') - 1)::bigint"
+)
+# Also run by bench/run.py on the answers it loads directly, as the bot would have counted them.
+BACKFILL_PERIOD_TOTALS = ";\n".join(
+    _BACKFILL_PERIOD.format(period=period, key=key) for period, key in (("week", _WEEK_OF_MS), ("month", _SQLITE_MONTH_OF_MS))
+)
+PERIOD_TOTALS = _PERIOD_COLUMNS + BACKFILL_PERIOD_TOTALS + ";"
+PG_PERIOD_TOTALS = _PERIOD_COLUMNS + ";\n".join(
+    _BACKFILL_PERIOD.format(period=period, key=key) for period, key in (("week", _WEEK_OF_MS), ("month", _PG_MONTH_OF_MS))
+) + ";"
 
 
 def to_ms(moment: datetime) -> int:
@@ -516,67 +564,38 @@ class QuizQueries(StoreBase):
 
     # ---------------------------------------------------------------- boards and stats
 
-    @property
-    def _answers_in_period(self) -> str:
-        """The answers table as week and month boards read it: through the time index.
-
-        With table statistics (ANALYZE, PRAGMA optimize) SQLite prefers ``quiz_answers_by_user``,
-        which walks every answer of the server in user order to skip a sort: on one server of
-        1,000,000 answers a week's board read all of them (bench/run.py boards). The time index
-        reads only the period's answers.
-        """
-        return "quiz_answers INDEXED BY quiz_answers_by_time" if self.dialect == "sqlite" else "quiz_answers"
-
     async def leaderboard(
-        self, guild_id: int, *, since: datetime | None, user_id: int, limit: int = 10
+        self, guild_id: int, *, period: Period, now: datetime, user_id: int, limit: int = 10
     ) -> Board:
-        """Top ``limit`` players since ``since`` (None: all time), plus the caller's row if outside them."""
-        if since is None:
-            rows = await self.fetchall(
-                "SELECT user_id, points, correct, answered FROM quiz_players WHERE guild_id = ? AND answered > 0 "
-                "ORDER BY points DESC, correct DESC, user_id LIMIT ?",
-                (guild_id, limit),
-            )
-        else:
-            rows = await self.fetchall(
-                "SELECT user_id, SUM(points) AS points, SUM(correct) AS correct, COUNT(*) AS answered "
-                f"FROM {self._answers_in_period} WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id "
-                "ORDER BY points DESC, correct DESC, user_id LIMIT ?",
-                (guild_id, to_ms(since), limit),
-            )
+        """Top ``limit`` players of the period containing ``now`` (or all time), plus the caller's row if outside them.
+
+        Each board is a walk down its own index of ``quiz_players`` (all-time, week or month totals).
+        """
+        points, correct, answered, where, params = _board_columns(period, now)
+        rows = await self.fetchall(
+            f"SELECT user_id, {points}, {correct}, {answered} FROM quiz_players WHERE guild_id = ? AND {where} "
+            f"ORDER BY {points} DESC, {correct} DESC, user_id LIMIT ?",
+            (guild_id, *params, limit),
+        )
         board = [BoardRow(i + 1, int(r[0]), int(r[1]), int(r[2]), int(r[3])) for i, r in enumerate(rows)]
         caller = None
         if all(row.user_id != user_id for row in board):
-            caller = await self._caller_row(guild_id, since=since, user_id=user_id)
+            caller = await self._caller_row(guild_id, period=period, now=now, user_id=user_id)
         return Board(board, caller)
 
-    async def _caller_row(self, guild_id: int, *, since: datetime | None, user_id: int) -> BoardRow | None:
-        if since is None:
-            mine = await self.fetchone(
-                "SELECT points, correct, answered FROM quiz_players WHERE guild_id = ? AND user_id = ? AND answered > 0",
-                (guild_id, user_id),
-            )
-            if mine is None:
-                return None
-            ahead = await self.fetchone(
-                "SELECT COUNT(*) FROM quiz_players WHERE guild_id = ? AND answered > 0 AND (points > ? OR "
-                "(points = ? AND correct > ?) OR (points = ? AND correct = ? AND user_id < ?))",
-                (guild_id, mine[0], mine[0], mine[1], mine[0], mine[1], user_id),
-            )
-        else:
-            mine = await self.fetchone(
-                "SELECT SUM(points), SUM(correct), COUNT(*) FROM quiz_answers "
-                "WHERE guild_id = ? AND user_id = ? AND answered_at >= ?",
-                (guild_id, user_id, to_ms(since)),
-            )
-            if mine is None or not mine[2]:
-                return None
-            ahead = await self.fetchone(
-                f"SELECT COUNT(*) FROM (SELECT user_id, SUM(points) AS p, SUM(correct) AS c FROM {self._answers_in_period} "
-                "WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id) AS totals "
-                "WHERE p > ? OR (p = ? AND c > ?) OR (p = ? AND c = ? AND user_id < ?)",
-                (guild_id, to_ms(since), mine[0], mine[0], mine[1], mine[0], mine[1], user_id),
-            )
+    async def _caller_row(self, guild_id: int, *, period: Period, now: datetime, user_id: int) -> BoardRow | None:
+        points, correct, answered, where, params = _board_columns(period, now)
+        mine = await self.fetchone(
+            f"SELECT {points}, {correct}, {answered} FROM quiz_players WHERE guild_id = ? AND user_id = ? AND {where}",
+            (guild_id, user_id, *params),
+        )
+        if mine is None:
+            return None
+        ahead = await self.fetchone(
+            f"SELECT COUNT(*) FROM quiz_players WHERE guild_id = ? AND {where} AND ({points} > ? OR "
+            f"({points} = ? AND {correct} > ?) OR ({points} = ? AND {correct} = ? AND user_id < ?))",
+            (guild_id, *params, mine[0], mine[0], mine[1], mine[0], mine[1], user_id),
+        )
         return BoardRow(int(ahead[0]) + 1 if ahead else 1, user_id, int(mine[0]), int(mine[1]), int(mine[2]))
 
     async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats:
@@ -587,7 +606,7 @@ class QuizQueries(StoreBase):
         )
         if row is None or not row[0]:
             return PlayerStats(user_id, 0, 0, 0, 0, 0, None)
-        ranked = await self._caller_row(guild_id, since=None, user_id=user_id)
+        ranked = await self._caller_row(guild_id, period="all-time", now=datetime.now(UTC), user_id=user_id)
         return PlayerStats(
             user_id,
             int(row[0]),
@@ -597,6 +616,19 @@ class QuizQueries(StoreBase):
             int(row[4]),
             ranked.rank if ranked else None,
         )
+
+
+Period = Literal["all-time", "month", "week"]
+
+
+def _board_columns(period: Period, now: datetime) -> tuple[str, str, str, str, tuple[int, ...]]:
+    """(points, correct, answered columns, row filter, its parameters) of a board; names from this fixed set only."""
+    if period == "all-time":
+        return "points", "correct", "answered", "answered > 0", ()
+    if period not in ("week", "month"):
+        raise ValueError(f"unknown board period {period!r}")
+    return (f"{period}_points", f"{period}_correct", f"{period}_answered", f"{period} = ? AND {period}_answered > 0",
+            (period_key(period, now),))
 
 
 def _session(row) -> QuizSession:
@@ -629,14 +661,31 @@ _INSERT_ANSWERS = (
     "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "
     "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_UPSERT_PLAYERS = (
-    "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guild_id, user_id) DO UPDATE SET "
+# A period's totals add up while the answer is in the stored period, restart in a later one, and
+# are left alone by a late answer from an earlier one (SET reads the row as it was before).
+_PERIOD_SET = (
+    "{p}_answered = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p}_answered "
+    "WHEN excluded.{p} = quiz_players.{p} THEN quiz_players.{p}_answered + excluded.{p}_answered "
+    "ELSE quiz_players.{p}_answered END, "
+    "{p}_correct = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p}_correct "
+    "WHEN excluded.{p} = quiz_players.{p} THEN quiz_players.{p}_correct + excluded.{p}_correct "
+    "ELSE quiz_players.{p}_correct END, "
+    "{p}_points = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p}_points "
+    "WHEN excluded.{p} = quiz_players.{p} THEN quiz_players.{p}_points + excluded.{p}_points "
+    "ELSE quiz_players.{p}_points END, "
+    "{p} = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p} ELSE quiz_players.{p} END"
+)
+UPSERT_PLAYERS = (
+    "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak, "
+    "week, week_answered, week_correct, week_points, month, month_answered, month_correct, month_points) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guild_id, user_id) DO UPDATE SET "
     "answered = quiz_players.answered + excluded.answered, correct = quiz_players.correct + excluded.correct, "
     "points = quiz_players.points + excluded.points, streak = excluded.streak, "
     "best_streak = CASE WHEN excluded.best_streak > quiz_players.best_streak "
-    "THEN excluded.best_streak ELSE quiz_players.best_streak END"
+    "THEN excluded.best_streak ELSE quiz_players.best_streak END, "
+    + _PERIOD_SET.format(p="week") + ", " + _PERIOD_SET.format(p="month")
 )
+_PG_PERIOD_SET = _PERIOD_SET.replace("excluded.", "t.").replace("quiz_players.", "p.")
 _CHUNK = 500  # stays under SQLite's limit on bound parameters per statement
 
 
@@ -657,7 +706,9 @@ def _score_batch(
     """
     outcomes: list[AnswerOutcome] = []
     rows: list[tuple[int, ...]] = []
-    totals: dict[tuple[int, int], list[int]] = {}  # (guild, user) -> [answered, correct, points, streak, best]
+    # (guild, user) -> [answered, correct, points, streak, best,
+    #                   week, its answered, correct, points, month, its answered, correct, points]
+    totals: dict[tuple[int, int], list[int]] = {}
     names: dict[tuple[int, int], tuple[int, int, str, str]] = {}  # (guild, user) -> member_names row, last wins
     for answer in answers:
         key = (answer.quiz_id, answer.question, answer.user_id)
@@ -685,12 +736,18 @@ def _score_batch(
                 to_ms(answer.answered_at),
             )
         )
-        total = totals.setdefault(player, [0, 0, 0, 0, 0])
+        total = totals.setdefault(player, [0] * 13)
+        counted = (1, int(answer.correct), score.points)
         total[0] += 1
-        total[1] += int(answer.correct)
+        total[1] += counted[1]
         total[2] += score.points
         total[3] = score.streak
         total[4] = max(total[4], score.streak)
+        for at, key in ((5, period_key("week", answer.answered_at)), (9, period_key("month", answer.answered_at))):
+            if key > total[at]:  # a later period than this batch has seen for the player: start over
+                total[at : at + 4] = [key, *counted]
+            elif key == total[at]:
+                total[at + 1 : at + 4] = [sum(pair) for pair in zip(total[at + 1 : at + 4], counted, strict=True)]
         if answer.display_name is not None:
             names[player] = (*player, answer.display_name[:100], answer.answered_at.isoformat())
         outcomes.append(AnswerOutcome("recorded", answer.choice, score.points, score.streak))
@@ -737,7 +794,7 @@ def _write_answer_batch(connection: sqlite3.Connection, answers: Sequence[Answer
 
     outcomes, rows, totals, names = _score_batch(answers, open_questions, streaks, earlier)
     connection.executemany(_INSERT_ANSWERS, rows)
-    connection.executemany(_UPSERT_PLAYERS, [(*player, *total) for player, total in totals.items()])
+    connection.executemany(UPSERT_PLAYERS, [(*player, *total) for player, total in totals.items()])
     if names:
         connection.executemany(UPSERT_NAMES, names)
     return outcomes
@@ -801,9 +858,12 @@ async def _write_answer_batch_pg(conn: Any, answers: Sequence[AnswerIn]) -> list
         items = sorted(totals.items())
         await conn.execute(
             "UPDATE quiz_players AS p SET answered = p.answered + t.a, correct = p.correct + t.c, "
-            "points = p.points + t.pts, streak = t.s, best_streak = GREATEST(p.best_streak, t.b) "
-            "FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[]) "
-            "AS t(g, u, a, c, pts, s, b) WHERE p.guild_id = t.g AND p.user_id = t.u",
+            "points = p.points + t.pts, streak = t.s, best_streak = GREATEST(p.best_streak, t.b), "
+            + _PG_PERIOD_SET.format(p="week") + ", " + _PG_PERIOD_SET.format(p="month") + " "
+            "FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], "
+            "$8::int[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::int[]) "
+            "AS t(g, u, a, c, pts, s, b, week, week_answered, week_correct, week_points, "
+            "month, month_answered, month_correct, month_points) WHERE p.guild_id = t.g AND p.user_id = t.u",
             *[list(column) for column in zip(*[(*player, *total) for player, total in items], strict=True)],
         )
     if names:
