@@ -43,6 +43,7 @@ async def _fill(path: Path) -> dict[str, object]:
         await store.record_fact_versions(7, 1, [NewVersion("faq-1", "hide", None, hidden=True)], now=NOW)
         await store.set_audit_channel(7, 71)
         await store.set_meta("tree_hash:global", "abc")
+        await store.remember_names(7, {100: "Alice Liddell", 101: "Bob"}, NOW)
         return await _snapshot(store, asked.quiz_id)
     finally:
         await store.close()
@@ -62,6 +63,7 @@ async def _snapshot(store: Store, quiz_id: int) -> dict[str, object]:
         "audit": await store.get_audit_channel(7),
         "meta": await store.get_meta("tree_hash:global"),
         "quiz": await store.get_quiz(quiz_id),
+        "names": await store.display_names(7, [100, 101]),
     }
 
 

@@ -27,6 +27,7 @@ TABLES: tuple[str, ...] = (
     "timeline_posts",
     "fact_versions",
     "fact_settings",
+    "member_names",
 )
 # Identity columns whose sequences must continue after the copied values.
 IDENTITIES: tuple[tuple[str, str], ...] = (("quiz_sessions", "id"), ("quiz_answers", "id"), ("fact_versions", "seq"))
