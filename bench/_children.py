@@ -418,14 +418,19 @@ async def raw(answers: int, synchronous: str = "NORMAL") -> dict[str, Any]:
         started = time.perf_counter()
         rows = []
         players = []
+        periods: dict[int, tuple[int, int]] = {}  # UTC day -> (week, month), as the store caches them
         for a in clicks:
             correct = int(a.correct)
             points = 100 * correct
+            answered_ms = to_ms(a.answered_at)
             rows.append((a.guild_id, a.channel_id, a.quiz_id, a.question, a.user_id, a.choice, correct, points,
-                         to_ms(a.answered_at)))
+                         answered_ms))
+            day = answered_ms // 86_400_000
+            if day not in periods:
+                periods[day] = (period_key("week", a.answered_at), period_key("month", a.answered_at))
+            week, month = periods[day]
             players.append((a.guild_id, a.user_id, 1, correct, points, correct, correct,
-                            period_key("week", a.answered_at), 1, correct, points,
-                            period_key("month", a.answered_at), 1, correct, points))
+                            week, 1, correct, points, month, 1, correct, points))
         db.execute("BEGIN IMMEDIATE")
         db.executemany(
             "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "

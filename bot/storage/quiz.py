@@ -710,6 +710,7 @@ def _score_batch(
     #                   week, its answered, correct, points, month, its answered, correct, points]
     totals: dict[tuple[int, int], list[int]] = {}
     names: dict[tuple[int, int], tuple[int, int, str, str]] = {}  # (guild, user) -> member_names row, last wins
+    periods: dict[int, tuple[int, int]] = {}  # UTC day -> (week, month): a batch's answers share a day or two
     for answer in answers:
         key = (answer.quiz_id, answer.question, answer.user_id)
         if key in earlier:
@@ -723,35 +724,39 @@ def _score_batch(
         score = score_answer(answer.correct, elapsed, answer.seconds, streaks.get(player, 0))
         streaks[player] = score.streak
         earlier[key] = answer.choice
-        rows.append(
-            (
-                answer.guild_id,
-                answer.channel_id,
-                answer.quiz_id,
-                answer.question,
-                answer.user_id,
-                answer.choice,
-                int(answer.correct),
-                score.points,
-                to_ms(answer.answered_at),
-            )
-        )
-        total = totals.setdefault(player, [0] * 13)
-        counted = (1, int(answer.correct), score.points)
-        total[0] += 1
-        total[1] += counted[1]
-        total[2] += score.points
-        total[3] = score.streak
-        total[4] = max(total[4], score.streak)
-        for at, key in ((5, period_key("week", answer.answered_at)), (9, period_key("month", answer.answered_at))):
-            if key > total[at]:  # a later period than this batch has seen for the player: start over
-                total[at : at + 4] = [key, *counted]
-            elif key == total[at]:
-                total[at + 1 : at + 4] = [sum(pair) for pair in zip(total[at + 1 : at + 4], counted, strict=True)]
+        correct, points, answered_ms = int(answer.correct), score.points, to_ms(answer.answered_at)
+        rows.append((answer.guild_id, answer.channel_id, answer.quiz_id, answer.question, answer.user_id,
+                     answer.choice, correct, points, answered_ms))
+        day = answered_ms // 86_400_000
+        if day not in periods:
+            periods[day] = (period_key("week", answer.answered_at), period_key("month", answer.answered_at))
+        week, month = periods[day]
+        total = totals.get(player)
+        if total is None:
+            totals[player] = [1, correct, points, score.streak, score.streak,
+                              week, 1, correct, points, month, 1, correct, points]
+        else:
+            total[0] += 1
+            total[1] += correct
+            total[2] += points
+            total[3] = score.streak
+            total[4] = max(total[4], score.streak)
+            _count_in_period(total, 5, week, correct, points)
+            _count_in_period(total, 9, month, correct, points)
         if answer.display_name is not None:
             names[player] = (*player, answer.display_name[:100], answer.answered_at.isoformat())
-        outcomes.append(AnswerOutcome("recorded", answer.choice, score.points, score.streak))
+        outcomes.append(AnswerOutcome("recorded", answer.choice, points, score.streak))
     return outcomes, rows, totals, list(names.values())
+
+
+def _count_in_period(total: list[int], at: int, period: int, correct: int, points: int) -> None:
+    """Add an answer to the period totals at ``total[at:at + 4]`` (key, answered, correct, points)."""
+    if period > total[at]:  # a later period than this batch has seen for the player: start over
+        total[at : at + 4] = [period, 1, correct, points]
+    elif period == total[at]:
+        total[at + 1] += 1
+        total[at + 2] += correct
+        total[at + 3] += points
 
 
 def _write_answer_batch(connection: sqlite3.Connection, answers: Sequence[AnswerIn]) -> list[AnswerOutcome]:
