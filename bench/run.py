@@ -26,7 +26,8 @@ over the floor's, with the range of the per-round ratios in the notes.
   and the event loop's worst stalls (p99.9 and max callback duration) during the burst.
 - ``boards_ms_1m_one_server``: week + month + all-time boards and the caller's rank, one server
   holding 1,000,000 answers (``--quick`` uses fewer and says so).
-- ``startup_vs_floor``: a fresh process to ready (imports included), against a bare discord.py bot.
+- ``startup_vs_floor``: a fresh process to ready (imports included), against a bare discord.py bot;
+  the bot's modules byte-compiled first, as discord.py's are by pip and the bot's by scripts/venv.sh.
 - ``rss_vs_floor_10k_guilds``: 10,000 GUILD_CREATE payloads of 20 channels and 15 roles, against a
   bare discord.py client with the same intents and cache flags.
 - ``lost_answers``: a child storing answers is SIGKILLed mid-burst; acknowledged answers missing
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
 import logging
 import os
@@ -282,6 +284,9 @@ def run_all(quick: bool, rounds: int, pg_url: str | None, pg_source: str, only: 
             figures.notes["pg_boards"] = f"PostgreSQL: identical boards to SQLite's: {out['pg_same']}"
 
     def startup_figures() -> None:
+        # Like discord.py (byte-compiled when pip installed it) and like scripts/venv.sh does for the bot:
+        # without this, a machine with PYTHONDONTWRITEBYTECODE set compiles the bot's source on every start.
+        compileall.compile_dir(ROOT / "bot", quiet=1)
         with tempfile.TemporaryDirectory() as tmpdir:
             floor, ours = [], []
             for index in range(rounds):
