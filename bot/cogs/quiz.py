@@ -411,6 +411,8 @@ class Quiz(
                 discord.utils.utcnow(), keep=set(self.runs)
             )
         except Exception:
+            if self.bot.is_closed():  # stopped during start-up: the next start closes them
+                return
             log.exception("could not close interrupted quizzes")
             return
         for asked in leftovers:
