@@ -402,9 +402,8 @@ async def durable(answers: int, in_flight: int, synchronous: str = "NORMAL") -> 
 async def raw(answers: int, synchronous: str = "NORMAL") -> dict[str, Any]:
     """Plain sqlite3, same schema and pragmas: the rows the store writes per answer, built and written in one transaction."""
     from bench._answers import OpenQuestion, bundled_question
-    from bot.domain.quiz import period_key
     from bot.storage import Store
-    from bot.storage.quiz import UPSERT_PLAYERS, to_ms
+    from bot.storage.quiz import UPSERT_PLAYERS, _periods_of_day, to_ms
 
     asked = OpenQuestion(1, 2, 1, 1, bundled_question(), datetime.now(UTC))
     clicks = [asked.answer(100_000 + i) for i in range(answers)]
@@ -418,17 +417,13 @@ async def raw(answers: int, synchronous: str = "NORMAL") -> dict[str, Any]:
         started = time.perf_counter()
         rows = []
         players = []
-        periods: dict[int, tuple[int, int]] = {}  # UTC day -> (week, month), as the store caches them
         for a in clicks:
             correct = int(a.correct)
             points = 100 * correct
             answered_ms = to_ms(a.answered_at)
             rows.append((a.guild_id, a.channel_id, a.quiz_id, a.question, a.user_id, a.choice, correct, points,
                          answered_ms))
-            day = answered_ms // 86_400_000
-            if day not in periods:
-                periods[day] = (period_key("week", a.answered_at), period_key("month", a.answered_at))
-            week, month = periods[day]
+            week, month = _periods_of_day(answered_ms // 86_400_000)  # the store's own cached lookup
             players.append((a.guild_id, a.user_id, 1, correct, points, correct, correct,
                             week, 1, correct, points, month, 1, correct, points))
         db.execute("BEGIN IMMEDIATE")

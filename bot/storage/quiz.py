@@ -26,6 +26,7 @@ the data (boards, stats) stays off the loop.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import sqlite3
@@ -710,7 +711,6 @@ def _score_batch(
     #                   week, its answered, correct, points, month, its answered, correct, points]
     totals: dict[tuple[int, int], list[int]] = {}
     names: dict[tuple[int, int], tuple[int, int, str, str]] = {}  # (guild, user) -> member_names row, last wins
-    periods: dict[int, tuple[int, int]] = {}  # UTC day -> (week, month): a batch's answers share a day or two
     for answer in answers:
         key = (answer.quiz_id, answer.question, answer.user_id)
         if key in earlier:
@@ -727,10 +727,7 @@ def _score_batch(
         correct, points, answered_ms = int(answer.correct), score.points, to_ms(answer.answered_at)
         rows.append((answer.guild_id, answer.channel_id, answer.quiz_id, answer.question, answer.user_id,
                      answer.choice, correct, points, answered_ms))
-        day = answered_ms // 86_400_000
-        if day not in periods:
-            periods[day] = (period_key("week", answer.answered_at), period_key("month", answer.answered_at))
-        week, month = periods[day]
+        week, month = _periods_of_day(answered_ms // 86_400_000)
         total = totals.get(player)
         if total is None:
             totals[player] = [1, correct, points, score.streak, score.streak,
@@ -747,6 +744,13 @@ def _score_batch(
             names[player] = (*player, answer.display_name[:100], answer.answered_at.isoformat())
         outcomes.append(AnswerOutcome("recorded", answer.choice, points, score.streak))
     return outcomes, rows, totals, list(names.values())
+
+
+@functools.lru_cache(maxsize=64)
+def _periods_of_day(day: int) -> tuple[int, int]:
+    """(week, month) period keys of a UTC day number: answers arrive on the same few days, so this is a lookup."""
+    moment = datetime.fromtimestamp(day * 86_400, tz=UTC)
+    return period_key("week", moment), period_key("month", moment)
 
 
 def _count_in_period(total: list[int], at: int, period: int, correct: int, points: int) -> None:
