@@ -654,15 +654,23 @@ class AllianceCatalogue:
         for key, (name, short) in self.entries.items():
             for text in (short, name, name.split(" (")[0]):
                 self._aliases.setdefault(_alias(text), key)
+        # find() looks up the text's runs of as many words as some name has, instead of trying
+        # every name on every question; a tie in length goes to the name listed first.
+        self._alias_order = {alias: position for position, alias in enumerate(self._aliases)}
+        self._alias_lengths = sorted({len(alias.split()) for alias in self._aliases if len(alias) >= 3})
 
     def find(self, text: str) -> str | None:
         """The alliance a piece of text names (longest name first), or None."""
-        folded = f" {_alias(text)} "
-        best: tuple[int, str] | None = None
-        for alias, key in self._aliases.items():
-            if len(alias) >= 3 and f" {alias} " in folded and (best is None or len(alias) > best[0]):
-                best = (len(alias), key)
-        return best[1] if best else None
+        words = _alias(text).split()
+        named = [
+            phrase
+            for n in self._alias_lengths
+            for phrase in (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+            if len(phrase) >= 3 and phrase in self._aliases
+        ]
+        if not named:
+            return None
+        return self._aliases[max(named, key=lambda alias: (len(alias), -self._alias_order[alias]))]
 
     def suggest(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete: (label, key) for alliances whose names contain ``typed``, short names first."""
