@@ -283,12 +283,16 @@ _MAX_WORDS = 8
 _FUZZY_MIN_LENGTH = 5
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and apostrophes, and turn other punctuation into spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # plain ASCII has no accents to strip (NFKD leaves it as it is)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("'", "").replace("’", "")
-    text = re.sub(r"[^\w\s]|_", " ", text)
+    text = _PUNCTUATION.sub(" ", text)
     return " ".join(text.split())
 
 

@@ -491,6 +491,7 @@ class AskEngine:
         self.resolver = resolver or default_resolver()
         self.alliances = AllianceIndex(facts)
         self.catalogue = AllianceCatalogue(self.alliances, facts)
+        self.treaty_count = len(facts.of_kind("alliance"))  # every pair answer cites it
         self.faqs: list[Faq] = facts.of_kind("faq")
         self._faq_keys: list[str] = []
         self._faq_owner: list[int] = []
@@ -531,9 +532,6 @@ class AskEngine:
             self.pair(first.country.code, second.country.code, year=year, current_year=current_year)
         )
 
-    @property
-    def treaty_count(self) -> int:
-        return len(self.facts.of_kind("alliance"))
 
     # ------------------------------------------------------------------ FAQ
 
