@@ -654,19 +654,23 @@ class AllianceCatalogue:
         for key, (name, short) in self.entries.items():
             for text in (short, name, name.split(" (")[0]):
                 self._aliases.setdefault(_alias(text), key)
-        # find() looks up the text's runs of as many words as some name has, instead of trying
-        # every name on every question; a tie in length goes to the name listed first.
+        # find() looks up only the runs of words that start like some name and are as long as it,
+        # instead of trying every name on every question; a tie in length goes to the name listed first.
         self._alias_order = {alias: position for position, alias in enumerate(self._aliases)}
-        self._alias_lengths = sorted({len(alias.split()) for alias in self._aliases if len(alias) >= 3})
+        self._alias_lengths: dict[str, set[int]] = {}  # first word -> lengths in words of the names it starts
+        for alias in self._aliases:
+            if len(alias) >= 3:
+                words = alias.split()
+                self._alias_lengths.setdefault(words[0], set()).add(len(words))
 
     def find(self, text: str) -> str | None:
         """The alliance a piece of text names (longest name first), or None."""
         words = _alias(text).split()
         named = [
             phrase
-            for n in self._alias_lengths
-            for phrase in (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
-            if len(phrase) >= 3 and phrase in self._aliases
+            for i, word in enumerate(words)
+            for n in self._alias_lengths.get(word, ())
+            if i + n <= len(words) and (phrase := " ".join(words[i : i + n])) in self._aliases
         ]
         if not named:
             return None
