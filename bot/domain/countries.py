@@ -292,6 +292,8 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("'", "").replace("’", "")
+    if text.isalpha():  # a single word (most calls): no punctuation or spacing to change
+        return text
     text = _PUNCTUATION.sub(" ", text)
     return " ".join(text.split())
 
@@ -405,6 +407,13 @@ class CountryResolver:
         }
         self._all_keys = list(self._keys)
         self._max_words = min(_MAX_WORDS, max(self._by_length))
+        # find() tries, at each word, only the lengths (in words) of the names starting with it, longest first.
+        lengths: dict[str, set[int]] = {}
+        for key in self._keys:
+            words = key.split()
+            if len(words) <= self._max_words:
+                lengths.setdefault(words[0], set()).add(len(words))
+        self._lengths_from = {word: sorted(ns, reverse=True) for word, ns in lengths.items()}
         self._suggest_rows = sorted(
             ((fold(c.name), c) for c in self._countries.values()), key=lambda row: row[1].name.casefold()
         )
@@ -506,7 +515,9 @@ class CountryResolver:
         i = 0
         while i < len(tokens):
             found = None
-            for n in range(min(self._max_words, len(tokens) - i), 0, -1):
+            for n in self._lengths_from.get(folded[i], ()):
+                if i + n > len(tokens):
+                    continue
                 key = " ".join(folded[i : i + n])
                 codes = self._keys.get(key)
                 if codes and self._accept(tokens, i, n, key):
