@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import random
+
 import pytest
 
 from bench._children import miss_questions
@@ -142,3 +145,33 @@ def test_finding_names_from_their_first_word_agrees_with_trying_every_length(res
         assert exact == expected, text
         named += len(expected)
     assert named >= 2 * len(resolver._keys)
+
+
+class _EveryName(dict):
+    """Stands in for the resolver's names by length: every name of the number of words asked."""
+
+    def __init__(self, by_words: dict[int, list[str]]) -> None:
+        super().__init__()
+        self.by_words = by_words
+
+    def get(self, key, default=None):
+        return self.by_words.get(key[0], [])
+
+
+def test_typo_matching_against_names_of_near_length_agrees_with_every_name(resolver):
+    every = copy.copy(resolver)
+    every._fuzzy_near = _EveryName(resolver._fuzzy_keys)
+    rng = random.Random(5)
+    texts = [*miss_questions(300), "is Rusia allied with the Untied States", "are frnace and germny allies"]
+    for n in (1, 2, 3):
+        for key in resolver._fuzzy_keys.get(n, []):
+            cut = rng.randrange(1, len(key) - 1)
+            swapped = key[:cut] + key[cut + 1] + key[cut] + key[cut + 2 :]
+            for typo in (key[:cut] + key[cut + 1 :], swapped, key[:cut] + "x" + key[cut + 1 :], key + "an"):
+                texts.append(f"are {typo} and narnia allies")
+    fuzzy = 0
+    for text in texts:
+        found = resolver.find(text)
+        assert found == every.find(text), text
+        fuzzy += any(m.fuzzy for m in found)
+    assert fuzzy > len(texts) // 2  # most typos were matched, not only agreed on as unknown

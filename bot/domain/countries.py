@@ -281,6 +281,7 @@ _DOTTED = re.compile(r"\b([A-Za-z])\.\s?([A-Za-z])\.(?:\s?([A-Za-z])\.)?")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _MAX_WORDS = 8
 _FUZZY_MIN_LENGTH = 5
+_FUZZY_WORDS = (3, 2, 1)  # typo-tolerant matches are tried on runs of this many words, longest first
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
@@ -404,6 +405,14 @@ class CountryResolver:
         self._fuzzy_keys: dict[int, list[str]] = {
             n: [k for k in keys if len(k) >= _FUZZY_MIN_LENGTH and self._keys[k] and len(self._keys[k]) == 1]
             for n, keys in self._by_length.items()
+        }
+        # _fuzzy compares a phrase only with the names whose length is within the edits it allows
+        # (one edit changes the length by one at most), kept in the same order: the best is the same.
+        self._fuzzy_near: dict[tuple[int, int], list[str]] = {
+            (n, length): [k for k in keys if abs(len(k) - length) <= _allowed_edits(length)]
+            for n, keys in self._fuzzy_keys.items()
+            if n in _FUZZY_WORDS
+            for length in range(_FUZZY_MIN_LENGTH, max(map(len, keys), default=0) + 3)
         }
         self._all_keys = list(self._keys)
         self._max_words = min(_MAX_WORDS, max(self._by_length))
@@ -561,7 +570,7 @@ class CountryResolver:
         i = 0
         while i < len(tokens):
             best: tuple[int, int, str] | None = None
-            for n in (3, 2, 1):
+            for n in _FUZZY_WORDS:
                 if i + n > len(tokens) or any(used[i : i + n]):
                     continue
                 words = [t.folded for t in tokens[i : i + n]]
@@ -572,9 +581,9 @@ class CountryResolver:
                     continue
                 match = process.extractOne(
                     phrase,
-                    self._fuzzy_keys.get(n, []),
+                    self._fuzzy_near.get((n, len(phrase)), []),
                     scorer=OSA.distance,
-                    score_cutoff=_allowed_edits(phrase),
+                    score_cutoff=_allowed_edits(len(phrase)),
                     processor=None,
                 )
                 if match and match[0][0] == phrase[0] and (best is None or match[1] < best[0]):
@@ -590,9 +599,9 @@ class CountryResolver:
         return out
 
 
-def _allowed_edits(phrase: str) -> int:
-    """Typos tolerated in a name: one in a short name, two in a long one."""
-    return 1 if len(phrase) < 10 else 2
+def _allowed_edits(length: int) -> int:
+    """Typos tolerated in a name of ``length`` characters: one in a short name, two in a long one."""
+    return 1 if length < 10 else 2
 
 
 @lru_cache(maxsize=1)
