@@ -6,6 +6,8 @@ data/atop: the verdict word, the treaty that decides it, and its years as the us
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.config import BUNDLED_DATA_DIR
@@ -524,3 +526,22 @@ def test_iso_for_by_cow_code_agrees_with_scanning_every_span(index):
     for ccode in record.states:
         for year in range(RECORD_FIRST_YEAR, YEAR + 1):
             assert iso_for(ccode, year, record) == by_scanning(ccode, year), (ccode, year)
+
+
+def test_in_system_from_covered_spans_agrees_with_reading_every_atop_row(index):
+    record = index.record
+
+    def by_reading_every_row(ccode: int, year: int) -> bool:
+        state = record.states.get(ccode)
+        if state is not None and state.member_in(year):
+            return True
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        return any(m.overlaps(first, last) for rows in record.by_state.get(ccode, {}).values() for m in rows)
+
+    covered = 0
+    for ccode in {*record.states, *record.by_state}:
+        for year in range(RECORD_FIRST_YEAR, YEAR + 1):
+            expected = by_reading_every_row(ccode, year)
+            assert record.in_system(ccode, year) == expected, (ccode, year)
+            covered += expected
+    assert covered > 10_000
