@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 from typing import Literal
 
 from .errors import UserError
@@ -509,14 +510,11 @@ class AllianceIndex:
         self, a: str, b: str, first: int, last: int, *, current_year: int | None = None
     ) -> list[Period]:
         """The pair's record year by year from ``first`` to ``last``, as periods of one standing."""
+        graded = [(year, self.grade(a, b, year=year, current_year=current_year)) for year in range(first, last + 1)]
         periods: list[Period] = []
-        for year in range(first, last + 1):
-            verdict = self.grade(a, b, year=year, current_year=current_year)
-            key = _period_key(verdict)
-            if periods and periods[-1].key == key and periods[-1].last == year - 1:
-                periods[-1] = replace(periods[-1], last=year)
-            else:
-                periods.append(Period(year, year, key, verdict))
+        for key, group in groupby(graded, key=lambda row: _period_key(row[1])):
+            run = list(group)
+            periods.append(Period(run[0][0], run[-1][0], key, run[0][1]))
         return periods
 
 
