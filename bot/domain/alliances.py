@@ -11,6 +11,7 @@ reported as exceptions and never count towards Yes.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -628,8 +629,11 @@ class AllianceSummary:
     as_of: str
 
 
+_NOT_ALNUM = re.compile(r"[\W_]")  # \w less the underscore is exactly str.isalnum
+
+
 def _alias(text: str) -> str:
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+    return " ".join(_NOT_ALNUM.sub(" ", text.casefold()).split())
 
 
 class AllianceCatalogue:

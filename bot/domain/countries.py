@@ -350,11 +350,10 @@ def tokenize(text: str) -> list[Token]:
     """Split text into words, joining dotted abbreviations such as U.S. or u.s.a."""
     tokens: list[Token] = []
     dotted_spans: dict[int, int] = {}
-    chars = list(text)
     for match in _DOTTED.finditer(text):
         dotted_spans[match.start()] = match.end()
     pos = 0
-    while pos < len(chars):
+    while pos < len(text):
         if pos in dotted_spans:
             end = dotted_spans[pos]
             raw = text[pos:end]
@@ -369,8 +368,9 @@ def tokenize(text: str) -> list[Token]:
             if folded:
                 tokens.append(Token(raw, folded, match.start(), match.end()))
             pos = match.end()
-        else:
-            pos += 1
+        else:  # on to the next word (a dotted abbreviation starts with a letter, so none is skipped)
+            following = _WORD.search(text, pos)
+            pos = following.start() if following else len(text)
     return tokens
 
 
