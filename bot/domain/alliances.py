@@ -144,9 +144,27 @@ def _intervals(alliance: Alliance, code: str) -> list[tuple[Membership, str]]:
     return rows
 
 
-def member_status(alliance: Alliance, code: str, year: int | None) -> MemberStatus | None:
-    """A country's standing in a treaty in ``year`` (None: today); None if it never belonged."""
-    rows = _intervals(alliance, code)
+def memberships_by_country(alliance: Alliance) -> dict[str, list[tuple[Membership, str]]]:
+    """A treaty's membership rows by country, each with its group, in the order _intervals gives them."""
+    rows: dict[str, list[tuple[Membership, str]]] = {}
+    for group, memberships in (
+        ("member", alliance.members),
+        ("former", alliance.former_members),
+        ("disputed", alliance.disputed_members),
+    ):
+        for membership in memberships:
+            rows.setdefault(membership.code, []).append((membership, group))
+    return rows
+
+
+def member_status(
+    alliance: Alliance, code: str, year: int | None, rows: list[tuple[Membership, str]] | None = None
+) -> MemberStatus | None:
+    """A country's standing in a treaty in ``year`` (None: today); None if it never belonged.
+
+    ``rows``: the country's membership rows in the treaty, if already looked up.
+    """
+    rows = _intervals(alliance, code) if rows is None else rows
     if not rows:
         return None
     best: MemberStatus | None = None
@@ -158,12 +176,13 @@ def member_status(alliance: Alliance, code: str, year: int | None) -> MemberStat
     return best
 
 
+_EXCEPTION_RANK = {"suspended": 4, "disputed": 3, "year_unknown": 3, "left": 2, "not_yet": 1}
+
+
 def _rank(status: MemberStatus) -> int:
     if status.active:
         return 5
-    return {"suspended": 4, "disputed": 3, "year_unknown": 3, "left": 2, "not_yet": 1}.get(
-        status.exception or "", 0
-    )
+    return _EXCEPTION_RANK.get(status.exception or "", 0)
 
 
 def _status_of(membership: Membership, group: str, year: int | None) -> MemberStatus:
@@ -183,10 +202,23 @@ def _status_of(membership: Membership, group: str, year: int | None) -> MemberSt
     return MemberStatus(code, joined, True, None, None, note)
 
 
-def shared_treaty(alliance: Alliance, a: str, b: str, year: int | None) -> SharedTreaty | None:
-    """How ``alliance`` binds the pair in ``year`` (None: today), or None if they never shared it."""
-    status_a = member_status(alliance, a, year)
-    status_b = member_status(alliance, b, year)
+def shared_treaty(
+    alliance: Alliance,
+    a: str,
+    b: str,
+    year: int | None,
+    memberships: dict[str, list[tuple[Membership, str]]] | None = None,
+) -> SharedTreaty | None:
+    """How ``alliance`` binds the pair in ``year`` (None: today), or None if they never shared it.
+
+    ``memberships``: the treaty's :func:`memberships_by_country`, if already built (else each
+    country's rows are found by scanning the treaty's lists).
+    """
+    rows_a = rows_b = None
+    if memberships is not None:
+        rows_a, rows_b = memberships.get(a, []), memberships.get(b, [])
+    status_a = member_status(alliance, a, year, rows_a)
+    status_b = member_status(alliance, b, year, rows_b)
     if status_a is None or status_b is None:
         return None
     exceptions: list[PairException] = []
@@ -264,11 +296,11 @@ class AllianceIndex:
         self.record: HistoricalRecord | None = facts.record
         self._by_country: dict[str, list[Alliance]] = {}
         alliances: list[Alliance] = facts.of_kind("alliance")
+        # Each treaty's membership rows by country: grading reads them for two countries every year asked.
+        self._memberships: dict[str, dict[str, list[tuple[Membership, str]]]] = {}
         for alliance in alliances:
-            codes = {
-                m.code for m in (*alliance.members, *alliance.former_members, *alliance.disputed_members)
-            }
-            for code in codes:
+            self._memberships[alliance.id] = memberships_by_country(alliance)
+            for code in self._memberships[alliance.id]:
                 self._by_country.setdefault(code, []).append(alliance)
         self._relationships: dict[frozenset[str], Relationship] = {}
         for relationship in facts.of_kind("relationship"):
@@ -304,7 +336,7 @@ class AllianceIndex:
         shared: list[SharedTreaty] = []
         for alliance in self._by_country.get(a, ()):
             if id(alliance) in b_treaties:
-                found = shared_treaty(alliance, a, b, year)
+                found = shared_treaty(alliance, a, b, year, self._memberships[alliance.id])
                 if found is not None:
                     shared.append(found)
         shared.sort(key=lambda s: (-s.strength, s.since or 0, s.alliance.short_name))
