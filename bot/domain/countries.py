@@ -279,12 +279,10 @@ _NOT_FUZZY = frozenset(
 
 _DOTTED = re.compile(r"\b([A-Za-z])\.\s?([A-Za-z])\.(?:\s?([A-Za-z])\.)?")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
 _MAX_WORDS = 8
 _FUZZY_MIN_LENGTH = 5
 _FUZZY_WORDS = (3, 2, 1)  # typo-tolerant matches are tried on runs of this many words, longest first
-
-
-_PUNCTUATION = re.compile(r"[^\w\s]|_")
 
 
 def fold(text: str) -> str:
