@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import BUNDLED_DATA_DIR
-from bot.domain.alliances import AllianceIndex
+from bot.domain.alliances import AllianceIndex, shared_treaty
 from bot.domain.errors import UserError
 from bot.domain.facts import load_fact_base
 
@@ -143,3 +143,17 @@ def test_uzbekistan_reports_its_latest_csto_period(index):
     assert csto.a.joined == 2006 and [(e.kind, e.since) for e in csto.exceptions] == [("left", 2012)]
     assert index.grade("UZ", "RU", year=2008).basis.alliance.id == "csto"
     assert not any(t.alliance.id == "csto" for t in index.grade("UZ", "RU", year=2003).in_force)
+
+
+def test_shared_treaties_from_indexed_memberships_agree_with_scanning_each_treaty(facts, index):
+    alliances = facts.of_kind("alliance")
+    codes = sorted({m.code for a in alliances for m in (*a.members, *a.former_members, *a.disputed_members)})
+    compared = 0
+    for year in (None, 1949, 1955, 1982, 1999, 2004, 2014, 2022, 2024):
+        for position, a in enumerate(codes):
+            for b in codes[position + 1 :]:
+                expected = [found for t in alliances if (found := shared_treaty(t, a, b, year)) is not None]
+                expected.sort(key=lambda s: (-s.strength, s.since or 0, s.alliance.short_name))
+                assert index._researched(a, b, year) == expected, (a, b, year)
+                compared += len(expected)
+    assert compared > 10_000

@@ -5,7 +5,9 @@ from __future__ import annotations
 import discord
 import pytest
 
+from bench._children import miss_questions
 from bot.config import BUNDLED_DATA_DIR
+from bot.domain.alliances import _alias
 from bot.domain.facts import load_fact_base
 from bot.domain.questions import AllianceAnswer, AlliesAnswer, AskEngine, engine_for
 
@@ -118,6 +120,30 @@ def test_every_alliance_name_is_reachable_through_autocomplete(engine):
         assert key in offered, f"{short} is not offered for its own short name"
         summary = catalogue.summary(key, None, YEAR)
         assert summary.name == name
+
+
+def _find_by_scanning_every_name(catalogue, text: str) -> str | None:
+    """The straightforward reading of catalogue.find: try every name, keep the longest (first listed on a tie)."""
+    folded = f" {_alias(text)} "
+    best: tuple[int, str] | None = None
+    for alias, key in catalogue._aliases.items():
+        if len(alias) >= 3 and f" {alias} " in folded and (best is None or len(alias) > best[0]):
+            best = (len(alias), key)
+    return best[1] if best else None
+
+
+def test_finding_an_alliance_by_its_runs_of_words_agrees_with_trying_every_name(engine):
+    catalogue = engine.catalogue
+    texts = [*miss_questions(300), "what is nato", "is the us in the rio treaty?", "when did finland join nato"]
+    for name, short in catalogue.entries.values():
+        texts += [f"what is the {short}?", f"who was in the {name} in 1950", f"is {short} bigger than {name}"]
+        texts.append(f"members of {name.split(' (')[0]} and nato")
+    found = 0
+    for text in texts:
+        expected = _find_by_scanning_every_name(catalogue, text)
+        assert catalogue.find(text) == expected, text
+        found += expected is not None
+    assert found >= len(catalogue.entries)  # the names themselves were found, not just agreed on as None
 
 
 # ------------------------------------------------------------------ through Discord, with pictures

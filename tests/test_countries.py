@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import random
+
 import pytest
 
-from bot.domain.countries import default_resolver
+from bench._children import miss_questions
+from bot.domain.countries import default_resolver, tokenize
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +113,65 @@ def test_autocomplete_is_capped_and_best_first(resolver):
     korea = [c.code for c in resolver.suggest("korea")[:2]]
     assert set(korea) == {"KR", "KP"}
     assert len(resolver.suggest("a", 25)) <= 25
+
+
+def _names_by_trying_every_length(resolver, tokens) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The straightforward exact scan: at each word, every length from the longest name down."""
+    folded = [t.folded for t in tokens]
+    found = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(resolver._max_words, len(tokens) - i), 0, -1):
+            key = " ".join(folded[i : i + n])
+            codes = resolver._keys.get(key)
+            if codes and resolver._accept(tokens, i, n, key):
+                found.append((i, i + n - 1, codes))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def test_finding_names_from_their_first_word_agrees_with_trying_every_length(resolver):
+    texts = [text for text, _ in FOUND] + miss_questions(300)
+    for key in resolver._keys:
+        texts += [f"are {key} and {key} allies", f"is the {key} allied with us in 1990?", f"{key}"]
+    named = 0
+    for text in texts:
+        tokens = tokenize(text)
+        exact = [(m.first_token, m.last_token, m.codes) for m in resolver.find(text, tokens=tokens) if not m.fuzzy]
+        expected = _names_by_trying_every_length(resolver, tokens)
+        assert exact == expected, text
+        named += len(expected)
+    assert named >= 2 * len(resolver._keys)
+
+
+class _EveryName(dict):
+    """Stands in for the resolver's names by length: every name of the number of words asked."""
+
+    def __init__(self, by_words: dict[int, list[str]]) -> None:
+        super().__init__()
+        self.by_words = by_words
+
+    def get(self, key, default=None):
+        return self.by_words.get(key[0], [])
+
+
+def test_typo_matching_against_names_of_near_length_agrees_with_every_name(resolver):
+    every = copy.copy(resolver)
+    every._fuzzy_near = _EveryName(resolver._fuzzy_keys)
+    rng = random.Random(5)
+    texts = [*miss_questions(300), "is Rusia allied with the Untied States", "are frnace and germny allies"]
+    for n in (1, 2, 3):
+        for key in resolver._fuzzy_keys.get(n, []):
+            cut = rng.randrange(1, len(key) - 1)
+            swapped = key[:cut] + key[cut + 1] + key[cut] + key[cut + 2 :]
+            for typo in (key[:cut] + key[cut + 1 :], swapped, key[:cut] + "x" + key[cut + 1 :], key + "an"):
+                texts.append(f"are {typo} and narnia allies")
+    fuzzy = 0
+    for text in texts:
+        found = resolver.find(text)
+        assert found == every.find(text), text
+        fuzzy += any(m.fuzzy for m in found)
+    assert fuzzy > len(texts) // 2  # most typos were matched, not only agreed on as unknown

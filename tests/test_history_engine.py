@@ -6,13 +6,16 @@ data/atop: the verdict word, the treaty that decides it, and its years as the us
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.config import BUNDLED_DATA_DIR
 from bot.domain.alliances import AllianceIndex
 from bot.domain.countries import default_resolver
 from bot.domain.facts import load_fact_base
-from bot.domain.questions import HistoryAnswer, NoVerdict, PairAnswer, engine_for
+from bot.domain.places import ISO_SPANS, iso_for
+from bot.domain.questions import RECORD_FIRST_YEAR, HistoryAnswer, NoVerdict, PairAnswer, engine_for
 from bot.render import ask as render_ask
 
 YEAR = 2026
@@ -508,3 +511,37 @@ def test_named_anchors_from_the_atop_readme(facts):
     assert names[3285].short_name == "Warsaw Pact"
     assert names[2550].name == "Declaration by United Nations"
     assert "Tripartite Pact" in names[2515].name
+
+
+def test_iso_for_by_cow_code_agrees_with_scanning_every_span(index):
+    record = index.record
+
+    def by_scanning(ccode: int, year: int) -> str | None:
+        for iso, spans in ISO_SPANS.items():
+            if any(first <= year <= last and code == ccode for first, last, code in spans):
+                return iso
+        state = record.state(ccode)
+        return state.iso if state is not None and state.iso and state.iso not in ISO_SPANS else None
+
+    for ccode in record.states:
+        for year in range(RECORD_FIRST_YEAR, YEAR + 1):
+            assert iso_for(ccode, year, record) == by_scanning(ccode, year), (ccode, year)
+
+
+def test_in_system_from_covered_spans_agrees_with_reading_every_atop_row(index):
+    record = index.record
+
+    def by_reading_every_row(ccode: int, year: int) -> bool:
+        state = record.states.get(ccode)
+        if state is not None and state.member_in(year):
+            return True
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        return any(m.overlaps(first, last) for rows in record.by_state.get(ccode, {}).values() for m in rows)
+
+    covered = 0
+    for ccode in {*record.states, *record.by_state}:
+        for year in range(RECORD_FIRST_YEAR, YEAR + 1):
+            expected = by_reading_every_row(ccode, year)
+            assert record.in_system(ccode, year) == expected, (ccode, year)
+            covered += expected
+    assert covered > 10_000

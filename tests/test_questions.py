@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import fuzz, process
 
+from bench._children import miss_questions
 from bot.config import BUNDLED_DATA_DIR
+from bot.domain.countries import fold, tokenize
 from bot.domain.facts import load_fact_base, parse_fact
-from bot.domain.questions import FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer, engine_for
+from bot.domain.questions import FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer, engine_for, faq_key
 
 YEAR = 2026
 
@@ -187,3 +190,34 @@ def test_engine_is_built_once_per_view_and_sees_moderator_edits(facts):
     answer = engine_for(edited).ask("does the bot have a favourite submarine", current_year=YEAR)
     assert isinstance(answer, FaqAnswer) and answer.faq.id == "faq-custom"
     assert not isinstance(engine_for(facts).ask("does the bot have a favourite submarine", current_year=YEAR), FaqAnswer)
+
+
+def _faq_ranking_one_phrasing_at_a_time(engine, text: str) -> list[tuple[str, float]]:
+    """The straightforward FAQ ranking: read the text afresh, score each phrasing with a Python call."""
+
+    def score(query: str, choice: str, **_: object) -> float:
+        if not query or not choice:
+            return 0.0
+        return 0.4 * fuzz.token_set_ratio(query, choice) + 0.6 * fuzz.token_sort_ratio(query, choice)
+
+    key = faq_key(text, engine.resolver)
+    exact = engine._faq_exact.get(fold(text))
+    best: dict[int, float] = {} if exact is None else {exact: 100.0}
+    if key:
+        for _, value, position in process.extract(key, engine._faq_keys, scorer=score, limit=len(engine._faq_keys)):
+            owner = engine._faq_owner[position]
+            if value > best.get(owner, -1.0):
+                best[owner] = value
+    ranked = sorted(best.items(), key=lambda row: -row[1])
+    return [(engine.faqs[index].id, value) for index, value in ranked]
+
+
+def test_faq_ranking_from_the_question_as_read_agrees_with_scoring_each_phrasing(engine):
+    texts = [*miss_questions(400), "tell us about russia", "were they allies in World War Two?", "is trade dead"]
+    texts += [f"so {text.lower()}" for faq in engine.faqs for text in (faq.question, *faq.paraphrases)]
+    for text in texts:
+        tokens = tokenize(text)
+        mentions = engine.resolver.find(text, tokens=tokens)
+        expected = _faq_ranking_one_phrasing_at_a_time(engine, text)
+        ranked = engine.faq_matches(text, limit=len(engine.faqs), tokens=tokens, mentions=mentions)
+        assert [(faq.id, value) for faq, value in ranked] == expected, text

@@ -11,9 +11,11 @@ reported as exceptions and never count towards Yes.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 from typing import Literal
 
 from .errors import UserError
@@ -142,9 +144,27 @@ def _intervals(alliance: Alliance, code: str) -> list[tuple[Membership, str]]:
     return rows
 
 
-def member_status(alliance: Alliance, code: str, year: int | None) -> MemberStatus | None:
-    """A country's standing in a treaty in ``year`` (None: today); None if it never belonged."""
-    rows = _intervals(alliance, code)
+def memberships_by_country(alliance: Alliance) -> dict[str, list[tuple[Membership, str]]]:
+    """A treaty's membership rows by country, each with its group, in the order _intervals gives them."""
+    rows: dict[str, list[tuple[Membership, str]]] = {}
+    for group, memberships in (
+        ("member", alliance.members),
+        ("former", alliance.former_members),
+        ("disputed", alliance.disputed_members),
+    ):
+        for membership in memberships:
+            rows.setdefault(membership.code, []).append((membership, group))
+    return rows
+
+
+def member_status(
+    alliance: Alliance, code: str, year: int | None, rows: list[tuple[Membership, str]] | None = None
+) -> MemberStatus | None:
+    """A country's standing in a treaty in ``year`` (None: today); None if it never belonged.
+
+    ``rows``: the country's membership rows in the treaty, if already looked up.
+    """
+    rows = _intervals(alliance, code) if rows is None else rows
     if not rows:
         return None
     best: MemberStatus | None = None
@@ -156,12 +176,13 @@ def member_status(alliance: Alliance, code: str, year: int | None) -> MemberStat
     return best
 
 
+_EXCEPTION_RANK = {"suspended": 4, "disputed": 3, "year_unknown": 3, "left": 2, "not_yet": 1}
+
+
 def _rank(status: MemberStatus) -> int:
     if status.active:
         return 5
-    return {"suspended": 4, "disputed": 3, "year_unknown": 3, "left": 2, "not_yet": 1}.get(
-        status.exception or "", 0
-    )
+    return _EXCEPTION_RANK.get(status.exception or "", 0)
 
 
 def _status_of(membership: Membership, group: str, year: int | None) -> MemberStatus:
@@ -181,10 +202,23 @@ def _status_of(membership: Membership, group: str, year: int | None) -> MemberSt
     return MemberStatus(code, joined, True, None, None, note)
 
 
-def shared_treaty(alliance: Alliance, a: str, b: str, year: int | None) -> SharedTreaty | None:
-    """How ``alliance`` binds the pair in ``year`` (None: today), or None if they never shared it."""
-    status_a = member_status(alliance, a, year)
-    status_b = member_status(alliance, b, year)
+def shared_treaty(
+    alliance: Alliance,
+    a: str,
+    b: str,
+    year: int | None,
+    memberships: dict[str, list[tuple[Membership, str]]] | None = None,
+) -> SharedTreaty | None:
+    """How ``alliance`` binds the pair in ``year`` (None: today), or None if they never shared it.
+
+    ``memberships``: the treaty's :func:`memberships_by_country`, if already built (else each
+    country's rows are found by scanning the treaty's lists).
+    """
+    rows_a = rows_b = None
+    if memberships is not None:
+        rows_a, rows_b = memberships.get(a, []), memberships.get(b, [])
+    status_a = member_status(alliance, a, year, rows_a)
+    status_b = member_status(alliance, b, year, rows_b)
     if status_a is None or status_b is None:
         return None
     exceptions: list[PairException] = []
@@ -262,11 +296,11 @@ class AllianceIndex:
         self.record: HistoricalRecord | None = facts.record
         self._by_country: dict[str, list[Alliance]] = {}
         alliances: list[Alliance] = facts.of_kind("alliance")
+        # Each treaty's membership rows by country: grading reads them for two countries every year asked.
+        self._memberships: dict[str, dict[str, list[tuple[Membership, str]]]] = {}
         for alliance in alliances:
-            codes = {
-                m.code for m in (*alliance.members, *alliance.former_members, *alliance.disputed_members)
-            }
-            for code in codes:
+            self._memberships[alliance.id] = memberships_by_country(alliance)
+            for code in self._memberships[alliance.id]:
                 self._by_country.setdefault(code, []).append(alliance)
         self._relationships: dict[frozenset[str], Relationship] = {}
         for relationship in facts.of_kind("relationship"):
@@ -302,7 +336,7 @@ class AllianceIndex:
         shared: list[SharedTreaty] = []
         for alliance in self._by_country.get(a, ()):
             if id(alliance) in b_treaties:
-                found = shared_treaty(alliance, a, b, year)
+                found = shared_treaty(alliance, a, b, year, self._memberships[alliance.id])
                 if found is not None:
                     shared.append(found)
         shared.sort(key=lambda s: (-s.strength, s.since or 0, s.alliance.short_name))
@@ -509,14 +543,11 @@ class AllianceIndex:
         self, a: str, b: str, first: int, last: int, *, current_year: int | None = None
     ) -> list[Period]:
         """The pair's record year by year from ``first`` to ``last``, as periods of one standing."""
+        graded = [(year, self.grade(a, b, year=year, current_year=current_year)) for year in range(first, last + 1)]
         periods: list[Period] = []
-        for year in range(first, last + 1):
-            verdict = self.grade(a, b, year=year, current_year=current_year)
-            key = _period_key(verdict)
-            if periods and periods[-1].key == key and periods[-1].last == year - 1:
-                periods[-1] = replace(periods[-1], last=year)
-            else:
-                periods.append(Period(year, year, key, verdict))
+        for key, group in groupby(graded, key=lambda row: _period_key(row[1])):
+            run = list(group)
+            periods.append(Period(run[0][0], run[-1][0], key, run[0][1]))
         return periods
 
 
@@ -630,8 +661,11 @@ class AllianceSummary:
     as_of: str
 
 
+_NOT_ALNUM = re.compile(r"[\W_]")  # \w less the underscore is exactly str.isalnum
+
+
 def _alias(text: str) -> str:
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+    return " ".join(_NOT_ALNUM.sub(" ", text.casefold()).split())
 
 
 class AllianceCatalogue:
@@ -654,15 +688,27 @@ class AllianceCatalogue:
         for key, (name, short) in self.entries.items():
             for text in (short, name, name.split(" (")[0]):
                 self._aliases.setdefault(_alias(text), key)
+        # find() looks up only the runs of words that start like some name and are as long as it,
+        # instead of trying every name on every question; a tie in length goes to the name listed first.
+        self._alias_order = {alias: position for position, alias in enumerate(self._aliases)}
+        self._alias_lengths: dict[str, set[int]] = {}  # first word -> lengths in words of the names it starts
+        for alias in self._aliases:
+            if len(alias) >= 3:
+                words = alias.split()
+                self._alias_lengths.setdefault(words[0], set()).add(len(words))
 
     def find(self, text: str) -> str | None:
         """The alliance a piece of text names (longest name first), or None."""
-        folded = f" {_alias(text)} "
-        best: tuple[int, str] | None = None
-        for alias, key in self._aliases.items():
-            if len(alias) >= 3 and f" {alias} " in folded and (best is None or len(alias) > best[0]):
-                best = (len(alias), key)
-        return best[1] if best else None
+        words = _alias(text).split()
+        named = [
+            phrase
+            for i, word in enumerate(words)
+            for n in self._alias_lengths.get(word, ())
+            if i + n <= len(words) and (phrase := " ".join(words[i : i + n])) in self._aliases
+        ]
+        if not named:
+            return None
+        return self._aliases[max(named, key=lambda alias: (len(alias), -self._alias_order[alias]))]
 
     def suggest(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete: (label, key) for alliances whose names contain ``typed``, short names first."""

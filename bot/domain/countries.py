@@ -279,16 +279,21 @@ _NOT_FUZZY = frozenset(
 
 _DOTTED = re.compile(r"\b([A-Za-z])\.\s?([A-Za-z])\.(?:\s?([A-Za-z])\.)?")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
 _MAX_WORDS = 8
 _FUZZY_MIN_LENGTH = 5
+_FUZZY_WORDS = (3, 2, 1)  # typo-tolerant matches are tried on runs of this many words, longest first
 
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and apostrophes, and turn other punctuation into spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # plain ASCII has no accents to strip (NFKD leaves it as it is)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("'", "").replace("’", "")
-    text = re.sub(r"[^\w\s]|_", " ", text)
+    if text.isalpha():  # a single word (most calls): no punctuation or spacing to change
+        return text
+    text = _PUNCTUATION.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -343,11 +348,10 @@ def tokenize(text: str) -> list[Token]:
     """Split text into words, joining dotted abbreviations such as U.S. or u.s.a."""
     tokens: list[Token] = []
     dotted_spans: dict[int, int] = {}
-    chars = list(text)
     for match in _DOTTED.finditer(text):
         dotted_spans[match.start()] = match.end()
     pos = 0
-    while pos < len(chars):
+    while pos < len(text):
         if pos in dotted_spans:
             end = dotted_spans[pos]
             raw = text[pos:end]
@@ -362,8 +366,9 @@ def tokenize(text: str) -> list[Token]:
             if folded:
                 tokens.append(Token(raw, folded, match.start(), match.end()))
             pos = match.end()
-        else:
-            pos += 1
+        else:  # on to the next word (a dotted abbreviation starts with a letter, so none is skipped)
+            following = _WORD.search(text, pos)
+            pos = following.start() if following else len(text)
     return tokens
 
 
@@ -399,8 +404,23 @@ class CountryResolver:
             n: [k for k in keys if len(k) >= _FUZZY_MIN_LENGTH and self._keys[k] and len(self._keys[k]) == 1]
             for n, keys in self._by_length.items()
         }
+        # _fuzzy compares a phrase only with the names whose length is within the edits it allows
+        # (one edit changes the length by one at most), kept in the same order: the best is the same.
+        self._fuzzy_near: dict[tuple[int, int], list[str]] = {
+            (n, length): [k for k in keys if abs(len(k) - length) <= _allowed_edits(length)]
+            for n, keys in self._fuzzy_keys.items()
+            if n in _FUZZY_WORDS
+            for length in range(_FUZZY_MIN_LENGTH, max(map(len, keys), default=0) + 3)
+        }
         self._all_keys = list(self._keys)
         self._max_words = min(_MAX_WORDS, max(self._by_length))
+        # find() tries, at each word, only the lengths (in words) of the names starting with it, longest first.
+        lengths: dict[str, set[int]] = {}
+        for key in self._keys:
+            words = key.split()
+            if len(words) <= self._max_words:
+                lengths.setdefault(words[0], set()).add(len(words))
+        self._lengths_from = {word: sorted(ns, reverse=True) for word, ns in lengths.items()}
         self._suggest_rows = sorted(
             ((fold(c.name), c) for c in self._countries.values()), key=lambda row: row[1].name.casefold()
         )
@@ -502,7 +522,9 @@ class CountryResolver:
         i = 0
         while i < len(tokens):
             found = None
-            for n in range(min(self._max_words, len(tokens) - i), 0, -1):
+            for n in self._lengths_from.get(folded[i], ()):
+                if i + n > len(tokens):
+                    continue
                 key = " ".join(folded[i : i + n])
                 codes = self._keys.get(key)
                 if codes and self._accept(tokens, i, n, key):
@@ -546,7 +568,7 @@ class CountryResolver:
         i = 0
         while i < len(tokens):
             best: tuple[int, int, str] | None = None
-            for n in (3, 2, 1):
+            for n in _FUZZY_WORDS:
                 if i + n > len(tokens) or any(used[i : i + n]):
                     continue
                 words = [t.folded for t in tokens[i : i + n]]
@@ -557,9 +579,9 @@ class CountryResolver:
                     continue
                 match = process.extractOne(
                     phrase,
-                    self._fuzzy_keys.get(n, []),
+                    self._fuzzy_near.get((n, len(phrase)), []),
                     scorer=OSA.distance,
-                    score_cutoff=_allowed_edits(phrase),
+                    score_cutoff=_allowed_edits(len(phrase)),
                     processor=None,
                 )
                 if match and match[0][0] == phrase[0] and (best is None or match[1] < best[0]):
@@ -575,9 +597,9 @@ class CountryResolver:
         return out
 
 
-def _allowed_edits(phrase: str) -> int:
-    """Typos tolerated in a name: one in a short name, two in a long one."""
-    return 1 if len(phrase) < 10 else 2
+def _allowed_edits(length: int) -> int:
+    """Typos tolerated in a name of ``length`` characters: one in a short name, two in a long one."""
+    return 1 if length < 10 else 2
 
 
 @lru_cache(maxsize=1)

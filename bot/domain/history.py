@@ -199,6 +199,9 @@ class HistoricalRecord:
     members: tuple[AtopMember, ...]
     by_state: dict[int, dict[int, list[AtopMember]]] = field(default_factory=dict)
     by_iso: dict[str, int] = field(default_factory=dict)
+    # The years each state's ATOP rows cover, as merged (first, last) spans: in_system reads a few
+    # spans instead of every row the state has.
+    atop_years: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for member in self.members:
@@ -206,6 +209,8 @@ class HistoricalRecord:
         for state in self.states.values():
             if state.iso:
                 self.by_iso.setdefault(state.iso, state.ccode)
+        for ccode, rows_by_alliance in self.by_state.items():
+            self.atop_years[ccode] = _covered_years(m for rows in rows_by_alliance.values() for m in rows)
 
     def state(self, ccode: int) -> CowState | None:
         return self.states.get(ccode)
@@ -215,8 +220,7 @@ class HistoricalRecord:
         state = self.states.get(ccode)
         if state is not None and state.member_in(year):
             return True
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        return any(m.overlaps(first, last) for rows in self.by_state.get(ccode, {}).values() for m in rows)
+        return any(first <= year <= last for first, last in self.atop_years.get(ccode, ()))
 
     def ties(self, a: int, b: int, first: date, last: date) -> list[AtopTie]:
         """Every alliance phase the two states shared at some time between ``first`` and ``last``."""
@@ -255,6 +259,20 @@ class HistoricalRecord:
 
     def alliance_members(self, atopid: int) -> list[AtopMember]:
         return [m for m in self.members if m.atopid == atopid]
+
+
+def _covered_years(rows: Iterable[AtopMember]) -> tuple[tuple[int, int], ...]:
+    """The years some row overlaps (entry year to exit year; a row still open runs on), as merged spans."""
+    spans = sorted((m.entry.year, m.exit.year if m.exit is not None else 9999) for m in rows)
+    merged: list[tuple[int, int]] = []
+    for first, last in spans:
+        if first > last:  # an exit recorded before its entry year covers no year
+            continue
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return tuple(merged)
 
 
 def _earliest(x: date | None, y: date | None) -> date | None:

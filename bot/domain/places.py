@@ -98,6 +98,18 @@ ISO_SPANS: dict[str, tuple[tuple[int, int, int], ...]] = {
     "YE": ((1926, 1989, 678), (1990, 9999, 679)),
 }
 
+
+def _spans_by_ccode() -> dict[int, list[tuple[int, int, str]]]:
+    """ISO_SPANS turned around, in the same order: COW code -> (first year, last year, ISO code)."""
+    by_ccode: dict[int, list[tuple[int, int, str]]] = {}
+    for iso, spans in ISO_SPANS.items():
+        for first, last, ccode in spans:
+            by_ccode.setdefault(ccode, []).append((first, last, iso))
+    return by_ccode
+
+
+_ISO_SPANS_BY_CCODE = _spans_by_ccode()  # iso_for runs twice for every pair graded
+
 # The name a continuing state had in each era, for "asked about Russia in 1944: the Soviet Union".
 ERA_NAMES: dict[int, tuple[str, ...]] = {
     365: ("RUSEMP", "USSR"),
@@ -145,8 +157,8 @@ def era_place(ccode: int, year: int) -> HistoricalPlace | None:
 
 def iso_for(ccode: int, year: int, record: HistoricalRecord) -> str | None:
     """Today's country (ISO code) that a COW state of ``year`` is, for the researched entries."""
-    for iso, spans in ISO_SPANS.items():
-        if any(first <= year <= last and code == ccode for first, last, code in spans):
+    for first, last, iso in _ISO_SPANS_BY_CCODE.get(ccode, ()):
+        if first <= year <= last:
             return iso
     state = record.state(ccode)
     if state is not None and state.iso and state.iso not in ISO_SPANS:

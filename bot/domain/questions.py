@@ -24,7 +24,7 @@ from .alliances import (
     PairVerdict,
     Period,
 )
-from .countries import QUALIFIERS, CountryResolver, Mention, default_resolver, fold, tokenize
+from .countries import QUALIFIERS, CountryResolver, Mention, Token, default_resolver, fold, tokenize
 from .errors import UserError
 from .facts import FactBase, Faq
 
@@ -370,12 +370,15 @@ class AlliesAnswer:
     label: str = ""  # the era asked about, if any ("the Second World War")
 
 
+AllianceQuestion: TypeAlias = Literal["what", "members", "member_check", "joined", "left"]
+
+
 @dataclass(frozen=True)
 class AllianceAnswer:
     """'What countries are in NATO?', 'is Hungary in NATO?', 'when did Finland join NATO?'."""
 
     summary: AllianceSummary
-    kind: Literal["what", "members", "member_check", "joined", "left"]
+    kind: AllianceQuestion
     place: str | None = None
     left_out: str = ""
 
@@ -412,16 +415,27 @@ Answer: TypeAlias = PairAnswer | HistoryAnswer | AlliesAnswer | AllianceAnswer |
 # --------------------------------------------------------------------------- text helpers
 
 
-def faq_key(text: str, resolver: CountryResolver | None = None) -> str:
+def faq_key(
+    text: str,
+    resolver: CountryResolver | None = None,
+    *,
+    tokens: list[Token] | None = None,
+    mentions: list[Mention] | None = None,
+) -> str:
     """The words of a question that matter for FAQ matching, in a canonical spelling.
 
     Countries become their codes ("america" and "the U.S." both become "us"); a lower-case
     "us" that is not the country ("tell us about russia") is dropped like any pronoun.
+    ``tokens`` and ``mentions`` are the text's words and countries if the caller has read them
+    already; they are read again only where "World War Two" is respelled first.
     """
     resolver = resolver or default_resolver()
-    tokens = tokenize(text.replace("World War Two", "ww2").replace("world war two", "ww2"))
+    spelled = text.replace("World War Two", "ww2").replace("world war two", "ww2")
+    if tokens is None or mentions is None or spelled != text:
+        tokens = tokenize(spelled)
+        mentions = resolver.find(text, tokens=tokens)
     countries = {}
-    for mention in resolver.find(text, tokens=tokens):
+    for mention in mentions:
         if not mention.ambiguous:
             countries[mention.first_token] = (mention.last_token, mention.codes[0].casefold())
     words: list[str] = []
@@ -445,13 +459,16 @@ def faq_key(text: str, resolver: CountryResolver | None = None) -> str:
     return " ".join(words)
 
 
-def _faq_score(query: str, choice: str, *, score_cutoff: float | None = None, **_: object) -> float:
-    """Paraphrase-tolerant similarity of two canonical questions (0-100)."""
-    if not query or not choice:
-        return 0.0
+def _faq_scores(query: str, choices: list[str]) -> list[float]:
+    """Paraphrase-tolerant similarity (0-100) of a canonical question to each of ``choices``, in order."""
     # token_set_ratio alone scores any subset 100 ("russia" vs "does russia have us allies");
-    # token_sort_ratio keeps the lengths honest.
-    return 0.4 * fuzz.token_set_ratio(query, choice) + 0.6 * fuzz.token_sort_ratio(query, choice)
+    # token_sort_ratio keeps the lengths honest. One rapidfuzz pass each (not a Python call per choice).
+    scores = [0.0] * len(choices)
+    for _, score, position in process.extract(query, choices, scorer=fuzz.token_set_ratio, limit=None):
+        scores[position] = 0.4 * score
+    for _, score, position in process.extract(query, choices, scorer=fuzz.token_sort_ratio, limit=None):
+        scores[position] += 0.6 * score
+    return scores
 
 
 # The first year of the record: ATOP's treaties begin in 1815.
@@ -491,6 +508,7 @@ class AskEngine:
         self.resolver = resolver or default_resolver()
         self.alliances = AllianceIndex(facts)
         self.catalogue = AllianceCatalogue(self.alliances, facts)
+        self.treaty_count = len(facts.of_kind("alliance"))  # every pair answer cites it
         self.faqs: list[Faq] = facts.of_kind("faq")
         self._faq_keys: list[str] = []
         self._faq_owner: list[int] = []
@@ -531,23 +549,31 @@ class AskEngine:
             self.pair(first.country.code, second.country.code, year=year, current_year=current_year)
         )
 
-    @property
-    def treaty_count(self) -> int:
-        return len(self.facts.of_kind("alliance"))
 
     # ------------------------------------------------------------------ FAQ
 
-    def faq_matches(self, text: str, limit: int = SUGGESTION_COUNT) -> list[tuple[Faq, float]]:
-        """The best FAQ entries for ``text`` (one score per entry, its best phrasing), best first."""
-        key = faq_key(text, self.resolver)
+    def faq_matches(
+        self,
+        text: str,
+        limit: int = SUGGESTION_COUNT,
+        *,
+        tokens: list[Token] | None = None,
+        mentions: list[Mention] | None = None,
+    ) -> list[tuple[Faq, float]]:
+        """The best FAQ entries for ``text`` (one score per entry, its best phrasing), best first.
+
+        ``tokens`` and ``mentions``: the text as the caller has read it already (see :func:`faq_key`).
+        """
+        key = faq_key(text, self.resolver, tokens=tokens, mentions=mentions)
         exact = self._faq_exact.get(fold(text))
         best: dict[int, float] = {}
         if exact is not None:
             best[exact] = 100.0
         if key:
-            for _, score, position in process.extract(
-                key, self._faq_keys, scorer=_faq_score, limit=max(len(self._faq_keys), 1)
-            ):
+            scores = _faq_scores(key, self._faq_keys)
+            # Best phrasing first, equal scores in list order: an entry's first, best score counts.
+            for position in sorted(range(len(scores)), key=lambda i: -scores[i]):
+                score = scores[position]
                 owner = self._faq_owner[position]
                 if score > best.get(owner, -1.0):
                     best[owner] = score
@@ -616,7 +642,7 @@ class AskEngine:
             if len(plain_codes) == 2:
                 verdict = self.pair(plain_codes[0], plain_codes[1], year=year, current_year=current_year)
                 return PairAnswer(verdict)
-        faq_ranked = self.faq_matches(text)
+        faq_ranked = self.faq_matches(text, tokens=tokens, mentions=mentions)
         top_faq = faq_ranked[0] if faq_ranked else None
         if top_faq and top_faq[1] >= FAQ_CERTAIN and not self._plain_pair(tokens, mentions):
             return FaqAnswer(*top_faq)
@@ -675,15 +701,9 @@ class AskEngine:
         key = self.catalogue.find(first)
         resolved = [m for m in mentions if not m.ambiguous and m.start < len(first)]
         if key is not None:
-            summary = self.catalogue.summary(key, year, current_year)
-            for pattern, kind in ((_JOINED, "joined"), (_LEFT, "left"), (_MEMBER_CHECK, "member_check")):
-                match = pattern.search(first)
-                if match and resolved:
-                    return AllianceAnswer(summary, kind, resolved[0].codes[0], left_out)
-            if _MEMBERS.search(first):
-                return AllianceAnswer(summary, "members", None, left_out)
-            if _WHAT_IS.search(first) and not resolved:
-                return AllianceAnswer(summary, "what", None, left_out)
+            kind, place = _alliance_question(first, resolved)
+            if kind is not None:  # the alliance's members are looked up only when they are the answer
+                return AllianceAnswer(self.catalogue.summary(key, year, current_year), kind, place, left_out)
         for pattern in _ALLIES_OF:
             match = pattern.search(first)
             if match and len(resolved) == 1:
@@ -749,6 +769,21 @@ class AskEngine:
                 return None
             return span, tuple(c.code for c in resolution.candidates)
         return None
+
+
+def _alliance_question(first: str, resolved: list[Mention]) -> tuple[AllianceQuestion | None, str | None]:
+    """What a text naming an alliance asks about it, and the place asked about; (None, None) if neither."""
+    joined_left_or_in: tuple[tuple[re.Pattern[str], AllianceQuestion], ...] = (
+        (_JOINED, "joined"), (_LEFT, "left"), (_MEMBER_CHECK, "member_check")
+    )
+    for pattern, kind in joined_left_or_in:
+        if pattern.search(first) and resolved:
+            return kind, resolved[0].codes[0]
+    if _MEMBERS.search(first):
+        return "members", None
+    if _WHAT_IS.search(first) and not resolved:
+        return "what", None
+    return None, None
 
 
 # --------------------------------------------------------------------------- per-view cache
