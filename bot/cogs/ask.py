@@ -28,7 +28,7 @@ from ..domain.questions import (
     When,
     engine_for,
 )
-from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS, pictures
+from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS, ReadyComponents, pictures
 from ..render import allies as render_allies
 from ..render import ask as render_ask
 
@@ -56,8 +56,12 @@ class Ask(commands.Cog):
         return rendered
 
     async def cog_load(self) -> None:
+        self.bot.add_lean_dynamic_items(render_ask.SectionButton)  # no View kept per reply (client.py)
         # pycountry reads its tables on first use: do that off the event loop, once.
         await asyncio.to_thread(default_resolver)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_lean_dynamic_items(render_ask.SectionButton)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
         facts = await self.bot.facts_for(interaction.guild_id)
@@ -197,14 +201,12 @@ class Ask(commands.Cog):
             picture = render_allies.strip_picture(record, resolver)
             await self._send(interaction, embed=embed, picture=picture)
         elif isinstance(answer, PairAnswer) and answer.is_us_russia:
-            view = render_ask.SectionView(
-                owner_id=interaction.user.id,
-                facts=engine.facts,
-                verdict=answer.verdict,
-                resolver=resolver,
-                today=today,
+            verdict = answer.verdict
+            embed = self._rendered_for(engine).get(
+                answer, today, lambda: render_ask.section_embed("verdict", engine.facts, verdict, resolver, today)
             )
-            await self._send(interaction, embed=self._rendered_for(engine).get(answer, today, view.embed), view=view)
+            buttons = render_ask.section_components(interaction.user.id, verdict.a, verdict.b)
+            await self._send(interaction, embed=embed, view=ReadyComponents(buttons))
         elif isinstance(answer, PairAnswer):
             embed = self._rendered_for(engine).get(
                 answer, today, lambda: render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count)
@@ -240,6 +242,15 @@ class Ask(commands.Cog):
                 raise UserError("That question is no longer in this server's facts. Try /ask again.")
             answer = FaqAnswer(faq, 100.0)
         await self._reply(interaction, engine, answer)
+
+    async def show_section(self, interaction: discord.Interaction, key: str, owner_id: int, a: str, b: str) -> None:
+        """A section button: show that section of the pair's answer against today's facts."""
+        engine = await self._engine(interaction)
+        today = discord.utils.utcnow().date()
+        verdict = engine.pair(a, b, current_year=today.year)
+        embed = render_ask.section_embed(key, engine.facts, verdict, engine.resolver, today)
+        buttons = render_ask.section_components(owner_id, a, b, current=key)
+        await interaction.response.edit_message(embed=embed, view=ReadyComponents(buttons))
 
     async def _refused_future_year(
         self, interaction: discord.Interaction, engine: AskEngine, year: int | None, current_year: int

@@ -280,6 +280,23 @@ class BaseView(discord.ui.View):
         await report_error(interaction, error)
 
 
+class ReadyComponents(discord.ui.View):
+    """A component payload built ahead (and possibly shared), sent as a view nothing listens to.
+
+    For buttons that are lean dynamic items (``AllianceBot.add_lean_dynamic_items``): their
+    custom_id carries all a click needs, so no View has to live per message. This one is stopped
+    before it is sent: discord.py keeps a stopped view nowhere and starts no timeout for it.
+    """
+
+    def __init__(self, components: list[dict[str, Any]]) -> None:
+        super().__init__(timeout=None)
+        self._components = components
+        self.stop()
+
+    def to_components(self) -> list[dict[str, Any]]:
+        return self._components
+
+
 class BaseModal(discord.ui.Modal):
     """A modal whose errors go through the bot's one error path."""
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import discord
 
@@ -49,10 +51,12 @@ from . import (
     DESCRIPTION_LIMIT,
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
+    NOT_YOUR_VIEW,
     BaseView,
     clip,
     footer_for,
     make_embed,
+    send_ephemeral,
     source_text,
 )
 
@@ -390,47 +394,84 @@ def section_embed(
     return make_embed(title, description, colour=colour, fields=fields, footer=footer)
 
 
-class SectionView(BaseView):
-    """Buttons that switch the US–Russia answer between its sections (for the person who asked)."""
+class SectionHandler(Protocol):
+    async def show_section(self, interaction: discord.Interaction, key: str, owner_id: int, a: str, b: str) -> None: ...
+
+
+class SectionButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"ask:section:(?P<key>" + "|".join(SECTION_KEYS) + r"):(?P<owner>[0-9]{1,20}):"
+    r"(?P<a>[A-Za-z0-9_-]{1,16}):(?P<b>[A-Za-z0-9_-]{1,16})",
+):
+    """A button that switches the US–Russia answer to one section, for the person who asked.
+
+    Its custom_id carries the section, the asker and the pair, so a click needs no View kept per
+    reply (nor its timeout task), and the buttons keep working after a restart. A click shows the
+    section from the server's facts as they are then.
+    """
 
     def __init__(
-        self,
-        *,
-        owner_id: int,
-        facts: FactBase,
-        verdict: PairVerdict,
-        resolver: CountryResolver,
-        today: date,
-        current: str = "verdict",
+        self, key: str, owner_id: int, a: str, b: str, *, current: str = "verdict"
     ) -> None:
-        super().__init__(owner_id=owner_id, timeout=900)
-        self.facts, self.verdict, self.resolver, self.today = facts, verdict, resolver, today
-        self.current = current
-        for index, section in enumerate(SECTIONS):
-            button: discord.ui.Button[SectionView] = discord.ui.Button(
-                label=section.label, custom_id=f"ask:section:{section.key}", row=index // 5
+        chosen = key == current
+        position = SECTION_KEYS.index(key)
+        super().__init__(
+            discord.ui.Button(
+                label=SECTIONS[position].label,
+                custom_id=f"ask:section:{key}:{owner_id}:{a}:{b}",
+                style=discord.ButtonStyle.primary if chosen else discord.ButtonStyle.secondary,
+                disabled=chosen,
+                row=position // 5,
             )
-            button.callback = self._make_callback(section.key)  # type: ignore[method-assign]
-            self.add_item(button)
-        self._restyle()
+        )
+        self.key, self.owner_id, self.a, self.b = key, owner_id, a, b
 
-    def _restyle(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                chosen = item.custom_id == f"ask:section:{self.current}"
-                item.style = discord.ButtonStyle.primary if chosen else discord.ButtonStyle.secondary
-                item.disabled = chosen
+    def is_dispatchable(self) -> bool:
+        # Clicks reach it through AllianceBot.add_lean_dynamic_items; see ReadyComponents.
+        return False
 
-    def embed(self) -> discord.Embed:
-        return section_embed(self.current, self.facts, self.verdict, self.resolver, self.today)
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SectionButton:
+        return cls(match["key"], int(match["owner"]), match["a"], match["b"])
 
-    def _make_callback(self, key: str) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def callback(interaction: discord.Interaction) -> None:
-            self.current = key
-            self._restyle()
-            await interaction.response.edit_message(embed=self.embed(), view=self)
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await send_ephemeral(interaction, NOT_YOUR_VIEW)
+            return False
+        return True
 
-        return callback
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler: SectionHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Ask")
+        if handler is None:
+            raise RuntimeError("the Ask cog is not loaded")
+        await handler.show_section(interaction, self.key, self.owner_id, self.a, self.b)
+
+
+@functools.cache
+def _section_rows(current: str) -> tuple[tuple[dict[str, Any], ...], ...]:
+    """The section buttons' payload with ``current`` chosen, each custom_id still to be completed."""
+    rows: list[list[dict[str, Any]]] = []
+    for index, section in enumerate(SECTIONS):
+        button = SectionButton(section.key, 0, "A", "B", current=current).item.to_component_dict()
+        button["custom_id"] = f"ask:section:{section.key}"
+        if index % 5 == 0:
+            rows.append([])
+        rows[-1].append(button)
+    return tuple(tuple(row) for row in rows)
+
+
+def section_components(owner_id: int, a: str, b: str, current: str = "verdict") -> list[dict[str, Any]]:
+    """The section buttons as Discord's component payload, for ``owner_id`` and the pair (a, b).
+
+    The same payload a View of ``SectionButton`` items gives, without building one per reply.
+    """
+    suffix = f":{owner_id}:{a}:{b}"
+    return [
+        {"type": 1, "components": [{**button, "custom_id": button["custom_id"] + suffix} for button in row]}
+        for row in _section_rows(current)
+    ]
 
 
 # ------------------------------------------------------------------------- rendered replies
