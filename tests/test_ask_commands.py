@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
+from bot import create_bot
 from bot.domain.facts import format_as_of
 from bot.render import ask as render_ask
 
@@ -314,3 +315,51 @@ async def test_a_section_click_shows_the_facts_as_a_moderator_left_them(world):
 
     await world.member.click(result.response.message, label="Verdict")
     assert world.env.backend.get_message(world.general.id, result.response.message.id).embeds[0]["title"] == headline
+
+
+# --------------------------------------------------------------------------- suggestion buttons
+
+CHOICES = [
+    render_ask.Choice("South Korea & Japan", codes=("KR", "JP")),
+    render_ask.Choice("Prussia & Austria", codes=("PRU", "AT"), year=1866),
+    *(render_ask.Choice(f"Question {i}", faq_id="f" + "x" * 62 + str(i)) for i in range(8)),
+]
+
+
+def test_suggestion_payload_is_what_a_view_of_suggestion_buttons_sends():
+    view = discord.ui.View(timeout=None)
+    for index, choice in enumerate(CHOICES):
+        view.add_item(render_ask.SuggestionButton(index, 2**64 - 1, choice))
+
+    payload = render_ask.suggestion_components(2**64 - 1, render_ask.suggestion_rows(CHOICES))
+
+    assert payload == view.to_components()
+    assert [len(row["components"]) for row in payload] == [5, 5]
+    buttons = [button for row in payload for button in row["components"]]
+    assert [b["label"] for b in buttons] == [c.label for c in CHOICES]
+    assert all(b["style"] == 2 and not b["disabled"] for b in buttons)
+    assert all(len(b["custom_id"]) <= 100 for b in buttons)  # the longest fact id (64) and user id fit
+
+
+@pytest.mark.parametrize("index", range(len(CHOICES)))
+async def test_a_suggestion_custom_id_gives_back_its_choice(index):
+    button = render_ask.SuggestionButton(index, 42, CHOICES[index])
+    match = render_ask.SuggestionButton.__discord_ui_compiled_template__.fullmatch(button.custom_id)
+    assert match is not None
+
+    again = await render_ask.SuggestionButton.from_custom_id(None, None, match)  # type: ignore[arg-type]
+
+    original = CHOICES[index]
+    assert (again.owner_id, again.choice.codes, again.choice.year, again.choice.faq_id) == (
+        42, original.codes, original.year, original.faq_id
+    )
+
+
+async def test_a_suggestion_still_reasks_after_a_restart(world, settings):
+    result = await world.member.slash(world.general, "ask", question="are korea and japan allies")
+
+    await world.env.restart_bot(create_bot(settings))
+    click = await world.member.click(result.response.message, label="North Korea & Japan")
+
+    assert click.response.embeds[0].title.startswith("No — ")
+    assert "North Korea and Japan" in click.response.embeds[0].title

@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 import weakref
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -28,7 +29,7 @@ from ..domain.questions import (
     When,
     engine_for,
 )
-from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS, ReadyComponents, pictures
+from ..render import AUTOCOMPLETE_LIMIT, ReadyComponents, pictures
 from ..render import allies as render_allies
 from ..render import ask as render_ask
 
@@ -56,12 +57,13 @@ class Ask(commands.Cog):
         return rendered
 
     async def cog_load(self) -> None:
-        self.bot.add_lean_dynamic_items(render_ask.SectionButton)  # no View kept per reply (client.py)
+        # No View kept per reply: the buttons are answered from their custom_id (client.py).
+        self.bot.add_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
         # pycountry reads its tables on first use: do that off the event loop, once.
         await asyncio.to_thread(default_resolver)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_lean_dynamic_items(render_ask.SectionButton)
+        self.bot.remove_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
         facts = await self.bot.facts_for(interaction.guild_id)
@@ -127,7 +129,7 @@ class Ask(commands.Cog):
         if resolution.status != "exact" or resolution.country is None:
             codes = tuple(c.code for c in resolution.candidates)
             kind = "ambiguous" if resolution.status == "ambiguous" else "unknown_place"
-            await self._send_no_verdict(interaction, engine, NoVerdict(kind, country, codes, year=year))
+            await self._send_no_verdict(interaction, *self._no_verdict(engine, NoVerdict(kind, country, codes, year=year)))
             return
         allies = await asyncio.to_thread(
             engine.alliances.allies_of, resolution.country.code, year=year, current_year=today.year
@@ -213,22 +215,26 @@ class Ask(commands.Cog):
             )
             await self._send(interaction, embed=embed)
         elif isinstance(answer, FaqAnswer):
-            await self._send(interaction, embed=render_ask.faq_embed(answer.faq, today))
+            faq = answer.faq
+            embed = self._rendered_for(engine).get(answer, today, lambda: render_ask.faq_embed(faq, today))
+            await self._send(interaction, embed=embed)
         else:
-            await self._send_no_verdict(interaction, engine, answer)
+            rendered = self._rendered_for(engine).get(answer, today, lambda: self._no_verdict(engine, answer))
+            await self._send_no_verdict(interaction, *rendered)
+
+    @staticmethod
+    def _no_verdict(engine: AskEngine, answer: NoVerdict) -> tuple[discord.Embed, render_ask.SuggestionRows]:
+        choices = render_ask.no_verdict_choices(answer, engine.resolver)
+        return render_ask.no_verdict_embed(answer, engine.resolver), render_ask.suggestion_rows(choices)
 
     async def _send_no_verdict(
-        self, interaction: discord.Interaction, engine: AskEngine, answer: NoVerdict
+        self, interaction: discord.Interaction, embed: discord.Embed, buttons: render_ask.SuggestionRows
     ) -> None:
-        embed = render_ask.no_verdict_embed(answer, engine.resolver)
-        choices = render_ask.no_verdict_choices(answer, engine.resolver)
-        if not choices:
-            await self._send(interaction, embed=embed, ephemeral=True)
-            return
-        view = render_ask.SuggestionView(owner_id=interaction.user.id, choices=choices, on_pick=self._on_pick)
+        """A no-verdict reply, to the asker only, with its suggestion buttons if any."""
+        view = ReadyComponents(render_ask.suggestion_components(interaction.user.id, buttons)) if buttons else None
         await self._send(interaction, embed=embed, view=view, ephemeral=True)
 
-    async def _on_pick(self, interaction: discord.Interaction, choice: render_ask.Choice) -> None:
+    async def show_choice(self, interaction: discord.Interaction, choice: render_ask.Choice) -> None:
         """A suggestion button: answer the chosen pair or FAQ question against today's facts."""
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
@@ -258,7 +264,7 @@ class Ask(commands.Cog):
         """Refuse a future year with the usual private reply; True if it was refused."""
         if year is None or year <= current_year:
             return False
-        await self._send_no_verdict(interaction, engine, NoVerdict("future_year", year=year))
+        await self._send_no_verdict(interaction, *self._no_verdict(engine, NoVerdict("future_year", year=year)))
         return True
 
     @staticmethod
@@ -289,12 +295,13 @@ class Ask(commands.Cog):
         interaction: discord.Interaction,
         *,
         embed: discord.Embed,
-        view: discord.ui.View | None = None,
+        view: ReadyComponents | None = None,
         ephemeral: bool = False,
         picture: render_allies.Picture | None = None,
     ) -> None:
-        kwargs: dict = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
-        file = await self._picture_file(picture)
+        # Mentions stay off through the bot's own default (client_options): nothing to pass here.
+        kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
+        file = await self._picture_file(picture) if picture is not None else None
         if file is not None:
             embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared
             embed.set_image(url=f"attachment://{file.filename}")
@@ -302,16 +309,9 @@ class Ask(commands.Cog):
         if view is not None:
             kwargs["view"] = view
         if interaction.response.is_done():
-            message: discord.Message | discord.InteractionMessage | None = await interaction.followup.send(
-                wait=True, **kwargs
-            )
+            await interaction.followup.send(**kwargs)
         else:
-            # The callback response carries the message: no extra GET for the original response.
-            callback = await interaction.response.send_message(**kwargs)
-            resource = callback.resource
-            message = resource if isinstance(resource, discord.InteractionMessage) else None
-        if isinstance(view, render_ask.BaseView) and message is not None:
-            view.message = message
+            await interaction.response.send_message(**kwargs)
 
 
 async def setup(bot: AllianceBot) -> None:

@@ -6,10 +6,10 @@ import functools
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import discord
 
@@ -52,7 +52,6 @@ from . import (
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
     NOT_YOUR_VIEW,
-    BaseView,
     clip,
     footer_for,
     make_embed,
@@ -479,31 +478,35 @@ def section_components(owner_id: int, a: str, b: str, current: str = "verdict") 
 RENDERED_REPLIES = 512  # per fact-base view, like the engine's remembered answers; 0 turns it off
 
 
+Rendered = TypeVar("Rendered")
+
+
 class RenderedReplies:
-    """Embeds already rendered for one fact-base view, by answer and day.
+    """Replies already rendered for one fact-base view, by answer and day.
 
     The ask engine remembers its recent answers (the same object for the same question), and
     rendering a verdict costs more than answering it from memory (a pair embed about 55 µs, the
-    US–Russia answer about 120 µs): popular questions reuse the embed. An embed from here is
-    shared by every reply that shows it: send it, never change it.
+    US–Russia answer about 120 µs): popular questions reuse the embed (or, for a no-verdict
+    reply, the embed and its suggestion buttons). What comes from here is shared by every reply
+    that shows it: send it, never change it.
     """
 
     def __init__(self, size: int | None = None) -> None:
         self.size = RENDERED_REPLIES if size is None else size
-        self._embeds: OrderedDict[tuple[int, date], tuple[object, discord.Embed]] = OrderedDict()
+        self._replies: OrderedDict[tuple[int, date], tuple[object, Any]] = OrderedDict()
 
-    def get(self, answer: object, today: date, render: Callable[[], discord.Embed]) -> discord.Embed:
+    def get(self, answer: object, today: date, render: Callable[[], Rendered]) -> Rendered:
         key = (id(answer), today)
-        cached = self._embeds.get(key)
+        cached = self._replies.get(key)
         if cached is not None and cached[0] is answer:  # the answer itself is kept, so its id is not reused
-            self._embeds.move_to_end(key)
-            return cached[1]
-        embed = render()
+            self._replies.move_to_end(key)
+            return cached[1]  # type: ignore[no-any-return]
+        rendered = render()
         if self.size > 0:
-            self._embeds[key] = (answer, embed)
-            if len(self._embeds) > self.size:
-                self._embeds.popitem(last=False)
-        return embed
+            self._replies[key] = (answer, rendered)
+            if len(self._replies) > self.size:
+                self._replies.popitem(last=False)
+        return rendered
 
 
 # ------------------------------------------------------------------------- FAQ and no verdict
@@ -584,33 +587,89 @@ def no_verdict_choices(answer: NoVerdict, resolver: CountryResolver) -> list[Cho
     return choices[:10]
 
 
-class SuggestionView(BaseView):
-    """Buttons that re-ask with a suggested pair or FAQ question."""
+class ChoiceHandler(Protocol):
+    async def show_choice(self, interaction: discord.Interaction, choice: Choice) -> None: ...
 
-    def __init__(
-        self,
-        *,
-        owner_id: int,
-        choices: Sequence[Choice],
-        on_pick: Callable[[discord.Interaction, Choice], Awaitable[None]],
-    ) -> None:
-        super().__init__(owner_id=owner_id, timeout=600)
-        self.on_pick = on_pick
-        for index, choice in enumerate(choices):
-            button: discord.ui.Button[SuggestionView] = discord.ui.Button(
+
+class SuggestionButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"ask:pick:(?P<owner>[0-9]{1,20}):(?P<index>[0-9]):(?:"
+    r"p:(?P<a>[A-Za-z0-9_-]{1,16}):(?P<b>[A-Za-z0-9_-]{1,16}):(?P<year>[0-9]{0,4})"
+    r"|f:(?P<faq>[a-z0-9][a-z0-9_-]{1,63}))",
+):
+    """A button that re-asks with a suggested pair or FAQ question, for the person who asked.
+
+    Its custom_id carries the choice and the asker (at most 99 characters), so no View is kept
+    per reply, as with ``SectionButton``.
+    """
+
+    def __init__(self, index: int, owner_id: int, choice: Choice) -> None:
+        if choice.codes is not None:
+            what = f"p:{choice.codes[0]}:{choice.codes[1]}:{choice.year if choice.year is not None else ''}"
+        else:
+            what = f"f:{choice.faq_id}"
+        super().__init__(
+            discord.ui.Button(
                 label=choice.label,
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"ask:pick:{index}",
+                custom_id=f"ask:pick:{owner_id}:{index}:{what}",
                 row=index // 5,
             )
-            button.callback = self._make_callback(choice)  # type: ignore[method-assign]
-            self.add_item(button)
+        )
+        self.owner_id, self.choice = owner_id, choice
 
-    def _make_callback(self, choice: Choice) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def callback(interaction: discord.Interaction) -> None:
-            await self.on_pick(interaction, choice)
+    def is_dispatchable(self) -> bool:
+        # Clicks reach it through AllianceBot.add_lean_dynamic_items; see ReadyComponents.
+        return False
 
-        return callback
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SuggestionButton:
+        if match["faq"] is not None:
+            choice = Choice("", faq_id=match["faq"])
+        else:
+            choice = Choice("", codes=(match["a"], match["b"]), year=int(match["year"]) if match["year"] else None)
+        return cls(int(match["index"]), int(match["owner"]), choice)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await send_ephemeral(interaction, NOT_YOUR_VIEW)
+            return False
+        return True
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler: ChoiceHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Ask")
+        if handler is None:
+            raise RuntimeError("the Ask cog is not loaded")
+        await handler.show_choice(interaction, self.choice)
+
+
+SuggestionRows = tuple[tuple[dict[str, Any], ...], ...]
+
+
+def suggestion_rows(choices: Sequence[Choice]) -> SuggestionRows:
+    """The suggestion buttons' payload in rows of five, each custom_id without its ``ask:pick:<owner>``."""
+    rows: list[list[dict[str, Any]]] = []
+    for index, choice in enumerate(choices):
+        button = SuggestionButton(index, 0, choice).item.to_component_dict()
+        button["custom_id"] = button["custom_id"].removeprefix("ask:pick:0")
+        if index % 5 == 0:
+            rows.append([])
+        rows[-1].append(button)
+    return tuple(tuple(row) for row in rows)
+
+
+def suggestion_components(owner_id: int, rows: SuggestionRows) -> list[dict[str, Any]]:
+    """Rows from ``suggestion_rows`` as Discord's component payload, for ``owner_id``.
+
+    The same payload a View of ``SuggestionButton`` items gives, without building one per reply.
+    """
+    head = f"ask:pick:{owner_id}"
+    return [
+        {"type": 1, "components": [{**button, "custom_id": head + button["custom_id"]} for button in row]}
+        for row in rows
+    ]
 
 
 # ------------------------------------------------------------------------- the historical record
