@@ -198,9 +198,13 @@ class Ask(commands.Cog):
             await self._send(interaction, embed=embed, picture=render_allies.alliance_picture(answer, resolver))
         elif isinstance(answer, PairAnswer) and answer.verdict.year is not None:
             # A pair in the past: the verdict, and the pair's whole record as a strip.
-            embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
-            record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
-            picture = render_allies.strip_picture(record, resolver)
+            rendered = self._rendered_for(engine)
+            found = rendered.find(answer, today)
+            if found is None:
+                embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
+                record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
+                found = rendered.keep(answer, today, (embed, render_allies.strip_picture(record, resolver)))
+            embed, picture = found
             await self._send(interaction, embed=embed, picture=picture)
         elif isinstance(answer, PairAnswer) and answer.is_us_russia:
             verdict = answer.verdict
@@ -280,11 +284,14 @@ class Ask(commands.Cog):
             return None
         try:
             if picture.kind == "map":
-                png = await asyncio.to_thread(
-                    pictures.alliance_map_png, picture.title, picture.caption, dict(picture.groups)
+                groups = dict(picture.groups)
+                png = pictures.drawn_map_png(picture.title, picture.caption, groups) or await asyncio.to_thread(
+                    pictures.alliance_map_png, picture.title, picture.caption, groups
                 )
             else:
-                png = await asyncio.to_thread(pictures.history_strip_png, picture.title, picture.caption, picture.bands)
+                png = pictures.drawn_strip_png(picture.title, picture.caption, picture.bands) or await asyncio.to_thread(
+                    pictures.history_strip_png, picture.title, picture.caption, picture.bands
+                )
         except Exception:
             log.exception("could not draw the picture %r; sending the answer without it", picture.filename)
             return None

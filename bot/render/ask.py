@@ -496,14 +496,23 @@ class RenderedReplies:
         self._replies: OrderedDict[tuple[int, date], tuple[object, Any]] = OrderedDict()
 
     def get(self, answer: object, today: date, render: Callable[[], Rendered]) -> Rendered:
+        """The reply rendered for ``answer`` today, rendering (and keeping) it on a miss."""
+        found = self.find(answer, today)
+        return self.keep(answer, today, render()) if found is None else found  # type: ignore[no-any-return]
+
+    def find(self, answer: object, today: date) -> Any | None:
+        """The reply kept for ``answer`` today, or None (for renders that must await something)."""
         key = (id(answer), today)
         cached = self._replies.get(key)
         if cached is not None and cached[0] is answer:  # the answer itself is kept, so its id is not reused
             self._replies.move_to_end(key)
-            return cached[1]  # type: ignore[no-any-return]
-        rendered = render()
+            return cached[1]
+        return None
+
+    def keep(self, answer: object, today: date, rendered: Rendered) -> Rendered:
+        """Keep ``rendered`` as the reply for ``answer`` today (unless keeping is turned off); return it."""
         if self.size > 0:
-            self._replies[key] = (answer, rendered)
+            self._replies[(id(answer), today)] = (answer, rendered)
             if len(self._replies) > self.size:
                 self._replies.popitem(last=False)
         return rendered
