@@ -52,6 +52,7 @@ from . import (
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
     NOT_YOUR_VIEW,
+    SharedEmbed,
     clip,
     footer_for,
     make_embed,
@@ -481,6 +482,14 @@ RENDERED_REPLIES = 512  # per fact-base view, like the engine's remembered answe
 Rendered = TypeVar("Rendered")
 
 
+def _shared(rendered: Rendered) -> Rendered:
+    if isinstance(rendered, discord.Embed):
+        return SharedEmbed.of(rendered)  # type: ignore[return-value]
+    if isinstance(rendered, tuple):
+        return tuple(_shared(part) for part in rendered)  # type: ignore[return-value]
+    return rendered
+
+
 class RenderedReplies:
     """Replies already rendered for one fact-base view, by answer and day.
 
@@ -510,8 +519,12 @@ class RenderedReplies:
         return None
 
     def keep(self, answer: object, today: date, rendered: Rendered) -> Rendered:
-        """Keep ``rendered`` as the reply for ``answer`` today (unless keeping is turned off); return it."""
+        """Keep ``rendered`` as the reply for ``answer`` today (unless keeping is turned off); return it.
+
+        Its embeds are kept as ``SharedEmbed``: their payload is built once for every send.
+        """
         if self.size > 0:
+            rendered = _shared(rendered)
             self._replies[(id(answer), today)] = (answer, rendered)
             if len(self._replies) > self.size:
                 self._replies.popitem(last=False)
