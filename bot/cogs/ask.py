@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 import weakref
+from datetime import date
 from typing import Any
 
 import discord
@@ -90,7 +91,7 @@ class Ask(commands.Cog):
             answer = await asyncio.to_thread(engine.ask, question, current_year=today.year)
         else:
             answer = engine.ask(question, current_year=today.year)
-        await self._reply(interaction, engine, answer)
+        await self._reply(interaction, engine, answer, today)
 
     @app_commands.command(name="ally", description="Are two countries allies? Optionally as of a past year")
     @app_commands.describe(
@@ -177,12 +178,42 @@ class Ask(commands.Cog):
 
     # ------------------------------------------------------------------ replying
 
-    async def _reply(self, interaction: discord.Interaction, engine: AskEngine, answer: Answer) -> None:
+    async def _reply(
+        self, interaction: discord.Interaction, engine: AskEngine, answer: Answer, today: date | None = None
+    ) -> None:
         """Send an answer: verdicts and FAQ answers publicly, no-verdict replies to the asker only."""
         resolver = engine.resolver
-        today = discord.utils.utcnow().date()
-        if isinstance(answer, PairAnswer) and answer.verdict.missing is not None:
-            embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
+        today = today or discord.utils.utcnow().date()
+        # Pair verdicts and FAQ answers first: nearly every /ask is one of them.
+        if isinstance(answer, PairAnswer):
+            verdict = answer.verdict
+            if verdict.missing is not None:
+                embed = render_ask.pair_embed(verdict, resolver, engine.treaty_count, engine.alliances.record)
+                await self._send(interaction, embed=embed)
+            elif verdict.year is not None:
+                # A pair in the past: the verdict, and the pair's whole record as a strip.
+                rendered = self._rendered_for(engine)
+                found = rendered.find(answer, today)
+                if found is None:
+                    embed = render_ask.pair_embed(verdict, resolver, engine.treaty_count, engine.alliances.record)
+                    record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
+                    found = rendered.keep(answer, today, (embed, render_allies.strip_picture(record, resolver)))
+                embed, picture = found
+                await self._send(interaction, embed=embed, picture=picture)
+            elif answer.is_us_russia:
+                embed = self._rendered_for(engine).get(
+                    answer, today, lambda: render_ask.section_embed("verdict", engine.facts, verdict, resolver, today)
+                )
+                buttons = render_ask.section_components(interaction.user.id, verdict.a, verdict.b)
+                await self._send(interaction, embed=embed, view=ReadyComponents(buttons))
+            else:
+                embed = self._rendered_for(engine).get(
+                    answer, today, lambda: render_ask.pair_embed(verdict, resolver, engine.treaty_count)
+                )
+                await self._send(interaction, embed=embed)
+        elif isinstance(answer, FaqAnswer):
+            faq = answer.faq
+            embed = self._rendered_for(engine).get(answer, today, lambda: render_ask.faq_embed(faq, today))
             await self._send(interaction, embed=embed)
         elif isinstance(answer, HistoryAnswer):
             picture = render_allies.strip_picture(answer, resolver)
@@ -196,32 +227,6 @@ class Ask(commands.Cog):
         elif isinstance(answer, AllianceAnswer):
             embed = render_allies.alliance_embed(answer, resolver)
             await self._send(interaction, embed=embed, picture=render_allies.alliance_picture(answer, resolver))
-        elif isinstance(answer, PairAnswer) and answer.verdict.year is not None:
-            # A pair in the past: the verdict, and the pair's whole record as a strip.
-            rendered = self._rendered_for(engine)
-            found = rendered.find(answer, today)
-            if found is None:
-                embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
-                record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
-                found = rendered.keep(answer, today, (embed, render_allies.strip_picture(record, resolver)))
-            embed, picture = found
-            await self._send(interaction, embed=embed, picture=picture)
-        elif isinstance(answer, PairAnswer) and answer.is_us_russia:
-            verdict = answer.verdict
-            embed = self._rendered_for(engine).get(
-                answer, today, lambda: render_ask.section_embed("verdict", engine.facts, verdict, resolver, today)
-            )
-            buttons = render_ask.section_components(interaction.user.id, verdict.a, verdict.b)
-            await self._send(interaction, embed=embed, view=ReadyComponents(buttons))
-        elif isinstance(answer, PairAnswer):
-            embed = self._rendered_for(engine).get(
-                answer, today, lambda: render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count)
-            )
-            await self._send(interaction, embed=embed)
-        elif isinstance(answer, FaqAnswer):
-            faq = answer.faq
-            embed = self._rendered_for(engine).get(answer, today, lambda: render_ask.faq_embed(faq, today))
-            await self._send(interaction, embed=embed)
         else:
             rendered = self._rendered_for(engine).get(answer, today, lambda: self._no_verdict(engine, answer))
             await self._send_no_verdict(interaction, *rendered)
