@@ -1,4 +1,8 @@
-"""Embeds and views for /ask and /ally: verdicts, the US–Russia sections, FAQ and no-verdict replies."""
+"""Embeds and buttons for /ask and /ally: verdicts, the US–Russia sections, FAQ and no-verdict replies.
+
+The buttons (sections, suggestions) are lean dynamic items: their custom_id carries what a click
+needs, so replies are sent with a ready payload and nothing is kept per message.
+"""
 
 from __future__ import annotations
 
