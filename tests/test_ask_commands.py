@@ -363,3 +363,17 @@ async def test_a_suggestion_still_reasks_after_a_restart(world, settings):
 
     assert click.response.embeds[0].title.startswith("No — ")
     assert "North Korea and Japan" in click.response.embeds[0].title
+
+
+@pytest.mark.parametrize(
+    "question", ["are germany and france allies", "is the us allies with russia", "are korea and japan allies", "is trade dead"]
+)
+async def test_every_ask_reply_is_sent_with_mentions_off(world, question):
+    result = await world.member.slash(world.general, "ask", question=question)
+    message = result.response.message
+    if not result.ephemeral and result.response.components:  # the US–Russia answer: a section click too
+        await world.member.click(message, label="Timeline")
+
+    policy = world.env.backend.get_message(world.general.id, message.id).allowed_mentions
+
+    assert (policy.everyone, policy.users, policy.roles) == (False, frozenset(), frozenset())
