@@ -213,6 +213,26 @@ async def test_a_past_pair_answer_gets_the_strip_too(world):
     await _picture(result)
 
 
+async def test_a_repeated_past_pair_question_reuses_its_rendered_reply_and_strip(world, monkeypatch):
+    from bot.cogs.ask import Ask
+
+    records = []
+    pair_record = Ask._pair_record
+
+    def counted(*args):
+        records.append(args)
+        return pair_record(*args)
+
+    monkeypatch.setattr(Ask, "_pair_record", staticmethod(counted))
+    question = "were poland and the us allies in 1995?"
+    first = await world.member.slash(world.general, "ask", question=question)
+    again = await world.member.slash(world.general, "ask", question=question)
+
+    assert again.response.embeds[0].to_dict() == first.response.embeds[0].to_dict()
+    assert await _picture(again) == await _picture(first)
+    assert len(records) == 1, "the pair's record was computed again for the same answer"
+
+
 async def test_a_picture_that_fails_to_draw_never_loses_the_answer(world, monkeypatch):
     from bot.render import pictures
 
@@ -220,6 +240,7 @@ async def test_a_picture_that_fails_to_draw_never_loses_the_answer(world, monkey
         raise RuntimeError("renderer down")
 
     monkeypatch.setattr(pictures, "alliance_map_png", broken)
+    monkeypatch.setattr(pictures, "drawn_map_png", lambda *args: None)  # as if not drawn yet
     result = await world.member.slash(world.general, "allies", country="Japan")
     embed = result.response.embeds[0]
     assert embed.title.startswith("Japan: 1 ally today")
@@ -249,3 +270,16 @@ async def test_allies_and_alliance_refuse_a_future_year_privately(world):
         result = await world.member.slash(world.general, command, year=2999, **options)
         assert result.ephemeral
         assert result.response.embeds[0].title == "I can't answer for 2999"
+
+
+def test_a_drawn_picture_is_found_without_drawing_it_again():
+    from bot.render import pictures
+
+    bands = (pictures.Band(1990, 1999, "none", "No alliance"), pictures.Band(2000, 2024, "defence", "NATO"))
+    title, caption = "Test strip drawn once", "A caption no other test uses"
+    assert pictures.drawn_strip_png(title, caption, bands) is None
+
+    png = pictures.history_strip_png(title, caption, bands)
+
+    assert pictures.drawn_strip_png(title, caption, bands) == png
+    _png_size(png)

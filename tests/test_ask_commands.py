@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
+from bot import create_bot
 from bot.domain.facts import format_as_of
 from bot.render import ask as render_ask
 
@@ -265,3 +266,114 @@ async def test_ask_during_ww2_lists_the_periods(world):
     text = _text(embed)
     assert "**1939–1941** · No alliance" in text and "ATOP 2550" in text
     assert "Facts as of" in embed.footer.text
+
+
+# --------------------------------------------------------------------------- section buttons
+
+
+@pytest.mark.parametrize("current", render_ask.SECTION_KEYS)
+def test_section_payload_is_what_a_view_of_section_buttons_sends(current):
+    view = discord.ui.View(timeout=None)
+    for section in render_ask.SECTIONS:
+        view.add_item(render_ask.SectionButton(section.key, 2**64 - 1, "US", "RU", current=current))
+
+    payload = render_ask.section_components(2**64 - 1, "US", "RU", current=current)
+
+    assert payload == view.to_components()
+    # As the per-reply View drew them: two rows of five, the shown section chosen and disabled.
+    assert [len(row["components"]) for row in payload] == [5, 5]
+    buttons = [button for row in payload for button in row["components"]]
+    assert [b["label"] for b in buttons] == SECTION_LABELS
+    assert [(b["style"], b["disabled"]) for b in buttons] == [
+        (1, True) if key == current else (2, False) for key in render_ask.SECTION_KEYS
+    ]
+    assert all(len(b["custom_id"]) <= 100 for b in buttons)
+
+
+async def test_a_section_button_is_answered_without_a_view_kept_for_the_reply(world):
+    bot = world.env.bot
+    result = await world.member.slash(world.general, "ask", question="are the us and russia allies")
+    timeline = result.response.components[0]["components"][1]
+
+    assert timeline["custom_id"] == f"ask:section:timeline:{world.member.id}:US:RU"
+    assert result.response.message.id not in bot._connection._view_store._views  # nothing kept per reply
+    await world.member.click(result.response.message, label="Timeline")
+    shown = world.general.last_message
+    assert shown.embeds[0].title == "The roots of the rivalry: timeline"
+    assert [b.disabled for b in shown.components[0].children] == [False, True, False, False, False]
+
+
+async def test_a_section_click_shows_the_facts_as_a_moderator_left_them(world):
+    result = await world.member.slash(world.general, "ask", question="are the us and russia allies")
+    await world.member.click(result.response.message, label="Military")
+    assert world.general.last_message.embeds[0].title == "Military tensions"
+
+    headline = "No — as of 2026 the United States and Russia are still not allies."
+    shown = await world.moderator.slash(world.general, "manage facts edit", fact_id="us-ru-relationship")
+    values = {c["custom_id"]: c.get("value", "") for row in shown.modal["components"] for c in row.get("components", [])}
+    await world.moderator.submit_modal(shown, values | {"headline": headline, "as_of": "2026-01"})
+
+    await world.member.click(result.response.message, label="Verdict")
+    assert world.env.backend.get_message(world.general.id, result.response.message.id).embeds[0]["title"] == headline
+
+
+# --------------------------------------------------------------------------- suggestion buttons
+
+CHOICES = [
+    render_ask.Choice("South Korea & Japan", codes=("KR", "JP")),
+    render_ask.Choice("Prussia & Austria", codes=("PRU", "AT"), year=1866),
+    *(render_ask.Choice(f"Question {i}", faq_id="f" + "x" * 62 + str(i)) for i in range(8)),
+]
+
+
+def test_suggestion_payload_is_what_a_view_of_suggestion_buttons_sends():
+    view = discord.ui.View(timeout=None)
+    for index, choice in enumerate(CHOICES):
+        view.add_item(render_ask.SuggestionButton(index, 2**64 - 1, choice))
+
+    payload = render_ask.suggestion_components(2**64 - 1, render_ask.suggestion_rows(CHOICES))
+
+    assert payload == view.to_components()
+    assert [len(row["components"]) for row in payload] == [5, 5]
+    buttons = [button for row in payload for button in row["components"]]
+    assert [b["label"] for b in buttons] == [c.label for c in CHOICES]
+    assert all(b["style"] == 2 and not b["disabled"] for b in buttons)
+    assert all(len(b["custom_id"]) <= 100 for b in buttons)  # the longest fact id (64) and user id fit
+
+
+@pytest.mark.parametrize("index", range(len(CHOICES)))
+async def test_a_suggestion_custom_id_gives_back_its_choice(index):
+    button = render_ask.SuggestionButton(index, 42, CHOICES[index])
+    match = render_ask.SuggestionButton.__discord_ui_compiled_template__.fullmatch(button.custom_id)
+    assert match is not None
+
+    again = await render_ask.SuggestionButton.from_custom_id(None, None, match)  # type: ignore[arg-type]
+
+    original = CHOICES[index]
+    assert (again.owner_id, again.choice.codes, again.choice.year, again.choice.faq_id) == (
+        42, original.codes, original.year, original.faq_id
+    )
+
+
+async def test_a_suggestion_still_reasks_after_a_restart(world, settings):
+    result = await world.member.slash(world.general, "ask", question="are korea and japan allies")
+
+    await world.env.restart_bot(create_bot(settings))
+    click = await world.member.click(result.response.message, label="North Korea & Japan")
+
+    assert click.response.embeds[0].title.startswith("No — ")
+    assert "North Korea and Japan" in click.response.embeds[0].title
+
+
+@pytest.mark.parametrize(
+    "question", ["are germany and france allies", "is the us allies with russia", "are korea and japan allies", "is trade dead"]
+)
+async def test_every_ask_reply_is_sent_with_mentions_off(world, question):
+    result = await world.member.slash(world.general, "ask", question=question)
+    message = result.response.message
+    if not result.ephemeral and result.response.components:  # the US–Russia answer: a section click too
+        await world.member.click(message, label="Timeline")
+
+    policy = world.env.backend.get_message(world.general.id, message.id).allowed_mentions
+
+    assert (policy.everyone, policy.users, policy.roles) == (False, frozenset(), frozenset())

@@ -58,3 +58,18 @@ def test_a_source_shows_its_site_unless_its_name_says_it():
     assert source_text([Source(name="NATO: members (nato.int)", url="https://www.nato.int/x")]) == (
         "[NATO: members (nato.int)](<https://www.nato.int/x>)"
     )
+
+
+def test_a_shared_embed_sends_the_same_payload_and_its_copy_can_change():
+    from bot.render import SharedEmbed
+
+    original = make_embed("Title", "Text", fields=[("Sources", "[nato.int](<https://www.nato.int>)")], footer="Facts as of 2024")
+    shared = SharedEmbed.of(original)
+
+    assert shared.to_dict() == original.to_dict()
+    assert shared == original and len(shared) == len(original)
+    changed = shared.copy()
+    changed.set_image(url="attachment://strip.png")
+    assert type(changed) is not SharedEmbed
+    assert "image" in changed.to_dict() and "image" not in shared.to_dict()
+    assert shared.to_dict() == original.to_dict()

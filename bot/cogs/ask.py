@@ -6,6 +6,8 @@ import asyncio
 import io
 import logging
 import weakref
+from datetime import date
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -28,7 +30,7 @@ from ..domain.questions import (
     When,
     engine_for,
 )
-from ..render import AUTOCOMPLETE_LIMIT, NO_MENTIONS, pictures
+from ..render import AUTOCOMPLETE_LIMIT, ReadyComponents, pictures
 from ..render import allies as render_allies
 from ..render import ask as render_ask
 
@@ -56,8 +58,13 @@ class Ask(commands.Cog):
         return rendered
 
     async def cog_load(self) -> None:
+        # No View kept per reply: the buttons are answered from their custom_id (client.py).
+        self.bot.add_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
         # pycountry reads its tables on first use: do that off the event loop, once.
         await asyncio.to_thread(default_resolver)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
         facts = await self.bot.facts_for(interaction.guild_id)
@@ -84,7 +91,7 @@ class Ask(commands.Cog):
             answer = await asyncio.to_thread(engine.ask, question, current_year=today.year)
         else:
             answer = engine.ask(question, current_year=today.year)
-        await self._reply(interaction, engine, answer)
+        await self._reply(interaction, engine, answer, today)
 
     @app_commands.command(name="ally", description="Are two countries allies? Optionally as of a past year")
     @app_commands.describe(
@@ -123,7 +130,7 @@ class Ask(commands.Cog):
         if resolution.status != "exact" or resolution.country is None:
             codes = tuple(c.code for c in resolution.candidates)
             kind = "ambiguous" if resolution.status == "ambiguous" else "unknown_place"
-            await self._send_no_verdict(interaction, engine, NoVerdict(kind, country, codes, year=year))
+            await self._send_no_verdict(interaction, *self._no_verdict(engine, NoVerdict(kind, country, codes, year=year)))
             return
         allies = await asyncio.to_thread(
             engine.alliances.allies_of, resolution.country.code, year=year, current_year=today.year
@@ -171,12 +178,42 @@ class Ask(commands.Cog):
 
     # ------------------------------------------------------------------ replying
 
-    async def _reply(self, interaction: discord.Interaction, engine: AskEngine, answer: Answer) -> None:
+    async def _reply(
+        self, interaction: discord.Interaction, engine: AskEngine, answer: Answer, today: date | None = None
+    ) -> None:
         """Send an answer: verdicts and FAQ answers publicly, no-verdict replies to the asker only."""
         resolver = engine.resolver
-        today = discord.utils.utcnow().date()
-        if isinstance(answer, PairAnswer) and answer.verdict.missing is not None:
-            embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
+        today = today or discord.utils.utcnow().date()
+        # Pair verdicts and FAQ answers first: nearly every /ask is one of them.
+        if isinstance(answer, PairAnswer):
+            verdict = answer.verdict
+            if verdict.missing is not None:
+                embed = render_ask.pair_embed(verdict, resolver, engine.treaty_count, engine.alliances.record)
+                await self._send(interaction, embed=embed)
+            elif verdict.year is not None:
+                # A pair in the past: the verdict, and the pair's whole record as a strip.
+                rendered = self._rendered_for(engine)
+                found = rendered.find(answer, today)
+                if found is None:
+                    embed = render_ask.pair_embed(verdict, resolver, engine.treaty_count, engine.alliances.record)
+                    record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
+                    found = rendered.keep(answer, today, (embed, render_allies.strip_picture(record, resolver)))
+                embed, picture = found
+                await self._send(interaction, embed=embed, picture=picture)
+            elif answer.is_us_russia:
+                embed = self._rendered_for(engine).get(
+                    answer, today, lambda: render_ask.section_embed("verdict", engine.facts, verdict, resolver, today)
+                )
+                buttons = render_ask.section_components(interaction.user.id, verdict.a, verdict.b)
+                await self._send(interaction, embed=embed, view=ReadyComponents(buttons))
+            else:
+                embed = self._rendered_for(engine).get(
+                    answer, today, lambda: render_ask.pair_embed(verdict, resolver, engine.treaty_count)
+                )
+                await self._send(interaction, embed=embed)
+        elif isinstance(answer, FaqAnswer):
+            faq = answer.faq
+            embed = self._rendered_for(engine).get(answer, today, lambda: render_ask.faq_embed(faq, today))
             await self._send(interaction, embed=embed)
         elif isinstance(answer, HistoryAnswer):
             picture = render_allies.strip_picture(answer, resolver)
@@ -190,43 +227,23 @@ class Ask(commands.Cog):
         elif isinstance(answer, AllianceAnswer):
             embed = render_allies.alliance_embed(answer, resolver)
             await self._send(interaction, embed=embed, picture=render_allies.alliance_picture(answer, resolver))
-        elif isinstance(answer, PairAnswer) and answer.verdict.year is not None:
-            # A pair in the past: the verdict, and the pair's whole record as a strip.
-            embed = render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count, engine.alliances.record)
-            record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
-            picture = render_allies.strip_picture(record, resolver)
-            await self._send(interaction, embed=embed, picture=picture)
-        elif isinstance(answer, PairAnswer) and answer.is_us_russia:
-            view = render_ask.SectionView(
-                owner_id=interaction.user.id,
-                facts=engine.facts,
-                verdict=answer.verdict,
-                resolver=resolver,
-                today=today,
-            )
-            await self._send(interaction, embed=self._rendered_for(engine).get(answer, today, view.embed), view=view)
-        elif isinstance(answer, PairAnswer):
-            embed = self._rendered_for(engine).get(
-                answer, today, lambda: render_ask.pair_embed(answer.verdict, resolver, engine.treaty_count)
-            )
-            await self._send(interaction, embed=embed)
-        elif isinstance(answer, FaqAnswer):
-            await self._send(interaction, embed=render_ask.faq_embed(answer.faq, today))
         else:
-            await self._send_no_verdict(interaction, engine, answer)
+            rendered = self._rendered_for(engine).get(answer, today, lambda: self._no_verdict(engine, answer))
+            await self._send_no_verdict(interaction, *rendered)
+
+    @staticmethod
+    def _no_verdict(engine: AskEngine, answer: NoVerdict) -> tuple[discord.Embed, render_ask.SuggestionRows]:
+        choices = render_ask.no_verdict_choices(answer, engine.resolver)
+        return render_ask.no_verdict_embed(answer, engine.resolver), render_ask.suggestion_rows(choices)
 
     async def _send_no_verdict(
-        self, interaction: discord.Interaction, engine: AskEngine, answer: NoVerdict
+        self, interaction: discord.Interaction, embed: discord.Embed, buttons: render_ask.SuggestionRows
     ) -> None:
-        embed = render_ask.no_verdict_embed(answer, engine.resolver)
-        choices = render_ask.no_verdict_choices(answer, engine.resolver)
-        if not choices:
-            await self._send(interaction, embed=embed, ephemeral=True)
-            return
-        view = render_ask.SuggestionView(owner_id=interaction.user.id, choices=choices, on_pick=self._on_pick)
+        """A no-verdict reply, to the asker only, with its suggestion buttons if any."""
+        view = ReadyComponents(render_ask.suggestion_components(interaction.user.id, buttons)) if buttons else None
         await self._send(interaction, embed=embed, view=view, ephemeral=True)
 
-    async def _on_pick(self, interaction: discord.Interaction, choice: render_ask.Choice) -> None:
+    async def show_choice(self, interaction: discord.Interaction, choice: render_ask.Choice) -> None:
         """A suggestion button: answer the chosen pair or FAQ question against today's facts."""
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
@@ -241,13 +258,22 @@ class Ask(commands.Cog):
             answer = FaqAnswer(faq, 100.0)
         await self._reply(interaction, engine, answer)
 
+    async def show_section(self, interaction: discord.Interaction, key: str, owner_id: int, a: str, b: str) -> None:
+        """A section button: show that section of the pair's answer against today's facts."""
+        engine = await self._engine(interaction)
+        today = discord.utils.utcnow().date()
+        verdict = engine.pair(a, b, current_year=today.year)
+        embed = render_ask.section_embed(key, engine.facts, verdict, engine.resolver, today)
+        buttons = render_ask.section_components(owner_id, a, b, current=key)
+        await interaction.response.edit_message(embed=embed, view=ReadyComponents(buttons))
+
     async def _refused_future_year(
         self, interaction: discord.Interaction, engine: AskEngine, year: int | None, current_year: int
     ) -> bool:
         """Refuse a future year with the usual private reply; True if it was refused."""
         if year is None or year <= current_year:
             return False
-        await self._send_no_verdict(interaction, engine, NoVerdict("future_year", year=year))
+        await self._send_no_verdict(interaction, *self._no_verdict(engine, NoVerdict("future_year", year=year)))
         return True
 
     @staticmethod
@@ -263,11 +289,14 @@ class Ask(commands.Cog):
             return None
         try:
             if picture.kind == "map":
-                png = await asyncio.to_thread(
-                    pictures.alliance_map_png, picture.title, picture.caption, dict(picture.groups)
+                groups = dict(picture.groups)
+                png = pictures.drawn_map_png(picture.title, picture.caption, groups) or await asyncio.to_thread(
+                    pictures.alliance_map_png, picture.title, picture.caption, groups
                 )
             else:
-                png = await asyncio.to_thread(pictures.history_strip_png, picture.title, picture.caption, picture.bands)
+                png = pictures.drawn_strip_png(picture.title, picture.caption, picture.bands) or await asyncio.to_thread(
+                    pictures.history_strip_png, picture.title, picture.caption, picture.bands
+                )
         except Exception:
             log.exception("could not draw the picture %r; sending the answer without it", picture.filename)
             return None
@@ -278,12 +307,13 @@ class Ask(commands.Cog):
         interaction: discord.Interaction,
         *,
         embed: discord.Embed,
-        view: discord.ui.View | None = None,
+        view: ReadyComponents | None = None,
         ephemeral: bool = False,
         picture: render_allies.Picture | None = None,
     ) -> None:
-        kwargs: dict = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
-        file = await self._picture_file(picture)
+        # Mentions stay off through the bot's own default (client_options): nothing to pass here.
+        kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
+        file = await self._picture_file(picture) if picture is not None else None
         if file is not None:
             embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared
             embed.set_image(url=f"attachment://{file.filename}")
@@ -291,16 +321,9 @@ class Ask(commands.Cog):
         if view is not None:
             kwargs["view"] = view
         if interaction.response.is_done():
-            message: discord.Message | discord.InteractionMessage | None = await interaction.followup.send(
-                wait=True, **kwargs
-            )
+            await interaction.followup.send(**kwargs)
         else:
-            # The callback response carries the message: no extra GET for the original response.
-            callback = await interaction.response.send_message(**kwargs)
-            resource = callback.resource
-            message = resource if isinstance(resource, discord.InteractionMessage) else None
-        if isinstance(view, render_ask.BaseView) and message is not None:
-            view.message = message
+            await interaction.response.send_message(**kwargs)
 
 
 async def setup(bot: AllianceBot) -> None:

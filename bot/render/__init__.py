@@ -92,6 +92,29 @@ def make_embed(
     return embed
 
 
+class SharedEmbed(discord.Embed):
+    """An embed kept and sent many times (``render.ask.RenderedReplies``): its payload is built once.
+
+    discord.py builds an embed's payload on every send (``to_dict``, about 4 µs for an /ask
+    answer). A shared embed is never changed after it is kept, so its first payload serves
+    every send; ``copy()`` gives an ordinary Embed to change. (No ``__slots__`` here: discord.py
+    compares embeds slot by slot through ``self.__slots__``.)
+    """
+
+    @classmethod
+    def of(cls, embed: discord.Embed) -> SharedEmbed:
+        return cls.from_dict(embed.to_dict())
+
+    def to_dict(self) -> Any:
+        payload = self.__dict__.get("_payload")
+        if payload is None:
+            payload = self.__dict__["_payload"] = super().to_dict()
+        return payload
+
+    def copy(self) -> discord.Embed:  # type: ignore[override]
+        return discord.Embed.from_dict(super().to_dict())
+
+
 def source_domain(url: str | None) -> str:
     """The site a link goes to, as people read it: 'nato.int', 'state.gov'."""
     if not url:
@@ -278,6 +301,23 @@ class BaseView(discord.ui.View):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
         await report_error(interaction, error)
+
+
+class ReadyComponents(discord.ui.View):
+    """A component payload built ahead (and possibly shared), sent as a view nothing listens to.
+
+    For buttons that are lean dynamic items (``AllianceBot.add_lean_dynamic_items``): their
+    custom_id carries all a click needs, so no View has to live per message. This one is stopped
+    before it is sent: discord.py keeps a stopped view nowhere and starts no timeout for it.
+    """
+
+    def __init__(self, components: list[dict[str, Any]]) -> None:
+        super().__init__(timeout=None)
+        self._components = components
+        self.stop()
+
+    def to_components(self) -> list[dict[str, Any]]:
+        return self._components
 
 
 class BaseModal(discord.ui.Modal):

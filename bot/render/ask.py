@@ -1,13 +1,19 @@
-"""Embeds and views for /ask and /ally: verdicts, the US–Russia sections, FAQ and no-verdict replies."""
+"""Embeds and buttons for /ask and /ally: verdicts, the US–Russia sections, FAQ and no-verdict replies.
+
+The buttons (sections, suggestions) are lean dynamic items: their custom_id carries what a click
+needs, so replies are sent with a ready payload and nothing is kept per message.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import discord
 
@@ -49,10 +55,12 @@ from . import (
     DESCRIPTION_LIMIT,
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
-    BaseView,
+    NOT_YOUR_VIEW,
+    SharedEmbed,
     clip,
     footer_for,
     make_embed,
+    send_ephemeral,
     source_text,
 )
 
@@ -390,47 +398,84 @@ def section_embed(
     return make_embed(title, description, colour=colour, fields=fields, footer=footer)
 
 
-class SectionView(BaseView):
-    """Buttons that switch the US–Russia answer between its sections (for the person who asked)."""
+class SectionHandler(Protocol):
+    async def show_section(self, interaction: discord.Interaction, key: str, owner_id: int, a: str, b: str) -> None: ...
+
+
+class SectionButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"ask:section:(?P<key>" + "|".join(SECTION_KEYS) + r"):(?P<owner>[0-9]{1,20}):"
+    r"(?P<a>[A-Za-z0-9_-]{1,16}):(?P<b>[A-Za-z0-9_-]{1,16})",
+):
+    """A button that switches the US–Russia answer to one section, for the person who asked.
+
+    Its custom_id carries the section, the asker and the pair, so a click needs no View kept per
+    reply (nor its timeout task), and the buttons keep working after a restart. A click shows the
+    section from the server's facts as they are then.
+    """
 
     def __init__(
-        self,
-        *,
-        owner_id: int,
-        facts: FactBase,
-        verdict: PairVerdict,
-        resolver: CountryResolver,
-        today: date,
-        current: str = "verdict",
+        self, key: str, owner_id: int, a: str, b: str, *, current: str = "verdict"
     ) -> None:
-        super().__init__(owner_id=owner_id, timeout=900)
-        self.facts, self.verdict, self.resolver, self.today = facts, verdict, resolver, today
-        self.current = current
-        for index, section in enumerate(SECTIONS):
-            button: discord.ui.Button[SectionView] = discord.ui.Button(
-                label=section.label, custom_id=f"ask:section:{section.key}", row=index // 5
+        chosen = key == current
+        position = SECTION_KEYS.index(key)
+        super().__init__(
+            discord.ui.Button(
+                label=SECTIONS[position].label,
+                custom_id=f"ask:section:{key}:{owner_id}:{a}:{b}",
+                style=discord.ButtonStyle.primary if chosen else discord.ButtonStyle.secondary,
+                disabled=chosen,
+                row=position // 5,
             )
-            button.callback = self._make_callback(section.key)  # type: ignore[method-assign]
-            self.add_item(button)
-        self._restyle()
+        )
+        self.key, self.owner_id, self.a, self.b = key, owner_id, a, b
 
-    def _restyle(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                chosen = item.custom_id == f"ask:section:{self.current}"
-                item.style = discord.ButtonStyle.primary if chosen else discord.ButtonStyle.secondary
-                item.disabled = chosen
+    def is_dispatchable(self) -> bool:
+        # Clicks reach it through AllianceBot.add_lean_dynamic_items; see ReadyComponents.
+        return False
 
-    def embed(self) -> discord.Embed:
-        return section_embed(self.current, self.facts, self.verdict, self.resolver, self.today)
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SectionButton:
+        return cls(match["key"], int(match["owner"]), match["a"], match["b"])
 
-    def _make_callback(self, key: str) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def callback(interaction: discord.Interaction) -> None:
-            self.current = key
-            self._restyle()
-            await interaction.response.edit_message(embed=self.embed(), view=self)
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await send_ephemeral(interaction, NOT_YOUR_VIEW)
+            return False
+        return True
 
-        return callback
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler: SectionHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Ask")
+        if handler is None:
+            raise RuntimeError("the Ask cog is not loaded")
+        await handler.show_section(interaction, self.key, self.owner_id, self.a, self.b)
+
+
+@functools.cache
+def _section_rows(current: str) -> tuple[tuple[dict[str, Any], ...], ...]:
+    """The section buttons' payload with ``current`` chosen, each custom_id still to be completed."""
+    rows: list[list[dict[str, Any]]] = []
+    for index, section in enumerate(SECTIONS):
+        button = SectionButton(section.key, 0, "A", "B", current=current).item.to_component_dict()
+        button["custom_id"] = f"ask:section:{section.key}"
+        if index % 5 == 0:
+            rows.append([])
+        rows[-1].append(button)
+    return tuple(tuple(row) for row in rows)
+
+
+def section_components(owner_id: int, a: str, b: str, current: str = "verdict") -> list[dict[str, Any]]:
+    """The section buttons as Discord's component payload, for ``owner_id`` and the pair (a, b).
+
+    The same payload a View of ``SectionButton`` items gives, without building one per reply.
+    """
+    suffix = f":{owner_id}:{a}:{b}"
+    return [
+        {"type": 1, "components": [{**button, "custom_id": button["custom_id"] + suffix} for button in row]}
+        for row in _section_rows(current)
+    ]
 
 
 # ------------------------------------------------------------------------- rendered replies
@@ -438,31 +483,56 @@ class SectionView(BaseView):
 RENDERED_REPLIES = 512  # per fact-base view, like the engine's remembered answers; 0 turns it off
 
 
+Rendered = TypeVar("Rendered")
+
+
+def _shared(rendered: Rendered) -> Rendered:
+    if isinstance(rendered, discord.Embed):
+        return SharedEmbed.of(rendered)  # type: ignore[return-value]
+    if isinstance(rendered, tuple):
+        return tuple(_shared(part) for part in rendered)  # type: ignore[return-value]
+    return rendered
+
+
 class RenderedReplies:
-    """Embeds already rendered for one fact-base view, by answer and day.
+    """Replies already rendered for one fact-base view, by answer and day.
 
     The ask engine remembers its recent answers (the same object for the same question), and
     rendering a verdict costs more than answering it from memory (a pair embed about 55 µs, the
-    US–Russia answer about 120 µs): popular questions reuse the embed. An embed from here is
-    shared by every reply that shows it: send it, never change it.
+    US–Russia answer about 120 µs): popular questions reuse the embed (or, for a no-verdict
+    reply, the embed and its suggestion buttons). What comes from here is shared by every reply
+    that shows it: send it, never change it.
     """
 
     def __init__(self, size: int | None = None) -> None:
         self.size = RENDERED_REPLIES if size is None else size
-        self._embeds: OrderedDict[tuple[int, date], tuple[object, discord.Embed]] = OrderedDict()
+        self._replies: OrderedDict[tuple[int, date], tuple[object, Any]] = OrderedDict()
 
-    def get(self, answer: object, today: date, render: Callable[[], discord.Embed]) -> discord.Embed:
+    def get(self, answer: object, today: date, render: Callable[[], Rendered]) -> Rendered:
+        """The reply rendered for ``answer`` today, rendering (and keeping) it on a miss."""
+        found = self.find(answer, today)
+        return self.keep(answer, today, render()) if found is None else found  # type: ignore[no-any-return]
+
+    def find(self, answer: object, today: date) -> Any | None:
+        """The reply kept for ``answer`` today, or None (for renders that must await something)."""
         key = (id(answer), today)
-        cached = self._embeds.get(key)
+        cached = self._replies.get(key)
         if cached is not None and cached[0] is answer:  # the answer itself is kept, so its id is not reused
-            self._embeds.move_to_end(key)
+            self._replies.move_to_end(key)
             return cached[1]
-        embed = render()
+        return None
+
+    def keep(self, answer: object, today: date, rendered: Rendered) -> Rendered:
+        """Keep ``rendered`` as the reply for ``answer`` today (unless keeping is turned off); return it.
+
+        Its embeds are kept as ``SharedEmbed``: their payload is built once for every send.
+        """
         if self.size > 0:
-            self._embeds[key] = (answer, embed)
-            if len(self._embeds) > self.size:
-                self._embeds.popitem(last=False)
-        return embed
+            rendered = _shared(rendered)
+            self._replies[(id(answer), today)] = (answer, rendered)
+            if len(self._replies) > self.size:
+                self._replies.popitem(last=False)
+        return rendered
 
 
 # ------------------------------------------------------------------------- FAQ and no verdict
@@ -543,33 +613,89 @@ def no_verdict_choices(answer: NoVerdict, resolver: CountryResolver) -> list[Cho
     return choices[:10]
 
 
-class SuggestionView(BaseView):
-    """Buttons that re-ask with a suggested pair or FAQ question."""
+class ChoiceHandler(Protocol):
+    async def show_choice(self, interaction: discord.Interaction, choice: Choice) -> None: ...
 
-    def __init__(
-        self,
-        *,
-        owner_id: int,
-        choices: Sequence[Choice],
-        on_pick: Callable[[discord.Interaction, Choice], Awaitable[None]],
-    ) -> None:
-        super().__init__(owner_id=owner_id, timeout=600)
-        self.on_pick = on_pick
-        for index, choice in enumerate(choices):
-            button: discord.ui.Button[SuggestionView] = discord.ui.Button(
+
+class SuggestionButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"ask:pick:(?P<owner>[0-9]{1,20}):(?P<index>[0-9]):(?:"
+    r"p:(?P<a>[A-Za-z0-9_-]{1,16}):(?P<b>[A-Za-z0-9_-]{1,16}):(?P<year>[0-9]{0,4})"
+    r"|f:(?P<faq>[a-z0-9][a-z0-9_-]{1,63}))",
+):
+    """A button that re-asks with a suggested pair or FAQ question, for the person who asked.
+
+    Its custom_id carries the choice and the asker (at most 99 characters), so no View is kept
+    per reply, as with ``SectionButton``.
+    """
+
+    def __init__(self, index: int, owner_id: int, choice: Choice) -> None:
+        if choice.codes is not None:
+            what = f"p:{choice.codes[0]}:{choice.codes[1]}:{choice.year if choice.year is not None else ''}"
+        else:
+            what = f"f:{choice.faq_id}"
+        super().__init__(
+            discord.ui.Button(
                 label=choice.label,
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"ask:pick:{index}",
+                custom_id=f"ask:pick:{owner_id}:{index}:{what}",
                 row=index // 5,
             )
-            button.callback = self._make_callback(choice)  # type: ignore[method-assign]
-            self.add_item(button)
+        )
+        self.owner_id, self.choice = owner_id, choice
 
-    def _make_callback(self, choice: Choice) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def callback(interaction: discord.Interaction) -> None:
-            await self.on_pick(interaction, choice)
+    def is_dispatchable(self) -> bool:
+        # Clicks reach it through AllianceBot.add_lean_dynamic_items; see ReadyComponents.
+        return False
 
-        return callback
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SuggestionButton:
+        if match["faq"] is not None:
+            choice = Choice("", faq_id=match["faq"])
+        else:
+            choice = Choice("", codes=(match["a"], match["b"]), year=int(match["year"]) if match["year"] else None)
+        return cls(int(match["index"]), int(match["owner"]), choice)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await send_ephemeral(interaction, NOT_YOUR_VIEW)
+            return False
+        return True
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler: ChoiceHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Ask")
+        if handler is None:
+            raise RuntimeError("the Ask cog is not loaded")
+        await handler.show_choice(interaction, self.choice)
+
+
+SuggestionRows = tuple[tuple[dict[str, Any], ...], ...]
+
+
+def suggestion_rows(choices: Sequence[Choice]) -> SuggestionRows:
+    """The suggestion buttons' payload in rows of five, each custom_id without its ``ask:pick:<owner>``."""
+    rows: list[list[dict[str, Any]]] = []
+    for index, choice in enumerate(choices):
+        button = SuggestionButton(index, 0, choice).item.to_component_dict()
+        button["custom_id"] = button["custom_id"].removeprefix("ask:pick:0")
+        if index % 5 == 0:
+            rows.append([])
+        rows[-1].append(button)
+    return tuple(tuple(row) for row in rows)
+
+
+def suggestion_components(owner_id: int, rows: SuggestionRows) -> list[dict[str, Any]]:
+    """Rows from ``suggestion_rows`` as Discord's component payload, for ``owner_id``.
+
+    The same payload a View of ``SuggestionButton`` items gives, without building one per reply.
+    """
+    head = f"ask:pick:{owner_id}"
+    return [
+        {"type": 1, "components": [{**button, "custom_id": head + button["custom_id"]} for button in row]}
+        for row in rows
+    ]
 
 
 # ------------------------------------------------------------------------- the historical record

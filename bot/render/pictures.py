@@ -99,10 +99,16 @@ _CACHE: OrderedDict[tuple, bytes] = OrderedDict()
 _CACHE_SIZE = 64
 
 
-def _cached(key: tuple, make: callable) -> bytes:  # type: ignore[valid-type]
+def _drawn(key: tuple) -> bytes | None:
     found = _CACHE.get(key)
     if found is not None:
         _CACHE.move_to_end(key)
+    return found
+
+
+def _cached(key: tuple, make: callable) -> bytes:  # type: ignore[valid-type]
+    found = _drawn(key)
+    if found is not None:
         return found
     png = make()
     _CACHE[key] = png
@@ -177,10 +183,18 @@ def _framed(body: Image.Image, title: str, caption: str, legend: Sequence[str]) 
     return canvas
 
 
+def _map_key(title: str, caption: str, groups: dict[str, Sequence[str]]) -> tuple:
+    return ("map", title, caption, tuple((k, tuple(sorted(v))) for k, v in sorted(groups.items())))
+
+
 def alliance_map_png(title: str, caption: str, groups: dict[str, Sequence[str]]) -> bytes:
     """A world map with places coloured by strength of tie; ``groups`` maps a COLOURS key to places."""
-    key = ("map", title, caption, tuple((k, tuple(sorted(v))) for k, v in sorted(groups.items())))
-    return _cached(key, lambda: _draw_map(title, caption, groups))
+    return _cached(_map_key(title, caption, groups), lambda: _draw_map(title, caption, groups))
+
+
+def drawn_map_png(title: str, caption: str, groups: dict[str, Sequence[str]]) -> bytes | None:
+    """``alliance_map_png`` if it is already drawn (cheap: no need for a worker thread), else None."""
+    return _drawn(_map_key(title, caption, groups))
 
 
 def _draw_map(title: str, caption: str, groups: dict[str, Sequence[str]]) -> bytes:
@@ -209,8 +223,12 @@ def _draw_map(title: str, caption: str, groups: dict[str, Sequence[str]]) -> byt
 
 def history_strip_png(title: str, caption: str, bands: Sequence[Band]) -> bytes:
     """The years from first to last record on one axis, a coloured band for each period."""
-    key = ("strip", title, caption, tuple(bands))
-    return _cached(key, lambda: _draw_strip(title, caption, bands))
+    return _cached(("strip", title, caption, tuple(bands)), lambda: _draw_strip(title, caption, bands))
+
+
+def drawn_strip_png(title: str, caption: str, bands: Sequence[Band]) -> bytes | None:
+    """``history_strip_png`` if it is already drawn (cheap: no need for a worker thread), else None."""
+    return _drawn(("strip", title, caption, tuple(bands)))
 
 
 def _draw_strip(title: str, caption: str, bands: Sequence[Band]) -> bytes:
