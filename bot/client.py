@@ -298,7 +298,8 @@ class AllianceBot(commands.Bot):
         (about 70 µs of a bare bot's 230 µs click, bench/run.py's click floor). These items are
         instead matched and called from ``on_component``: ``from_custom_id`` receives ``None``
         for the message's button, so such an item must not read it (the quiz's answer buttons
-        need only their custom_id).
+        need only their custom_id). An item with an ``on_click(interaction, match)`` classmethod
+        is not built at all: the click goes straight to it (about 17 µs of a quiz click).
         """
         self._lean_items.extend(items)
 
@@ -313,9 +314,13 @@ class AllianceBot(commands.Bot):
             if match is None:
                 continue
             try:
-                item = await factory.from_custom_id(interaction, None, match)  # type: ignore[arg-type]
-                if await item.interaction_check(interaction):
-                    await item.callback(interaction)
+                on_click = getattr(factory, "on_click", None)
+                if on_click is not None:  # the item answers from its custom_id alone: nothing to build
+                    await on_click(interaction, match)
+                else:
+                    item = await factory.from_custom_id(interaction, None, match)  # type: ignore[arg-type]
+                    if await item.interaction_check(interaction):
+                        await item.callback(interaction)
             except Exception as error:
                 await self.handle_interaction_error(interaction, error)
             return True

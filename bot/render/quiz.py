@@ -20,7 +20,6 @@ from . import (
     footer_for,
     make_embed,
     person,
-    report_error,
     source_text,
 )
 
@@ -122,20 +121,12 @@ class AnswerButton(
         return False
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> AnswerButton:
-        return cls(int(match["quiz"]), int(match["number"]), int(match["choice"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        # Dynamic items report errors to a throwaway view, so route them to the bot's one error path here.
-        try:
-            handler: AnswerHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Quiz")
-            if handler is None:
-                raise RuntimeError("the Quiz cog is not loaded")
-            await handler.handle_answer(interaction, self.quiz_id, self.number, self.choice)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def on_click(cls, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        """A click, straight from its custom_id (AllianceBot's lean dispatch; errors go to its one error path)."""
+        handler: AnswerHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Quiz")
+        if handler is None:
+            raise RuntimeError("the Quiz cog is not loaded")
+        await handler.handle_answer(interaction, int(match["quiz"]), int(match["number"]), int(match["choice"]))
 
 
 def answer_view(quiz_id: int, number: int, question: Question, *, closed: bool = False) -> discord.ui.View:
