@@ -193,8 +193,12 @@ ALTER TABLE quiz_players ADD COLUMN month INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE quiz_players ADD COLUMN month_answered INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE quiz_players ADD COLUMN month_correct INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE quiz_players ADD COLUMN month_points INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX quiz_players_week ON quiz_players(guild_id, week, week_points DESC, week_correct DESC, user_id);
-CREATE INDEX quiz_players_month ON quiz_players(guild_id, month, month_points DESC, month_correct DESC, user_id);
+CREATE INDEX quiz_players_week
+    ON quiz_players(guild_id, week, week_points DESC, week_correct DESC, user_id, week_answered);
+CREATE INDEX quiz_players_month
+    ON quiz_players(guild_id, month, month_points DESC, month_correct DESC, user_id, month_answered);
+DROP INDEX quiz_players_board;
+CREATE INDEX quiz_players_board ON quiz_players(guild_id, points DESC, correct DESC, user_id, answered);
 DROP INDEX quiz_answers_by_time;
 DROP INDEX quiz_answers_by_user;
 """
@@ -585,19 +589,27 @@ class QuizQueries(StoreBase):
         return Board(board, caller)
 
     async def _caller_row(self, guild_id: int, *, period: Period, now: datetime, user_id: int) -> BoardRow | None:
-        points, correct, answered, where, params = _board_columns(period, now)
+        """The caller's totals and rank on a board in one query: their row, and the rows ahead of it counted
+        as three ranges of the board's index (ahead on points; level on points, ahead on correct answers;
+        level on both, earlier id), each read from the index alone."""
+        points, correct, answered, where, params = _board_columns(period, now, "me")
+        o_points, o_correct, _, o_where, o_params = _board_columns(period, now, "o")
+        ahead = " + ".join(
+            f"(SELECT COUNT(*) FROM quiz_players AS o WHERE o.guild_id = me.guild_id AND {o_where} AND {condition})"
+            for condition in (
+                f"{o_points} > {points}",
+                f"{o_points} = {points} AND {o_correct} > {correct}",
+                f"{o_points} = {points} AND {o_correct} = {correct} AND o.user_id < me.user_id",
+            )
+        )
         mine = await self.fetchone(
-            f"SELECT {points}, {correct}, {answered} FROM quiz_players WHERE guild_id = ? AND user_id = ? AND {where}",
-            (guild_id, user_id, *params),
+            f"SELECT {points}, {correct}, {answered}, {ahead} "
+            f"FROM quiz_players AS me WHERE me.guild_id = ? AND me.user_id = ? AND {where}",
+            (*o_params * 3, guild_id, user_id, *params),
         )
         if mine is None:
             return None
-        ahead = await self.fetchone(
-            f"SELECT COUNT(*) FROM quiz_players WHERE guild_id = ? AND {where} AND ({points} > ? OR "
-            f"({points} = ? AND {correct} > ?) OR ({points} = ? AND {correct} = ? AND user_id < ?))",
-            (guild_id, *params, mine[0], mine[0], mine[1], mine[0], mine[1], user_id),
-        )
-        return BoardRow(int(ahead[0]) + 1 if ahead else 1, user_id, int(mine[0]), int(mine[1]), int(mine[2]))
+        return BoardRow(int(mine[3]) + 1, user_id, int(mine[0]), int(mine[1]), int(mine[2]))
 
     async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats:
         """Answered, correct, points, current and best streak, and all-time rank (None if never played)."""
@@ -622,13 +634,19 @@ class QuizQueries(StoreBase):
 Period = Literal["all-time", "month", "week"]
 
 
-def _board_columns(period: Period, now: datetime) -> tuple[str, str, str, str, tuple[int, ...]]:
-    """(points, correct, answered columns, row filter, its parameters) of a board; names from this fixed set only."""
+def _board_columns(
+    period: Period, now: datetime, table: str = "quiz_players"
+) -> tuple[str, str, str, str, tuple[int, ...]]:
+    """(points, correct, answered columns, row filter, its parameters) of a board, qualified by ``table``.
+
+    Column names come from this fixed set only; the period's key is a parameter.
+    """
     if period == "all-time":
-        return "points", "correct", "answered", "answered > 0", ()
+        return f"{table}.points", f"{table}.correct", f"{table}.answered", f"{table}.answered > 0", ()
     if period not in ("week", "month"):
         raise ValueError(f"unknown board period {period!r}")
-    return (f"{period}_points", f"{period}_correct", f"{period}_answered", f"{period} = ? AND {period}_answered > 0",
+    column = f"{table}.{period}"
+    return (f"{column}_points", f"{column}_correct", f"{column}_answered", f"{column} = ? AND {column}_answered > 0",
             (period_key(period, now),))
 
 
