@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import pycountry
 
@@ -591,8 +591,9 @@ def pick_next(
 # --------------------------------------------------------------------------- scoring
 
 
-@dataclass(frozen=True)
-class Score:
+class Score(NamedTuple):
+    """Points for one answer and the player's streak after it (a tuple: built once per click)."""
+
     points: int
     streak: int
 
