@@ -114,6 +114,21 @@ async def test_a_burst_of_1000_clicks_is_stored_exactly_once_in_few_transactions
     assert sum(row.answered for row in board.rows) == 1000
 
 
+async def test_lone_clicks_commit_at_once_and_clicks_of_one_loop_turn_share_a_commit(store, question):
+    quiz_id = await open_question(store, question)
+    right = question.answer
+    for user in range(3):  # one at a time, as members click: each is its own commit, written right away
+        before = store.answer_writer.batches
+        assert (await store.record_answer(answer(quiz_id, user, right, right))).status == "recorded"
+        assert store.answer_writer.batches == before + 1
+        assert await store.count_answers(quiz_id, 1) == user + 1
+    before = store.answer_writer.batches
+    outcomes = await asyncio.gather(*(store.record_answer(answer(quiz_id, user, right, right)) for user in range(3, 203)))
+    assert [o.status for o in outcomes] == ["recorded"] * 200
+    assert store.answer_writer.batches - before < 10  # 200 clicks in one turn: a few shared commits
+    assert await store.count_answers(quiz_id, 1) == 203
+
+
 @pytest.mark.parametrize("synchronous", ["NORMAL", "FULL"])
 async def test_either_sqlite_durability_stores_each_click_once_and_keeps_it(tmp_path, question, synchronous):
     path = tmp_path / "bot.sqlite3"
