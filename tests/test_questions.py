@@ -221,3 +221,17 @@ def test_faq_ranking_from_the_question_as_read_agrees_with_scoring_each_phrasing
         expected = _faq_ranking_one_phrasing_at_a_time(engine, text)
         ranked = engine.faq_matches(text, limit=len(engine.faqs), tokens=tokens, mentions=mentions)
         assert [(faq.id, value) for faq, value in ranked] == expected, text
+
+
+def test_a_question_read_once_is_answered_and_judged_heavy_as_when_read_afresh(facts):
+    from bot.domain.questions import _ALLIES_OF, AskEngine, find_when, read_question
+
+    texts = [*miss_questions(300), "who are russia's allies", "  were the us and russia ever allies  "]
+    texts += ["who are france's allies in 1914 and is russia in nato", "is hungary in nato", "list japan's allies"]
+    reading_engine, asking_engine = AskEngine(facts), AskEngine(facts)
+    for text in texts:
+        reading = read_question(text, YEAR)
+        when = find_when(text, YEAR)
+        heavy = (when is not None and when.kind != "year") or any(pattern.search(text) for pattern in _ALLIES_OF)
+        assert reading.grades_many_pairs is heavy, text
+        assert reading_engine.answer(reading) == asking_engine.ask(text, current_year=YEAR), text

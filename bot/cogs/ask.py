@@ -29,6 +29,7 @@ from ..domain.questions import (
     PairAnswer,
     When,
     engine_for,
+    read_question,
 )
 from ..render import AUTOCOMPLETE_LIMIT, ReadyComponents, pictures
 from ..render import allies as render_allies
@@ -87,10 +88,13 @@ class Ask(commands.Cog):
             raise UserError(render_ask.EMPTY_QUESTION)
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
-        if engine.is_heavy(question, today.year):  # a span of years or a country's allies: many pairs
-            answer = await asyncio.to_thread(engine.ask, question, current_year=today.year)
-        else:
-            answer = engine.ask(question, current_year=today.year)
+        answer = engine.recall(question, today.year)
+        if answer is None:
+            reading = read_question(question, today.year)
+            if reading.grades_many_pairs:  # a span of years or a country's allies: off the event loop
+                answer = await asyncio.to_thread(engine.answer, reading)
+            else:
+                answer = engine.answer(reading)
         await self._reply(interaction, engine, answer, today)
 
     @app_commands.command(name="ally", description="Are two countries allies? Optionally as of a past year")
