@@ -235,3 +235,18 @@ def test_a_question_read_once_is_answered_and_judged_heavy_as_when_read_afresh(f
         heavy = (when is not None and when.kind != "year") or any(pattern.search(text) for pattern in _ALLIES_OF)
         assert reading.grades_many_pairs is heavy, text
         assert reading_engine.answer(reading) == asking_engine.ask(text, current_year=YEAR), text
+
+
+def test_the_quick_checks_before_the_time_and_allies_patterns_never_change_what_is_found(monkeypatch):
+    from bot.domain import questions
+
+    texts = [*miss_questions(1100), "were they ever allies", "WW2 allies?", "during the GREAT WAR", "in the 1980s"]
+    texts += ["allies in the cold war", "hıstorically allies?", "ſecond world war allies", "what year did they ally"]
+    texts += ["since when are they allies", "russia’s allies", "list france's allies", "frances' allies in 1914"]
+    texts += ["are 𝟏𝟗𝟖𝟎 allies", "between 1990 and 1995", "from 2001 to 1999", "HISTORY of the alliance"]
+    quick = [(questions.find_when(text, YEAR), questions._asks_allies_of(text)) for text in texts]
+
+    monkeypatch.setattr(questions, "_may_name_a_time", lambda text: True)
+    monkeypatch.setattr(questions, "_asks_allies_of", lambda text: any(p.search(text) for p in questions._ALLIES_OF))
+    assert quick == [(questions.find_when(text, YEAR), questions._asks_allies_of(text)) for text in texts]
+    assert sum(when is not None for when, _ in quick) > 250 and sum(allies for _, allies in quick) >= 3

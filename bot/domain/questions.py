@@ -285,6 +285,7 @@ _ALLIES_OF = (
         r"(?:with|of|to)\s+(?P<c>.+)",
         re.I,
     ),
+    # Last: unanchored, it scans the whole text; it needs an apostrophe (see _asks_allies_of).
     re.compile(r"^\s*(?:list\s+)?(?P<c>.+?)(?:['’]s|s['’])\s+allies\b", re.I),
 )
 _MEMBERS = re.compile(
@@ -367,7 +368,13 @@ def read_question(question: str, current_year: int) -> Reading:
     """Read ``question`` for :meth:`AskEngine.answer` (cheap: a few patterns over its words)."""
     text = question.strip()
     when = find_when(text, current_year)
-    return Reading(text, current_year, when, any(pattern.search(text) for pattern in _ALLIES_OF))
+    return Reading(text, current_year, when, _asks_allies_of(text))
+
+
+def _asks_allies_of(text: str) -> bool:
+    """True if ``text`` is worded as "who are X's allies" (one of the ``_ALLIES_OF`` patterns)."""
+    has_apostrophe = "'" in text or "’" in text  # the last pattern needs one
+    return any(pattern.search(text) for pattern in (_ALLIES_OF if has_apostrophe else _ALLIES_OF[:-1]))
 
 
 @dataclass(frozen=True)
@@ -498,8 +505,24 @@ def _faq_scores(query: str, choices: list[str]) -> list[float]:
 RECORD_FIRST_YEAR = 1815
 
 
+# Every pattern find_when looks for needs a digit (years, decades) or one of these words, as
+# case-folded text spells it: most questions name no time, and are read without the patterns.
+# (No "i" in them: under re.I "ı" matches "i", yet case-folds to itself.)
+_TIME_WORDS = ("ww", "world", "great", "cold", "ever", "stor", "past", "when", "what")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _may_name_a_time(text: str) -> bool:
+    if _DIGIT.search(text):
+        return True
+    folded = text.casefold()
+    return any(word in folded for word in _TIME_WORDS)
+
+
 def find_when(text: str, current_year: int) -> When | None:
     """The year, era, decade or span a question asks about, if any ("in 1944", "during WW2")."""
+    if not _may_name_a_time(text):
+        return None
     for pattern, first, last, label in _ERAS:
         if pattern.search(text):
             return When(first, last, label, "range")
@@ -733,7 +756,7 @@ class AskEngine:
                 return AllianceAnswer(self.catalogue.summary(key, year, current_year), kind, place, left_out)
         if len(resolved) != 1:
             return None
-        allies_of = any(pattern.search(first) for pattern in _ALLIES_OF) if second else reading.allies_of
+        allies_of = _asks_allies_of(first) if second else reading.allies_of
         if not allies_of:
             return None
         place = resolved[0].codes[0]
