@@ -247,6 +247,23 @@ async def test_a_picture_that_fails_to_draw_never_loses_the_answer(world, monkey
     assert not result.response.message.attachments and not embed.image.url
 
 
+async def test_a_past_pair_whose_strip_fails_to_draw_still_gets_its_answer(world, monkeypatch, caplog):
+    from bot.render import pictures
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer down")
+
+    monkeypatch.setattr(pictures, "history_strip_png", broken)
+    monkeypatch.setattr(pictures, "drawn_strip_png", lambda *args: None)  # as if not drawn yet
+    result = await world.member.slash(world.general, "ask", question="were poland and the us allies in 1995?")
+    embed = result.response.embeds[0]
+    assert embed.title.startswith("No — in 1995")
+    assert not result.response.message.attachments and not embed.image.url
+    assert [r.message for r in caplog.records if "could not draw" in r.message] == [
+        "could not draw the picture 'history.png'; sending the answer without it"
+    ]
+
+
 @pytest.mark.parametrize(
     ("question", "heavy"),
     [

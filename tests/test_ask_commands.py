@@ -202,6 +202,22 @@ async def test_faq_paraphrase_is_answered_with_source(world):
     assert "That ended 81 years ago" in ever.response.embeds[0].description
 
 
+
+async def test_an_answer_cites_its_sources_as_a_moderator_left_them(world):
+    question = "is trade between them dead now?"
+    before = await world.member.slash(world.general, "ask", question=question)
+    assert "manhattantribune.com" in {f.name: f.value for f in before.response.embeds[0].fields}["Sources"]
+
+    shown = await world.moderator.slash(world.general, "manage facts edit", fact_id="faq-trade-dead")
+    values = {c["custom_id"]: c.get("value", "") for row in shown.modal["components"] for c in row.get("components", [])}
+    source = "US Census Bureau: trade in goods with Russia | https://www.census.gov/foreign-trade/balance/c4621.html"
+    await world.moderator.submit_modal(shown, values | {"source": source})
+
+    after = await world.member.slash(world.general, "ask", question=question)
+    assert {f.name: f.value for f in after.response.embeds[0].fields}["Sources"] == (
+        "[census.gov — US Census Bureau: trade in goods with Russia](<https://www.census.gov/foreign-trade/balance/c4621.html>)"
+    )
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -175,3 +175,37 @@ def test_typo_matching_against_names_of_near_length_agrees_with_every_name(resol
         assert found == every.find(text), text
         fuzzy += any(m.fuzzy for m in found)
     assert fuzzy > len(texts) // 2  # most typos were matched, not only agreed on as unknown
+
+
+def _words_one_position_at_a_time(text: str) -> list[tuple[str, str, int, int, bool]]:
+    """The straightforward reading: at each position a dotted abbreviation, a word, or on to the next word."""
+    from bot.domain.countries import _DOTTED, _WORD, fold
+
+    words = []
+    dotted_spans = {match.start(): match.end() for match in _DOTTED.finditer(text)}
+    pos = 0
+    while pos < len(text):
+        if pos in dotted_spans:
+            end = dotted_spans[pos]
+            letters = "".join(ch for ch in text[pos:end] if ch.isalpha())
+            words.append((letters, letters.casefold(), pos, end, True))
+            pos = end
+            continue
+        match = _WORD.match(text, pos)
+        if match:
+            folded = fold(match.group(0)).replace(" ", "")
+            if folded:
+                words.append((match.group(0), folded, match.start(), match.end(), False))
+            pos = match.end()
+        else:
+            following = _WORD.search(text, pos)
+            pos = following.start() if following else len(text)
+    return words
+
+
+def test_reading_words_agrees_with_trying_each_position(resolver):
+    texts = [text for text, _ in FOUND] + miss_questions(1100)
+    texts += ["U.S.A. and the U.K.", "is u.s.allied with r.o.k.?", "x'U.S. and e.u.", "Türkiye’s allies", "Ærø and ÅLAND"]
+    texts += ["  ", "1995", "the U. S. and S. Korea", "don't l'Italie", "İstanbul ıstanbul ß", "a.b.c.d.e.", "__init__ x_y"]
+    for text in texts:
+        assert [tuple(token) for token in tokenize(text)] == _words_one_position_at_a_time(text), text

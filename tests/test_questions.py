@@ -221,3 +221,32 @@ def test_faq_ranking_from_the_question_as_read_agrees_with_scoring_each_phrasing
         expected = _faq_ranking_one_phrasing_at_a_time(engine, text)
         ranked = engine.faq_matches(text, limit=len(engine.faqs), tokens=tokens, mentions=mentions)
         assert [(faq.id, value) for faq, value in ranked] == expected, text
+
+
+def test_a_question_read_once_is_answered_and_judged_heavy_as_when_read_afresh(facts):
+    from bot.domain.questions import _ALLIES_OF, AskEngine, find_when, read_question
+
+    texts = [*miss_questions(300), "who are russia's allies", "  were the us and russia ever allies  "]
+    texts += ["who are france's allies in 1914 and is russia in nato", "is hungary in nato", "list japan's allies"]
+    reading_engine, asking_engine = AskEngine(facts), AskEngine(facts)
+    for text in texts:
+        reading = read_question(text, YEAR)
+        when = find_when(text, YEAR)
+        heavy = (when is not None and when.kind != "year") or any(pattern.search(text) for pattern in _ALLIES_OF)
+        assert reading.grades_many_pairs is heavy, text
+        assert reading_engine.answer(reading) == asking_engine.ask(text, current_year=YEAR), text
+
+
+def test_the_quick_checks_before_the_time_and_allies_patterns_never_change_what_is_found(monkeypatch):
+    from bot.domain import questions
+
+    texts = [*miss_questions(1100), "were they ever allies", "WW2 allies?", "during the GREAT WAR", "in the 1980s"]
+    texts += ["allies in the cold war", "hıstorically allies?", "ſecond world war allies", "what year did they ally"]
+    texts += ["since when are they allies", "russia’s allies", "list france's allies", "frances' allies in 1914"]
+    texts += ["are 𝟏𝟗𝟖𝟎 allies", "between 1990 and 1995", "from 2001 to 1999", "HISTORY of the alliance"]
+    quick = [(questions.find_when(text, YEAR), questions._asks_allies_of(text)) for text in texts]
+
+    monkeypatch.setattr(questions, "_may_name_a_time", lambda text: True)
+    monkeypatch.setattr(questions, "_asks_allies_of", lambda text: any(p.search(text) for p in questions._ALLIES_OF))
+    assert quick == [(questions.find_when(text, YEAR), questions._asks_allies_of(text)) for text in texts]
+    assert sum(when is not None for when, _ in quick) > 250 and sum(allies for _, allies in quick) >= 3

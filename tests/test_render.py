@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.facts import Source
-from bot.render import EMBED_TOTAL_LIMIT, clip, make_embed, source_text
+from bot.render import EMBED_TOTAL_LIMIT, _source_text, clip, make_embed, source_text
 
 
 def test_clip_ends_with_an_ellipsis_only_when_it_cuts():
@@ -73,3 +73,30 @@ def test_a_shared_embed_sends_the_same_payload_and_its_copy_can_change():
     assert type(changed) is not SharedEmbed
     assert "image" in changed.to_dict() and "image" not in shared.to_dict()
     assert shared.to_dict() == original.to_dict()
+
+
+def test_a_source_list_reads_the_same_kept_or_not_and_an_edited_source_reads_anew():
+    sources = [
+        Source(name="The original explainer (2024)", cites="Pentagon reports"),
+        Source(name="Member countries", url="https://www.nato.int/x"),
+        Source(name="Member countries", url="https://www.nato.int/x", cites="the treaty"),
+    ]
+    first = source_text(sources)
+    assert source_text(sources) == first == _source_text.__wrapped__(
+        tuple((s.name, s.url, s.cites) for s in sources), 1024
+    )  # kept text is what working it out afresh gives
+
+    edited = [sources[0], Source(name="Member countries", url="https://www.state.gov/nato"), sources[2]]
+    assert source_text(edited) == (
+        "The original explainer (2024) (citing Pentagon reports) · "
+        "[state.gov — Member countries](<https://www.state.gov/nato>) · "
+        "[nato.int — Member countries](<https://www.nato.int/x>) (citing the treaty)"
+    )
+    assert source_text(sources) == first
+
+
+def test_as_of_dates_read_the_same_however_often_they_are_shown():
+    from bot.domain.facts import format_as_of
+
+    for as_of, text in (("2024", "2024"), ("2023-03", "March 2023"), ("2023-03-04", "4 March 2023")):
+        assert format_as_of(as_of) == format_as_of(as_of) == format_as_of.__wrapped__(as_of) == text

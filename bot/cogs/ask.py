@@ -29,6 +29,7 @@ from ..domain.questions import (
     PairAnswer,
     When,
     engine_for,
+    read_question,
 )
 from ..render import AUTOCOMPLETE_LIMIT, ReadyComponents, pictures
 from ..render import allies as render_allies
@@ -87,10 +88,13 @@ class Ask(commands.Cog):
             raise UserError(render_ask.EMPTY_QUESTION)
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
-        if engine.is_heavy(question, today.year):  # a span of years or a country's allies: many pairs
-            answer = await asyncio.to_thread(engine.ask, question, current_year=today.year)
-        else:
-            answer = engine.ask(question, current_year=today.year)
+        answer = engine.recall(question, today.year)
+        if answer is None:
+            reading = read_question(question, today.year)
+            if reading.grades_many_pairs:  # a span of years or a country's allies: off the event loop
+                answer = await asyncio.to_thread(engine.answer, reading)
+            else:
+                answer = engine.answer(reading)
         await self._reply(interaction, engine, answer, today)
 
     @app_commands.command(name="ally", description="Are two countries allies? Optionally as of a past year")
@@ -194,12 +198,16 @@ class Ask(commands.Cog):
                 # A pair in the past: the verdict, and the pair's whole record as a strip.
                 rendered = self._rendered_for(engine)
                 found = rendered.find(answer, today)
-                if found is None:
+                if found is not None:
+                    embed, strip = found
+                    await self._send(interaction, embed=embed, picture=strip)
+                else:
                     embed = render_ask.pair_embed(verdict, resolver, engine.treaty_count, engine.alliances.record)
-                    record = await asyncio.to_thread(self._pair_record, engine, answer, today.year)
-                    found = rendered.keep(answer, today, (embed, render_allies.strip_picture(record, resolver)))
-                embed, picture = found
-                await self._send(interaction, embed=embed, picture=picture)
+                    # One trip to a worker thread: the record, its strip and the strip drawn.
+                    strip, png = await asyncio.to_thread(self._pair_strip, engine, answer, today.year)
+                    embed, strip = rendered.keep(answer, today, (embed, strip))
+                    # A strip that failed to draw was logged there: the answer goes out without it.
+                    await self._send(interaction, embed=embed, picture=strip if png is not None else None, png=png)
             elif answer.is_us_russia:
                 embed = self._rendered_for(engine).get(
                     answer, today, lambda: render_ask.section_embed("verdict", engine.facts, verdict, resolver, today)
@@ -283,23 +291,29 @@ class Ask(commands.Cog):
         periods = engine.alliances.history(verdict.a, verdict.b, when.first, when.last, current_year=current_year)
         return HistoryAnswer(verdict.a, verdict.b, when, tuple(periods))
 
-    async def _picture_file(self, picture: render_allies.Picture | None) -> discord.File | None:
-        """Draw a picture off the event loop; a failure is logged and the text answer still goes out."""
-        if picture is None:
-            return None
+    def _pair_strip(
+        self, engine: AskEngine, answer: PairAnswer, current_year: int
+    ) -> tuple[render_allies.Picture, bytes | None]:
+        """A past pair's record as a strip, drawn (blocking: run it in a worker thread).
+
+        The PNG is None if drawing failed (logged): the answer goes out without it.
+        """
+        strip = render_allies.strip_picture(self._pair_record(engine, answer, current_year), engine.resolver)
         try:
-            if picture.kind == "map":
-                groups = dict(picture.groups)
-                png = pictures.drawn_map_png(picture.title, picture.caption, groups) or await asyncio.to_thread(
-                    pictures.alliance_map_png, picture.title, picture.caption, groups
-                )
-            else:
-                png = pictures.drawn_strip_png(picture.title, picture.caption, picture.bands) or await asyncio.to_thread(
-                    pictures.history_strip_png, picture.title, picture.caption, picture.bands
-                )
+            return strip, _draw(strip)
         except Exception:
-            log.exception("could not draw the picture %r; sending the answer without it", picture.filename)
-            return None
+            log.exception("could not draw the picture %r; sending the answer without it", strip.filename)
+            return strip, None
+
+    async def _picture_file(self, picture: render_allies.Picture, png: bytes | None = None) -> discord.File | None:
+        """The picture as an attachment (``png`` if drawn already); a failure is logged and the text
+        answer still goes out."""
+        if png is None:
+            try:
+                png = _drawn(picture) or await asyncio.to_thread(_draw, picture)
+            except Exception:
+                log.exception("could not draw the picture %r; sending the answer without it", picture.filename)
+                return None
         return discord.File(io.BytesIO(png), filename=picture.filename, description=picture.caption[:1024])
 
     async def _send(
@@ -310,10 +324,11 @@ class Ask(commands.Cog):
         view: ReadyComponents | None = None,
         ephemeral: bool = False,
         picture: render_allies.Picture | None = None,
+        png: bytes | None = None,
     ) -> None:
         # Mentions stay off through the bot's own default (client_options): nothing to pass here.
         kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
-        file = await self._picture_file(picture) if picture is not None else None
+        file = await self._picture_file(picture, png) if picture is not None else None
         if file is not None:
             embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared
             embed.set_image(url=f"attachment://{file.filename}")
@@ -324,6 +339,20 @@ class Ask(commands.Cog):
             await interaction.followup.send(**kwargs)
         else:
             await interaction.response.send_message(**kwargs)
+
+
+def _drawn(picture: render_allies.Picture) -> bytes | None:
+    """The picture if it is already drawn (cheap: no worker thread needed), else None."""
+    if picture.kind == "map":
+        return pictures.drawn_map_png(picture.title, picture.caption, dict(picture.groups))
+    return pictures.drawn_strip_png(picture.title, picture.caption, picture.bands)
+
+
+def _draw(picture: render_allies.Picture) -> bytes:
+    """Draw the picture (blocking: run it in a worker thread)."""
+    if picture.kind == "map":
+        return pictures.alliance_map_png(picture.title, picture.caption, dict(picture.groups))
+    return pictures.history_strip_png(picture.title, picture.caption, picture.bands)
 
 
 async def setup(bot: AllianceBot) -> None:

@@ -6,6 +6,7 @@ contract for bundled data, moderator edits and imports alike.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -578,6 +579,7 @@ def fill_computed(text: str, today: date) -> str:
     return _YEARS_SINCE.sub(lambda m: str(today.year - int(m.group(1))), text)
 
 
+@functools.lru_cache(maxsize=1024)  # a few dozen distinct dates; every answer's footer shows one
 def format_as_of(as_of: str) -> str:
     """Render a partial date for people: '2024', 'March 2023' or '14 March 2023'."""
     parts = as_of.split("-")

@@ -285,6 +285,7 @@ _ALLIES_OF = (
         r"(?:with|of|to)\s+(?P<c>.+)",
         re.I,
     ),
+    # Last: unanchored, it scans the whole text; it needs an apostrophe (see _asks_allies_of).
     re.compile(r"^\s*(?:list\s+)?(?P<c>.+?)(?:['’]s|s['’])\s+allies\b", re.I),
 )
 _MEMBERS = re.compile(
@@ -345,6 +346,35 @@ class When:
     @property
     def year(self) -> int | None:
         return self.first if self.kind == "year" else None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A first look at a question's words: the time it asks about and whether it asks for a
+    country's allies. Read once per question: both the heavy check and the answer use it."""
+
+    text: str  # the question, stripped
+    current_year: int
+    when: When | None
+    allies_of: bool  # worded as "who are X's allies" (one of the ``_ALLIES_OF`` patterns)
+
+    @property
+    def grades_many_pairs(self) -> bool:
+        """A span of years or a country's allies: answering grades many pairs."""
+        return (self.when is not None and self.when.kind != "year") or self.allies_of
+
+
+def read_question(question: str, current_year: int) -> Reading:
+    """Read ``question`` for :meth:`AskEngine.answer` (cheap: a few patterns over its words)."""
+    text = question.strip()
+    when = find_when(text, current_year)
+    return Reading(text, current_year, when, _asks_allies_of(text))
+
+
+def _asks_allies_of(text: str) -> bool:
+    """True if ``text`` is worded as "who are X's allies" (one of the ``_ALLIES_OF`` patterns)."""
+    has_apostrophe = "'" in text or "’" in text  # the last pattern needs one
+    return any(pattern.search(text) for pattern in (_ALLIES_OF if has_apostrophe else _ALLIES_OF[:-1]))
 
 
 @dataclass(frozen=True)
@@ -475,8 +505,24 @@ def _faq_scores(query: str, choices: list[str]) -> list[float]:
 RECORD_FIRST_YEAR = 1815
 
 
+# Every pattern find_when looks for needs a digit (years, decades) or one of these words, as
+# case-folded text spells it: most questions name no time, and are read without the patterns.
+# (No "i" in them: under re.I "ı" matches "i", yet case-folds to itself.)
+_TIME_WORDS = ("ww", "world", "great", "cold", "ever", "stor", "past", "when", "what")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _may_name_a_time(text: str) -> bool:
+    if _DIGIT.search(text):
+        return True
+    folded = text.casefold()
+    return any(word in folded for word in _TIME_WORDS)
+
+
 def find_when(text: str, current_year: int) -> When | None:
     """The year, era, decade or span a question asks about, if any ("in 1944", "during WW2")."""
+    if not _may_name_a_time(text):
+        return None
     for pattern, first, last, label in _ERAS:
         if pattern.search(text):
             return When(first, last, label, "range")
@@ -583,7 +629,12 @@ class AskEngine:
     # ------------------------------------------------------------------ free text
 
     def ask(self, question: str, *, current_year: int) -> Answer:
-        """Answer a free-text question: a pair verdict, a FAQ entry, or an honest "no verdict".
+        """Answer a free-text question: a pair verdict, a FAQ entry, or an honest "no verdict"."""
+        remembered = self.recall(question, current_year)
+        return remembered if remembered is not None else self.answer(read_question(question, current_year))
+
+    def recall(self, question: str, current_year: int) -> Answer | None:
+        """The answer given to this exact question this year, if still remembered.
 
         Answers are immutable and depend only on this view, the exact text and the year, so the
         most recent ones are remembered: popular questions are asked again and again.
@@ -592,9 +643,12 @@ class AskEngine:
         cached = self._recent.get(key)
         if cached is not None:
             self._recent.move_to_end(key)
-            return cached
-        answer = self._ask(key[0], current_year=current_year)
-        self._recent[key] = answer
+        return cached
+
+    def answer(self, reading: Reading) -> Answer:
+        """Answer a question read by :func:`read_question` (and remember the answer)."""
+        answer = self._ask(reading)
+        self._recent[(reading.text, reading.current_year)] = answer
         if len(self._recent) > _RECENT_ANSWERS:
             self._recent.popitem(last=False)
         return answer
@@ -606,22 +660,19 @@ class AskEngine:
         """
         if (question.strip(), current_year) in self._recent:
             return False
-        when = find_when(question, current_year)
-        if when is not None and when.kind != "year":
-            return True
-        return any(pattern.search(question) for pattern in _ALLIES_OF)
+        return read_question(question, current_year).grades_many_pairs
 
-    def _ask(self, text: str, *, current_year: int) -> Answer:
+    def _ask(self, reading: Reading) -> Answer:
+        text, current_year, when = reading.text, reading.current_year, reading.when
         tokens = tokenize(text)
         mentions = self.resolver.find(text, tokens=tokens)
-        when = find_when(text, current_year)
         year = when.year if when is not None else None
         if when is not None and when.first > current_year:
             return NoVerdict("future_year", year=when.first)
         qualified = self._qualified_unknown(tokens, mentions)
         if qualified is not None:
             return qualified
-        about_one = self._one_country_or_alliance(text, mentions, when, current_year)
+        about_one = self._one_country_or_alliance(reading, mentions)
         if about_one is not None:
             return about_one
         if when is not None and when.kind != "year":
@@ -690,10 +741,9 @@ class AskEngine:
             return FaqAnswer(*top_faq)
         return NoVerdict("no_match", year=year, closest=tuple(f for f, _ in faq_ranked))
 
-    def _one_country_or_alliance(
-        self, text: str, mentions: list[Mention], when: When | None, current_year: int
-    ) -> Answer | None:
+    def _one_country_or_alliance(self, reading: Reading, mentions: list[Mention]) -> Answer | None:
         """Questions about one country's allies or about one alliance, from the same data."""
+        text, when, current_year = reading.text, reading.when, reading.current_year
         year = when.year if when is not None and when.kind == "year" else None
         second = _SECOND_PART.search(text)
         first = text[: second.start()] if second else text
@@ -704,16 +754,17 @@ class AskEngine:
             kind, place = _alliance_question(first, resolved)
             if kind is not None:  # the alliance's members are looked up only when they are the answer
                 return AllianceAnswer(self.catalogue.summary(key, year, current_year), kind, place, left_out)
-        for pattern in _ALLIES_OF:
-            match = pattern.search(first)
-            if match and len(resolved) == 1:
-                place = resolved[0].codes[0]
-                if when is not None and when.kind == "range":
-                    allies = self.alliances.allies_during(place, when.first, when.last, current_year=current_year)
-                else:
-                    allies = self.alliances.allies_of(place, year=year, current_year=current_year)
-                return AlliesAnswer(allies, left_out, when.label if when is not None else "")
-        return None
+        if len(resolved) != 1:
+            return None
+        allies_of = _asks_allies_of(first) if second else reading.allies_of
+        if not allies_of:
+            return None
+        place = resolved[0].codes[0]
+        if when is not None and when.kind == "range":
+            allies = self.alliances.allies_during(place, when.first, when.last, current_year=current_year)
+        else:
+            allies = self.alliances.allies_of(place, year=year, current_year=current_year)
+        return AlliesAnswer(allies, left_out, when.label if when is not None else "")
 
     def _qualified_unknown(self, tokens: list, mentions: list[Mention]) -> NoVerdict | None:
         """"East Germany" is not Germany: a qualifier left outside a name is never dropped silently."""

@@ -8,6 +8,7 @@ through the bot's one error path.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Any
@@ -79,9 +80,10 @@ def make_embed(
         footer = clip(footer, min(FOOTER_LIMIT, max(budget, 0)))
         budget -= len(footer)
         embed.set_footer(text=footer)
+    count = 0  # counted here: ``embed.fields`` builds a proxy of every field on each read
     for inline, group in ((False, fields), (True, inline_fields)):
         for name, value in group:
-            if len(embed.fields) >= FIELD_COUNT_LIMIT:
+            if count >= FIELD_COUNT_LIMIT:
                 break
             name = clip(name, FIELD_NAME_LIMIT) or "\u200b"
             value = clip(value, FIELD_VALUE_LIMIT) or "\u200b"
@@ -89,6 +91,7 @@ def make_embed(
                 break
             budget -= len(name) + len(value)
             embed.add_field(name=name, value=value, inline=inline)
+            count += 1
     return embed
 
 
@@ -137,11 +140,18 @@ def source_text(sources: Sequence[Source], limit: int = FIELD_VALUE_LIMIT) -> st
 
     The list always ends on a complete link: what does not fit is counted ("… and 3 more sources").
     """
+    # Kept by what is shown (name, link, what it cites): every answer citing the same sources reuses
+    # the text without parsing each link again, and an edited source is a different key.
+    return _source_text(tuple([(source.name, source.url, source.cites) for source in sources]), limit)
+
+
+@functools.lru_cache(maxsize=2048)
+def _source_text(sources: tuple[tuple[str, str | None, str | None], ...], limit: int) -> str:
     cited: dict[tuple[str, str | None], list[str]] = {}
-    for source in sources:
-        cites = cited.setdefault((source.name, source.url), [])
-        if source.cites and source.cites not in cites:
-            cites.append(source.cites)
+    for name, url, cite in sources:
+        cites = cited.setdefault((name, url), [])
+        if cite and cite not in cites:
+            cites.append(cite)
     parts = []
     for (name, url), cites in cited.items():
         label = source_label(name, url)
