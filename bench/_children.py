@@ -151,9 +151,11 @@ async def ask(runs: int, mode: str) -> dict[str, Any]:
 
     if mode == "miss":
         from bot.render import ask as render_ask
+        from bot.render import pictures as render_pictures
 
         questions_module._RECENT_ANSWERS = 0  # the answer cache keeps nothing
         render_ask.RENDERED_REPLIES = 0  # nor the rendered replies
+        render_pictures._CACHE_SIZE = 0  # nor the drawn pictures
         asked = miss_questions(runs)
     else:
         rng = random.Random(2)
