@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -146,3 +147,31 @@ async def test_display_names_are_upserted_and_survive_a_reopen(tmp_path):
         assert await reopened.display_names(1, range(1000, 2200)) == {}  # more ids than one query takes
     finally:
         await reopened.close()
+
+
+async def test_a_due_checkpoint_waits_for_a_quiet_moment_unless_the_wal_grows_too_long(tmp_path, monkeypatch):
+    """Checkpoints never run in the middle of a burst of commits (they stalled the event loop), but do run."""
+    from bot.storage import sqlite as backend
+
+    monkeypatch.setattr(backend, "CHECKPOINT_EVERY", 5)
+    monkeypatch.setattr(backend, "CHECKPOINT_QUIET", 0.1)
+    monkeypatch.setattr(backend, "CHECKPOINT_FORCE", 30)
+    ran: list[int] = []
+    real = backend.SqliteBackend._run_checkpoint
+    monkeypatch.setattr(backend.SqliteBackend, "_run_checkpoint", lambda self: (ran.append(1), real(self)))
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        for n in range(20):  # a burst: commits 10 ms apart, never a quiet 100 ms
+            await store.set_meta(f"k{n}", "v")
+            await asyncio.sleep(0.01)
+        assert ran == []
+        await asyncio.sleep(0.3)  # quiet: the due checkpoint runs
+        assert ran == [1]
+        for n in range(40):  # a longer burst: forced after CHECKPOINT_FORCE commits, before any quiet
+            await store.set_meta(f"f{n}", "v")
+        await asyncio.sleep(0.02)
+        assert len(ran) == 2
+        row = await store.fetchone("PRAGMA wal_checkpoint(PASSIVE)")
+        assert row is not None and row[0] == 0  # the checkpoints left the WAL usable, nothing busy
+    finally:
+        await store.close()

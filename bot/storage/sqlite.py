@@ -10,7 +10,7 @@ Small answer batches are written inline on the event loop (``write_small_inline`
 commit of a few rows appends to the WAL without an fsync, and measured cheaper than the round
 trip to aiosqlite's thread (STYLE.md habit 9; bench/run.py reports the loop's worst stall).
 Automatic checkpoints, which would make an occasional inline commit copy the WAL back into the
-database, are off; passive checkpoints run in a background thread instead. With FULL every write
+database, are off; passive checkpoints run in a background thread instead, at a quiet moment. With FULL every write
 goes through the thread, since an fsync is blocking I/O of unmeasured cost.
 """
 
@@ -34,7 +34,9 @@ T = TypeVar("T")
 
 SYNCHRONOUS = ("NORMAL", "FULL")
 INLINE_MAX_ROWS = 64  # a larger batch is split; each inline commit stays well under a millisecond
-CHECKPOINT_EVERY = 200  # commits between passive checkpoints (SQLite's automatic one: about 1,000 pages)
+CHECKPOINT_EVERY = 200  # commits before a passive checkpoint is due (SQLite's automatic one: about 1,000 pages)
+CHECKPOINT_QUIET = 0.05  # seconds without a commit before a due checkpoint runs: not in the middle of a burst
+CHECKPOINT_FORCE = 2000  # commits after which a due checkpoint runs anyway (the WAL stays within tens of MB)
 
 
 class SqliteBackend(StoreBase):
@@ -53,7 +55,9 @@ class SqliteBackend(StoreBase):
         # The event loop's own connection for small inline writes (files with NORMAL only).
         self._inline: sqlite3.Connection | None = None
         self._commits = 0  # since the last checkpoint
+        self._last_commit = 0.0  # loop time
         self._checkpoint: asyncio.Task[None] | None = None
+        self._checkpoint_timer: asyncio.TimerHandle | None = None
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -132,6 +136,9 @@ class SqliteBackend(StoreBase):
         return row is not None and row[0] == "ok"
 
     async def close(self) -> None:
+        if self._checkpoint_timer is not None:
+            self._checkpoint_timer.cancel()
+            self._checkpoint_timer = None
         if self._checkpoint is not None:
             with contextlib.suppress(Exception):
                 await self._checkpoint
@@ -144,10 +151,41 @@ class SqliteBackend(StoreBase):
             await db.close()  # the last connection to close checkpoints the WAL into the database
 
     def _committed(self) -> None:
-        """Count a commit; every CHECKPOINT_EVERY, start a passive checkpoint in a background thread."""
+        """Count a commit; once CHECKPOINT_EVERY are in the WAL, checkpoint at the next quiet moment.
+
+        A checkpoint (a background thread, about 8 ms for 200 one-click commits) running during a
+        burst of clicks stalled the event loop for up to 4 ms (bench/run.py burst); so a due
+        checkpoint waits until no commit came for CHECKPOINT_QUIET, or until CHECKPOINT_FORCE commits.
+        """
+        loop = asyncio.get_running_loop()
         self._commits += 1
-        if self._commits < CHECKPOINT_EVERY or (self._checkpoint is not None and not self._checkpoint.done()):
+        self._last_commit = loop.time()
+        if self._commits < CHECKPOINT_EVERY or self._checkpointing:
             return
+        if self._commits >= CHECKPOINT_FORCE:
+            self._start_checkpoint()
+        elif self._checkpoint_timer is None:
+            self._checkpoint_timer = loop.call_later(CHECKPOINT_QUIET, self._checkpoint_when_quiet)
+
+    @property
+    def _checkpointing(self) -> bool:
+        return self._checkpoint is not None and not self._checkpoint.done()
+
+    def _checkpoint_when_quiet(self) -> None:
+        self._checkpoint_timer = None
+        if self._db is None or self._checkpointing:
+            return
+        loop = asyncio.get_running_loop()
+        quiet = loop.time() - self._last_commit
+        if quiet >= CHECKPOINT_QUIET or self._commits >= CHECKPOINT_FORCE:
+            self._start_checkpoint()
+        else:
+            self._checkpoint_timer = loop.call_later(CHECKPOINT_QUIET - quiet, self._checkpoint_when_quiet)
+
+    def _start_checkpoint(self) -> None:
+        if self._checkpoint_timer is not None:
+            self._checkpoint_timer.cancel()
+            self._checkpoint_timer = None
         self._commits = 0
         self._checkpoint = asyncio.create_task(asyncio.to_thread(self._run_checkpoint), name="sqlite-checkpoint")
 
