@@ -189,11 +189,11 @@ class AllianceBot(commands.Bot):
         """
         if guild_id is None:
             return
-        name = user.display_name
-        if self._known_names.get((guild_id, user.id)) == name:
+        name = self.unstored_name(guild_id, user)
+        if name is None:
             return
         await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
-        self._known_names[(guild_id, user.id)] = name
+        self.name_stored(guild_id, user.id, name)
 
     def unstored_name(self, guild_id: int, user: discord.abc.User) -> str | None:
         """The member's display name if this process has not stored it yet (or it changed), else None.

@@ -253,6 +253,22 @@ async def reply_after_change(send: Awaitable[Any], done: str) -> None:
         raise UserError(done) from error
 
 
+async def owner_may_use(interaction: discord.Interaction, owner_id: int | None) -> bool:
+    """True if this user may use a control owned by ``owner_id`` (None: anyone); else say so, ephemerally."""
+    if owner_id is not None and interaction.user.id != owner_id:
+        await send_ephemeral(interaction, NOT_YOUR_VIEW)
+        return False
+    return True
+
+
+def loaded_cog(interaction: discord.Interaction, name: str) -> Any:
+    """The bot's cog ``name``, for a button that hands its click to it (an error if it is not loaded)."""
+    cog = getattr(interaction.client, "get_cog", lambda _: None)(name)
+    if cog is None:
+        raise RuntimeError(f"the {name} cog is not loaded")
+    return cog
+
+
 class BaseView(discord.ui.View):
     """A view whose errors go through the bot's one error path and which disables itself on timeout.
 
@@ -266,10 +282,7 @@ class BaseView(discord.ui.View):
         self.message: discord.Message | discord.InteractionMessage | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if self.owner_id is not None and interaction.user.id != self.owner_id:
-            await send_ephemeral(interaction, NOT_YOUR_VIEW)
-            return False
-        return True
+        return await owner_may_use(interaction, self.owner_id)
 
     async def attach(self, interaction: discord.Interaction) -> None:
         """Remember the reply this view was sent with, so its timeout can disable it.

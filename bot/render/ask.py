@@ -55,12 +55,12 @@ from . import (
     DESCRIPTION_LIMIT,
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
-    NOT_YOUR_VIEW,
     SharedEmbed,
     clip,
     footer_for,
+    loaded_cog,
     make_embed,
-    send_ephemeral,
+    owner_may_use,
     source_text,
 )
 
@@ -441,15 +441,10 @@ class SectionButton(
         return cls(match["key"], int(match["owner"]), match["a"], match["b"])
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await send_ephemeral(interaction, NOT_YOUR_VIEW)
-            return False
-        return True
+        return await owner_may_use(interaction, self.owner_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        handler: SectionHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Ask")
-        if handler is None:
-            raise RuntimeError("the Ask cog is not loaded")
+        handler: SectionHandler = loaded_cog(interaction, "Ask")
         await handler.show_section(interaction, self.key, self.owner_id, self.a, self.b)
 
 
@@ -659,15 +654,10 @@ class SuggestionButton(
         return cls(int(match["index"]), int(match["owner"]), choice)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await send_ephemeral(interaction, NOT_YOUR_VIEW)
-            return False
-        return True
+        return await owner_may_use(interaction, self.owner_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        handler: ChoiceHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Ask")
-        if handler is None:
-            raise RuntimeError("the Ask cog is not loaded")
+        handler: ChoiceHandler = loaded_cog(interaction, "Ask")
         await handler.show_choice(interaction, self.choice)
 
 

@@ -18,6 +18,7 @@ from . import (
     FIELD_VALUE_LIMIT,
     clip,
     footer_for,
+    loaded_cog,
     make_embed,
     person,
     source_text,
@@ -123,9 +124,7 @@ class AnswerButton(
     @classmethod
     async def on_click(cls, interaction: discord.Interaction, match: re.Match[str]) -> None:
         """A click, straight from its custom_id (AllianceBot's lean dispatch; errors go to its one error path)."""
-        handler: AnswerHandler | None = getattr(interaction.client, "get_cog", lambda _: None)("Quiz")
-        if handler is None:
-            raise RuntimeError("the Quiz cog is not loaded")
+        handler: AnswerHandler = loaded_cog(interaction, "Quiz")
         await handler.handle_answer(interaction, int(match["quiz"]), int(match["number"]), int(match["choice"]))
 
 

@@ -705,20 +705,19 @@ _INSERT_ANSWERS = (
     "INSERT INTO quiz_answers(guild_id, channel_id, quiz_id, question, user_id, choice, correct, points, "
     "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# A period's totals add up while the answer is in the stored period, restart in a later one, and
-# are left alone by a late answer from an earlier one (SET reads the row as it was before).
-_PERIOD_SET = (
-    "{p}_answered = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p}_answered "
-    "WHEN excluded.{p} = quiz_players.{p} THEN quiz_players.{p}_answered + excluded.{p}_answered "
-    "ELSE quiz_players.{p}_answered END, "
-    "{p}_correct = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p}_correct "
-    "WHEN excluded.{p} = quiz_players.{p} THEN quiz_players.{p}_correct + excluded.{p}_correct "
-    "ELSE quiz_players.{p}_correct END, "
-    "{p}_points = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p}_points "
-    "WHEN excluded.{p} = quiz_players.{p} THEN quiz_players.{p}_points + excluded.{p}_points "
-    "ELSE quiz_players.{p}_points END, "
-    "{p} = CASE WHEN excluded.{p} > quiz_players.{p} THEN excluded.{p} ELSE quiz_players.{p} END"
-)
+def _period_set(period: str, stored: str, new: str) -> str:
+    """SET clauses for one period's totals: they add up while the answer is in the stored period,
+    restart in a later one, and are left alone by a late answer from an earlier one (SET reads the
+    row as it was before). ``stored``/``new`` name the row and the incoming values."""
+    later, same = f"{new}.{period} > {stored}.{period}", f"{new}.{period} = {stored}.{period}"
+    clauses = [
+        f"{period}_{total} = CASE WHEN {later} THEN {new}.{period}_{total} "
+        f"WHEN {same} THEN {stored}.{period}_{total} + {new}.{period}_{total} ELSE {stored}.{period}_{total} END"
+        for total in ("answered", "correct", "points")
+    ]
+    return ", ".join([*clauses, f"{period} = CASE WHEN {later} THEN {new}.{period} ELSE {stored}.{period} END"])
+
+
 UPSERT_PLAYERS = (
     "INSERT INTO quiz_players(guild_id, user_id, answered, correct, points, streak, best_streak, "
     "week, week_answered, week_correct, week_points, month, month_answered, month_correct, month_points) "
@@ -727,9 +726,8 @@ UPSERT_PLAYERS = (
     "points = quiz_players.points + excluded.points, streak = excluded.streak, "
     "best_streak = CASE WHEN excluded.best_streak > quiz_players.best_streak "
     "THEN excluded.best_streak ELSE quiz_players.best_streak END, "
-    + _PERIOD_SET.format(p="week") + ", " + _PERIOD_SET.format(p="month")
+    + _period_set("week", "quiz_players", "excluded") + ", " + _period_set("month", "quiz_players", "excluded")
 )
-_PG_PERIOD_SET = _PERIOD_SET.replace("excluded.", "t.").replace("quiz_players.", "p.")
 _CHUNK = 500  # stays under SQLite's limit on bound parameters per statement
 
 
@@ -771,18 +769,14 @@ def _score_batch(
         rows.append((answer.guild_id, answer.channel_id, answer.quiz_id, answer.question, answer.user_id,
                      answer.choice, correct, points, answered_ms))
         week, month = _periods_of_day(answered_ms // 86_400_000)
-        total = totals.get(player)
-        if total is None:
-            totals[player] = [1, correct, points, score.streak, score.streak,
-                              week, 1, correct, points, month, 1, correct, points]
-        else:
-            total[0] += 1
-            total[1] += correct
-            total[2] += points
-            total[3] = score.streak
-            total[4] = max(total[4], score.streak)
-            _count_in_period(total, 5, week, correct, points)
-            _count_in_period(total, 9, month, correct, points)
+        total = totals.setdefault(player, [0] * 13)
+        total[0] += 1
+        total[1] += correct
+        total[2] += points
+        total[3] = score.streak
+        total[4] = max(total[4], score.streak)
+        _count_in_period(total, 5, week, correct, points)
+        _count_in_period(total, 9, month, correct, points)
         if answer.display_name is not None:
             names[player] = (*player, answer.display_name[:100], answer.answered_at.isoformat())
         outcomes.append(AnswerOutcome("recorded", answer.choice, points, score.streak))
@@ -911,7 +905,7 @@ async def _write_answer_batch_pg(conn: Any, answers: Sequence[AnswerIn]) -> list
         await conn.execute(
             "UPDATE quiz_players AS p SET answered = p.answered + t.a, correct = p.correct + t.c, "
             "points = p.points + t.pts, streak = t.s, best_streak = GREATEST(p.best_streak, t.b), "
-            + _PG_PERIOD_SET.format(p="week") + ", " + _PG_PERIOD_SET.format(p="month") + " "
+            + _period_set("week", "p", "t") + ", " + _period_set("month", "p", "t") + " "
             "FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], "
             "$8::int[], $9::int[], $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::int[]) "
             "AS t(g, u, a, c, pts, s, b, week, week_answered, week_correct, week_points, "

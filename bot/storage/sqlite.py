@@ -229,13 +229,7 @@ class SqliteBackend(StoreBase):
 
         def transaction(connection: sqlite3.Connection) -> T:
             connection.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(connection)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            return result
+            return _commit_after(connection, work)
 
         async with self._write_lock:
             result = await self.db._execute(transaction, self.db._conn)
@@ -264,12 +258,7 @@ class SqliteBackend(StoreBase):
             except sqlite3.OperationalError:  # busy: another process is writing
                 connection = None
             if connection is not None:
-                try:
-                    result = work(connection)
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-                connection.execute("COMMIT")
+                result = _commit_after(connection, work)
         if connection is None:
             return await self.write_in_one_hop(work)
         self._committed()
@@ -300,6 +289,17 @@ class SqliteBackend(StoreBase):
                 cursor.close()
 
         return await self.db._execute(run, self.db._conn)
+
+
+def _commit_after(connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``work`` in the transaction just begun on ``connection``: COMMIT, or ROLLBACK if it raises."""
+    try:
+        result = work(connection)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return result
 
 
 def _explain(error: sqlite3.Error) -> str:
