@@ -425,11 +425,45 @@ def safe_load_bounded(text: str) -> Any:
         # libyaml found the text invalid: scan again with the loader below, so the error the
         # user sees is the one it reports (and the bounds still hold up to that point).
         _check_bounds(text, yaml.SafeLoader)
-    return yaml.load(text, Loader=_FAST_LOADER)  # a safe loader (libyaml's where available): plain data only
+    return yaml.load(text, Loader=_StrictLoader)  # a safe loader (libyaml's where available): plain data only
 
 
 # libyaml's event parser is iterative and fast: scanning with it costs little next to the load.
 _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_FAST_LOADER):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses, with the line, what it cannot build or reads twice.
+
+    PyYAML builds values such as ``2024-13-45`` (a timestamp) or a 5,000-digit integer with
+    ``datetime`` and ``int``, which raise ValueError rather than a YAML error; and a mapping with a
+    key given twice silently keeps the last value. Both become ConstructorErrors naming the line.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read the value {_excerpt(node)} ({error})", node.start_mark
+            ) from None
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key[:40]!r} is given twice", key_node.start_mark
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _excerpt(node: yaml.Node) -> str:
+    value = node.value if isinstance(node.value, str) else ""
+    return repr(value[:20] + "…") if len(value) > 20 else repr(value)
 
 
 def _check_bounds(text: str, loader: Any) -> None:
@@ -449,7 +483,7 @@ def _check_bounds(text: str, loader: Any) -> None:
 
 def safe_load(text: str) -> Any:
     """``yaml.safe_load``, through libyaml when available (about ten times faster; most of start-up)."""
-    return yaml.load(text, Loader=_FAST_LOADER)  # a safe loader: plain data only
+    return yaml.load(text, Loader=_StrictLoader)  # a safe loader: plain data only
 
 
 def load_yaml_text(text: str, file: str) -> tuple[list[FactModel], list[Problem]]:
