@@ -144,12 +144,56 @@ class PostgresBackend(StoreBase):
         if current is not None:
             yield current
             return
-        async with self.pool.acquire() as conn, conn.transaction():
-            token = self._tx.set(conn)
+        conn, tx = await self._begin()
+        token = self._tx.set(conn)
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(*CONNECTION_LOST):  # a lost connection has rolled back already
+                await tx.rollback()
+            raise
+        else:
+            await tx.commit()
+        finally:
+            self._tx.reset(token)
+            await self.pool.release(conn)
+
+    async def _begin(self) -> tuple[asyncpg.Connection, Any]:
+        """A pooled connection with a transaction started on it, on a fresh connection if need be.
+
+        After a server restart or a killed backend every idle pooled connection is dead and fails
+        its first statement, BEGIN: nothing has run yet, so it is safe to take a new one (once).
+        """
+        for attempt in (1, 2):
+            conn = await self.pool.acquire()
+            tx = conn.transaction()
             try:
-                yield conn
-            finally:
-                self._tx.reset(token)
+                await tx.start()
+            except CONNECTION_LOST:
+                await self.pool.release(conn)  # the pool closes a connection that fails its reset
+                if attempt == 2:
+                    raise
+                await self._connections_lost()
+                continue
+            return conn, tx
+        raise AssertionError("unreachable")
+
+    async def _connections_lost(self) -> None:
+        """The server dropped a pooled connection: the others idle since are dead too; replace them."""
+        log.info("PostgreSQL dropped a pooled connection; reconnecting the pool's connections")
+        await self.pool.expire_connections()
+
+    async def _on_pool(self, method: str, sql: str, params: Sequence[Any]) -> Any:
+        """One statement on a pooled connection; once more on a fresh one if the first was dropped.
+
+        A dropped connection fails before it sends the statement, so this repeats nothing that ran.
+        """
+        try:
+            return await getattr(self.pool, method)(numbered(sql), *params)
+        except CONNECTION_LOST:
+            await self._connections_lost()
+            return await getattr(self.pool, method)(numbered(sql), *params)
+
 
     async def write_retrying(self, work: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 5) -> T:
         """Run ``work(connection)`` as one transaction, again (from scratch) if it deadlocked or raced."""
@@ -165,18 +209,21 @@ class PostgresBackend(StoreBase):
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         conn = self._tx.get()
-        target = conn if conn is not None else self.pool
-        return _rowcount(await target.execute(numbered(sql), *params))
+        if conn is not None:
+            return _rowcount(await conn.execute(numbered(sql), *params))
+        return _rowcount(await self._on_pool("execute", sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> asyncpg.Record | None:
         conn = self._tx.get()
-        target = conn if conn is not None else self.pool
-        return await target.fetchrow(numbered(sql), *params)
+        if conn is not None:
+            return await conn.fetchrow(numbered(sql), *params)
+        return await self._on_pool("fetchrow", sql, params)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
         conn = self._tx.get()
-        target = conn if conn is not None else self.pool
-        return list(await target.fetch(numbered(sql), *params))
+        if conn is not None:
+            return list(await conn.fetch(numbered(sql), *params))
+        return list(await self._on_pool("fetch", sql, params))
 
     # ------------------------------------------------------------------ events between processes
 
@@ -230,11 +277,25 @@ class PostgresBackend(StoreBase):
             await asyncio.sleep(RELISTEN_DELAY)
             try:
                 await self._start_listening()
-            except (OSError, asyncpg.PostgresError):
+            except Exception as error:  # refused, reset, or a closed connection (InterfaceError)
+                log.info("PostgreSQL LISTEN reconnect failed (%r); trying again", error)
                 continue
             # Notifications sent while we were away are gone: everything cached is suspect.
             self._dispatch(("reset", None))
             return
+
+
+# What a connection the server dropped raises on its next use (a restart, pg_terminate_backend).
+# InternalClientError: the server's "terminating connection" notice arrived before the socket
+# closed, and the connection refuses the next statement before sending it.
+CONNECTION_LOST: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+)
 
 
 def _log_failure(task: asyncio.Future[Any]) -> None:
