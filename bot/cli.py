@@ -16,6 +16,7 @@ import discord
 from . import create_bot
 from .config import Settings, SettingsError
 from .domain.facts import FactBaseError, load_fact_base, stale_facts
+from .lifecycle import run_until_stopped
 from .storage import SCHEMA_VERSION, Store, StoreError
 
 log = logging.getLogger("bot")
@@ -98,8 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             asyncio.run(run_sandbox(settings, port=args.port))
             return 0
-        bot = create_bot(settings)
-        bot.run(settings.token, log_handler=None)
+        asyncio.run(_run_bot(settings, settings.token))
         return 0
     except FactBaseError as error:
         print(f"Cannot start: {error}", file=sys.stderr)
@@ -120,6 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.")
         return 0
+
+
+async def _run_bot(settings: Settings, token: str) -> None:
+    """The bot on Discord until SIGTERM or Ctrl-C, then closed cleanly (exit status 0)."""
+    bot = create_bot(settings)
+    await run_until_stopped(bot, bot.start(token))
 
 
 async def preflight_database(settings: Settings, *, sandbox: bool) -> None:

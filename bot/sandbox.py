@@ -21,10 +21,8 @@ What makes it feel like Discord rather than a snapshot:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
-import signal
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -42,6 +40,7 @@ from .client import AllianceBot
 from .config import Settings
 from .domain import timeline as tl
 from .domain.errors import UserError
+from .lifecycle import stop_on_signals
 from .render import sandbox as text
 
 log = logging.getLogger(__name__)
@@ -169,11 +168,12 @@ async def _serve(
         await channel.send(text.WELCOME)
     page_key = await _page_key(bot)
     preview, note = await _open_preview(env, world, port, page_key)
+    ticker.take_turns_with(preview)
     try:
         for line in text.ready_lines(preview.url, str(sandbox_settings.database), note):
             print(line)
         waiter = stop or asyncio.Event()
-        _stop_on_signals(waiter)
+        stop_on_signals(waiter)
         if when_ready is not None:
             # Before the ticker starts: both drive the simulated Discord, and only one may at a time.
             await when_ready(
@@ -243,6 +243,9 @@ class _Ticker:
     dirty: bool = False
     jump_to: datetime | None = None
     _task: asyncio.Task[Any] | None = field(default=None, repr=False)
+    # Held while the ticker or a page action drives the simulated Discord: only one may at a time.
+    _turn: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    _waiting: int = field(default=0, repr=False)  # page actions waiting for their turn
 
     def __post_init__(self) -> None:
         self.env.backend.subscribers.append(self._on_event)
@@ -255,6 +258,35 @@ class _Ticker:
         active = self.env._operation_task
         if active is None or active is self._task:
             self.dirty = True
+
+    def take_turns_with(self, preview: Any) -> None:
+        """Make the page's actions wait for a clock move in progress instead of failing.
+
+        SimCord refuses an action that overlaps another operation; its page then shows "Action
+        outcome uncertain" and stops sending until a reload. A click that arrives while the
+        ticker moves the clock (for a second, or longer after /sandbox next-post) waits its turn.
+        """
+        act = preview._action
+
+        async def action_in_turn(context_id: str | None, body: Mapping[str, Any]) -> dict[str, Any]:
+            self._waiting += 1
+            try:
+                await self._turn.acquire()
+            finally:
+                self._waiting -= 1
+            try:
+                result = await act(context_id, body)
+                if body.get("kind") == "run_command" and _refused_as(result, "stale-revision"):
+                    # The page was a revision behind, because the bot posted on its own (a daily
+                    # post, a quiz reveal) while the command was typed. A command says everything
+                    # it means in its options, so it stands: send it against the current page.
+                    current = preview._get_page(context_id).revision
+                    result = await act(context_id, {**body, "published_revision": current})
+                return result
+            finally:
+                self._turn.release()
+
+        preview._action = action_in_turn
 
     def request_jump(self, when: datetime) -> None:
         """Move the clock forward to ``when`` on the next tick (from /sandbox next-post)."""
@@ -272,8 +304,14 @@ class _Ticker:
                 log.exception("the sandbox could not update its page")
 
     async def tick(self, preview: Any) -> None:
+        if self._turn.locked():
+            return  # a page action is running or waiting: it goes first
+        async with self._turn:
+            await self._tick(preview)
+
+    async def _tick(self, preview: Any) -> None:
         if self.env._operation_task is not None:
-            return  # the page (or a driver) is acting right now, and publishes what it causes
+            return  # a driver is acting right now, and publishes what it causes
         if self.jump_to is not None:
             target, self.jump_to = self.jump_to, None
             ahead = target - (datetime.now(UTC) + self.offset)
@@ -284,9 +322,17 @@ class _Ticker:
         # slack keeps the ticker out of the way of clicks (only one party may act at a time).
         if behind >= CLOCK_SLACK_SECONDS:
             await self.env.advance_time(behind)
-        if self.dirty:
+        # Publishing now would make a waiting action's page out of date (SimCord refuses those);
+        # that action publishes the page itself, with this tick's changes in it.
+        if self.dirty and not self._waiting:
             self.dirty = False
             await preview.refresh()
+
+
+def _refused_as(result: Mapping[str, Any], code: str) -> bool:
+    """Whether SimCord refused a page action, before running it, for the reason ``code``."""
+    diagnostics = result.get("diagnostics") or ()
+    return bool(result.get("rejected")) and any(item.get("code") == code for item in diagnostics)
 
 
 class SandboxControls(commands.Cog):
@@ -315,11 +361,3 @@ class SandboxControls(commands.Cog):
         when = max(min(upcoming), now) + timedelta(seconds=1)
         self.ticker.request_jump(when)
         await interaction.response.send_message(text.moving_clock(when), ephemeral=True)
-
-
-def _stop_on_signals(event: asyncio.Event) -> None:
-    """Turn Ctrl-C (and SIGTERM) into a clean stop instead of a cancelled task mid-shutdown."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # e.g. Windows, non-main thread
-            loop.add_signal_handler(sig, event.set)

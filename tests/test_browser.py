@@ -98,7 +98,11 @@ async def run_command(page, command: str, **options: str) -> None:
 
 
 async def see(page, text: str | re.Pattern[str], timeout: float = 30) -> None:
-    await page.get_by_text(text).last.wait_for(state="visible", timeout=timeout * 1000)
+    try:
+        await page.get_by_text(text).last.wait_for(state="visible", timeout=timeout * 1000)
+    except Exception:
+        await shot(page, "failed")  # what the page showed instead
+        raise
 
 
 async def shot(page, name: str) -> Path:
@@ -161,6 +165,56 @@ async def test_a_newcomer_uses_the_sandbox_in_a_browser_and_the_page_updates_by_
             await see(page, "Quiz leaderboard · all time")
             await see(page, re.compile(r"You \(member\): 0 pts \(0/1 right\)|You \(member\): \d+ pts \(1/1 right\)"))
             await shot(page, "08-leaderboard-after-restart")
+            await context.close()
+    finally:
+        sandbox.stop()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+async def pick(page, option: str, value: str) -> None:
+    """Fill an option that offers choices (a channel), then take the first one offered."""
+    field = page.locator(f"input.command-option-input[data-option='{option}']")
+    await field.first.click()
+    await field.first.fill(value)
+    await page.locator(".command-suggestion", has_text=value).first.click()
+
+
+async def test_the_page_keeps_working_after_the_clock_jumps_to_the_next_post(state: Path):
+    """Issue 21: after /sandbox next-post the page froze on "Action outcome uncertain"; a command
+    and a button must still work afterwards, without a reload."""
+    sandbox = Sandbox(state)
+    profile = Path(tempfile.mkdtemp(prefix="chromium-"))
+    try:
+        async with playwright_api.async_playwright() as pw:
+            context = await pw.chromium.launch_persistent_context(
+                str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                viewport={"width": 1100, "height": 1250},
+            )  # fmt: skip
+            page = context.pages[0] if context.pages else await context.new_page()
+            await page.goto(sandbox.url)
+            await see(page, "Welcome to the sandbox.")
+            await page.locator("#viewer-picker").select_option(label="You (moderator)")
+            box = page.locator("#channel-composer-input")
+            await box.click()
+            await page.keyboard.type("/manage timeline subscribe")
+            await page.locator(".command-entry", has=page.locator("strong", has_text=re.compile(r"^/manage timeline subscribe$"))).first.click()
+            await pick(page, "channel", "general")
+            await page.locator("#send-message").click()
+            await see(page, re.compile("will get one timeline entry a day"))
+            await shot(page, "11-subscribed")
+
+            await run_command(page, "sandbox next-post")
+            await see(page, "Moving the sandbox's clock forward")
+            # Straight on, as people do, while the sandbox is still moving its clock: a command ...
+            await run_command(page, "ask", question="is u.s. allies with russia")
+            await see(page, "No — the United States and Russia are not allies; they are rivals.")
+            await see(page, "Daily timeline post for", timeout=60)
+            await shot(page, "12-next-post")
+            # ... and a button, with no reload in between.
+            await page.locator("#channel-layout button", has_text="Military").last.click()
+            await see(page, re.compile("military", re.IGNORECASE))
+            assert not await page.get_by_text("Action outcome uncertain").count()
+            await shot(page, "13-after-next-post")
             await context.close()
     finally:
         sandbox.stop()
