@@ -7,7 +7,7 @@ import gc
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import discord
@@ -16,10 +16,10 @@ from discord.ext import commands
 
 from . import render
 from .config import Settings
-from .domain.errors import UserError
+from .domain.errors import UserError, storable
 from .domain.facts import FactBase, Problem, load_fact_base
 from .domain.overlay import FactVersion, compute_overlay
-from .storage import Ownership, Store, StoreEvent
+from .storage import Ownership, Store, StoreEvent, is_storage_failure
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ class AllianceBot(commands.Bot):
         self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
         self._lean_items: list[type[discord.ui.DynamicItem[Any]]] = []
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
+        self.tree.interaction_check = self._text_options_storable  # type: ignore[method-assign]
         # Set by the command line for a long-running bot (never in tests, which build many bots):
         # see setup_hook.
 
@@ -185,14 +186,20 @@ class AllianceBot(commands.Bot):
     async def remember_name(self, guild_id: int | None, user: discord.abc.User) -> None:
         """Keep the display name of a member who just played or acted, so embeds can show it.
 
-        Written only when it is new or changed since this process last stored it.
+        Written only when it is new or changed since this process last stored it. The name is not
+        part of what the member did: a failed write is logged and never decides the action's reply
+        (it is tried again the next time the member acts).
         """
         if guild_id is None:
             return
         name = self.unstored_name(guild_id, user)
         if name is None:
             return
-        await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
+        try:
+            await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
+        except Exception:
+            log.warning("could not store the display name of %s in guild %s", user.id, guild_id, exc_info=True)
+            return
         self.name_stored(guild_id, user.id, name)
 
     def unstored_name(self, guild_id: int, user: discord.abc.User) -> str | None:
@@ -240,6 +247,15 @@ class AllianceBot(commands.Bot):
 
     # ------------------------------------------------------------------ the one error path
 
+    async def _text_options_storable(self, interaction: discord.Interaction) -> bool:
+        """Refuse, once for every command, text options the database cannot hold (lone surrogates, NUL)."""
+        options = (interaction.data or {}).get("options") or []
+        if all(storable(value) for value in _text_option_values(options)):
+            return True
+        if interaction.type is discord.InteractionType.autocomplete:
+            return False  # nothing to suggest; Discord shows no choices
+        raise app_commands.CheckFailure(render.UNSTORABLE_TEXT)
+
     async def handle_interaction_error(self, interaction: discord.Interaction, error: BaseException) -> None:
         """Turn expected errors into short ephemeral replies; log everything else with its traceback."""
         original: BaseException = error
@@ -275,6 +291,13 @@ class AllianceBot(commands.Bot):
                 original.text or original.code,
             )
             message = render.discord_refused_text(original)
+        elif is_storage_failure(original):
+            log.error(
+                "the database refused work in %s",
+                getattr(interaction.command, "qualified_name", interaction.type.name),
+                exc_info=error,
+            )
+            message = render.STORAGE_FAILURE
         else:
             log.error(
                 "unexpected error in %s",
@@ -360,6 +383,14 @@ class AllianceBot(commands.Bot):
             await render.send_ephemeral(interaction, render.error_text(text))
         except discord.HTTPException:
             log.debug("could not answer an expired component", exc_info=True)
+
+
+def _text_option_values(options: Iterable[Any]) -> Iterator[str]:
+    for option in options:
+        value = option.get("value")
+        if isinstance(value, str):
+            yield value
+        yield from _text_option_values(option.get("options") or [])
 
 
 class ShardedAllianceBot(AllianceBot, commands.AutoShardedBot):

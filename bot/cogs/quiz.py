@@ -34,10 +34,14 @@ from ..domain.quiz import (
 )
 from ..render import NO_MENTIONS, reply_after_change, send_ephemeral
 from ..render import quiz as view
+from ..storage import is_storage_failure
 from ..storage.quiz import AnswerIn, AskedQuestion, QuizSession
 from .checks import is_moderator
 
 log = logging.getLogger(__name__)
+
+# A starter's interaction token lives 15 minutes; past this margin before that, tell the channel.
+STARTER_TOKEN_MARGIN = timedelta(seconds=30)
 
 TOPIC_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in view.TOPIC_LABELS.items()]
 
@@ -68,6 +72,10 @@ class Quiz(
         self.runs: dict[int, QuizRun] = {}  # quiz id -> run
         self.by_channel: dict[int, int] = {}  # channel id -> quiz id
         self._recovery: asyncio.Task[None] | None = None
+        # Quizzes that ended in memory but whose end the store refused (a full disk, a lost
+        # connection): stored again before the next /quiz start (and by the next start-up's
+        # recovery), so a failed store never leaves a channel blocked once it works again.
+        self._unended: dict[int, str] = {}  # quiz id -> status to store
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -138,8 +146,8 @@ class Quiz(
             if isinstance(error, discord.HTTPException):
                 raise UserError(view.START_FAILED) from error
             raise
-        await self.bot.remember_name(guild_id, interaction.user)
         run.task = asyncio.create_task(self._play(run), name=f"quiz-{quiz_id}")
+        await self.bot.remember_name(guild_id, interaction.user)  # never fails the quiz (client.py)
 
     @app_commands.command(
         name="stop", description="Stop the quiz in this channel (its starter or a moderator)"
@@ -238,6 +246,7 @@ class Quiz(
     # ------------------------------------------------------------------ the round
 
     async def _refuse_if_running(self, guild_id: int, channel_id: int) -> None:
+        await self._store_unended_ends()
         running = await self.bot.store.open_quiz_in(channel_id)
         if running is None and channel_id not in self.by_channel:
             return
@@ -280,9 +289,12 @@ class Quiz(
         except asyncio.CancelledError:
             raise
         except Exception as error:
+            # The cleanup must not depend on what just failed: the run ends in memory whatever the
+            # store says (finally), its end is stored now or retried later, and someone is told.
             log.exception("quiz %d in channel %d failed", session.id, session.channel_id)
-            await self.bot.store.end_quiz(session.id, "failed", discord.utils.utcnow())
-            await self._tell_starter(run, view.failed_text(isinstance(error, discord.Forbidden)))
+            self._drop(run)
+            await self._end_in_store(session.id, "failed")
+            await self._tell_failure(run, view.failed_text(_failure_reason(error)))
         finally:
             self._drop(run)
 
@@ -295,20 +307,45 @@ class Quiz(
             del self.by_channel[session.channel_id]
 
     async def _forget(self, run: QuizRun, status: str) -> None:
-        """End a run that never got going, in the database and in memory."""
-        try:
-            await self.bot.store.end_quiz(run.session.id, status, discord.utils.utcnow())
-        finally:
-            self._drop(run)
+        """End a run that never got going, in memory and in the database (or later, see _end_in_store)."""
+        self._drop(run)
+        await self._end_in_store(run.session.id, status)
 
-    async def _tell_starter(self, run: QuizRun, text: str) -> None:
-        """Tell the member who started the quiz, privately, while their interaction is still valid."""
-        if run.starter is None:
-            return
+    async def _end_in_store(self, quiz_id: int, status: str) -> None:
+        """Store a quiz's end; if the store refuses, keep it to retry (the channel is free meanwhile)."""
         try:
-            await run.starter.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await self.bot.store.end_quiz(quiz_id, status, discord.utils.utcnow())
+        except Exception:
+            log.warning("could not store the end of quiz %d; will retry", quiz_id, exc_info=True)
+            self._unended[quiz_id] = status
+        else:
+            self._unended.pop(quiz_id, None)
+
+    async def _store_unended_ends(self) -> None:
+        """One more try at storing the ends the store refused earlier."""
+        for quiz_id, status in list(self._unended.items()):
+            try:
+                await self.bot.store.end_quiz(quiz_id, status, discord.utils.utcnow())
+            except Exception:
+                log.info("the end of quiz %d still cannot be stored", quiz_id)
+                return
+            self._unended.pop(quiz_id, None)
+
+    async def _tell_failure(self, run: QuizRun, text: str) -> None:
+        """Say why the quiz stopped: to its starter while their token lives, else in the channel."""
+        starter = run.starter
+        if starter is not None and discord.utils.utcnow() < starter.expires_at - STARTER_TOKEN_MARGIN:
+            try:
+                await starter.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                return
+            except discord.HTTPException:
+                log.info("could not tell the starter of quiz %d why it ended; telling the channel", run.session.id)
+        session = run.session
+        channel = self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
+        try:
+            await channel.send(text, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
-            log.info("could not tell the starter of quiz %d why it ended", run.session.id)
+            log.warning("could not tell channel %d why quiz %d ended", session.channel_id, session.id)
 
     async def _ask(self, run: QuizRun, number: int) -> AskedQuestion | None:
         """Pick the next question from the server's current facts, post it and open it for answers."""
@@ -424,6 +461,12 @@ class Quiz(
             await self._reveal(asked, total, view.INTERRUPTED_NOTE, guild_id)
         if leftovers:
             log.info("closed %d question(s) left open by a restart", len(leftovers))
+
+
+def _failure_reason(error: BaseException) -> Literal["forbidden", "discord", "storage"]:
+    if isinstance(error, discord.Forbidden):
+        return "forbidden"
+    return "storage" if is_storage_failure(error) else "discord"
 
 
 async def setup(bot: AllianceBot) -> None:

@@ -9,3 +9,18 @@ class UserError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def storable(text: str) -> bool:
+    """Whether a text can be stored as given: valid UTF-8 (no lone surrogates) and no NUL.
+
+    SQLite's driver refuses a lone surrogate with UnicodeEncodeError and PostgreSQL refuses NUL in
+    text, so such input is refused where it enters, not half-way through an action.
+    """
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

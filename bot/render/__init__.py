@@ -213,6 +213,11 @@ def error_text(message: str) -> str:
 # ------------------------------------------------------------------------- shared messages
 
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again in a moment."
+STORAGE_FAILURE = (
+    "My database refused to save that, so **nothing was recorded**. It has been logged; "
+    "please try again in a few minutes."
+)
+UNSTORABLE_TEXT = "That text has a character I can't store (a broken or control character). Please retype it."
 EXPIRED_COMPONENT = "These buttons have expired. Run the command again for fresh ones."
 EXPIRED_MODAL = "This form has expired. Run the command again to open a fresh one."
 NOT_YOUR_VIEW = "Only the person who ran this command can use these buttons. Run it yourself to get your own."

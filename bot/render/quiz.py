@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import discord
 
@@ -41,13 +41,15 @@ GUILD_ONLY_QUIZ = "Quizzes run inside a server."
 START_FAILED = "The quiz did not start: Discord did not accept my reply. Nothing was recorded; try `/quiz start` again."
 
 
-def failed_text(forbidden: bool) -> str:
-    reason = (
-        "I'm not allowed to post or edit messages in this channel (I need Send Messages and Embed Links)"
-        if forbidden
-        else "Discord refused a message I needed to post"
-    )
-    return f"⚠️ The quiz had to stop: {reason}. Answers given so far are kept."
+FAILURE_REASONS = {
+    "forbidden": "I'm not allowed to post or edit messages in this channel (I need Send Messages and Embed Links)",
+    "discord": "Discord refused a message I needed to post",
+    "storage": "my database refused a write, so the last question was not recorded",
+}
+
+
+def failed_text(reason: Literal["forbidden", "discord", "storage"]) -> str:
+    return f"⚠️ The quiz had to stop: {FAILURE_REASONS[reason]}. Answers given so far are kept."
 
 
 def locked_in(letter: str) -> str:

@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 
 from . import core, facts, names, quiz, timeline
-from .base import Ownership, StoreError, StoreEvent
+from .base import Ownership, StoreError, StoreEvent, is_storage_failure
 from .core import CoreQueries
 from .facts import FactsQueries
 from .names import NamesQueries
@@ -133,5 +133,6 @@ __all__ = [
     "StoreError",
     "StoreEvent",
     "is_postgres_url",
+    "is_storage_failure",
     "redact",
 ]

@@ -8,6 +8,7 @@ Where the dialects differ (a batch writer, a row order), a mixin branches on ``s
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -23,6 +24,14 @@ StoreListener = Callable[[StoreEvent], Awaitable[None] | None]
 
 class StoreError(RuntimeError):
     """The database cannot be used (newer schema than this code, unreadable file, unreachable server...)."""
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    """Whether an exception is the database refusing work (full disk, lost connection, locked file)."""
+    if isinstance(error, StoreError | sqlite3.Error):
+        return True
+    module = type(error).__module__
+    return module.startswith("asyncpg")  # asyncpg's PostgresError and InterfaceError families
 
 
 class RetryTransaction(Exception):
