@@ -277,12 +277,12 @@ async def test_a_servers_own_entry_joins_only_that_servers_timeline(world):
     from bot.domain.overlay import NewVersion
 
     other = build_world(world.env, "Other Server")
-    YEAR = a_year_without_an_entry()  # noqa: N806
+    year = a_year_without_an_entry()
     own = parse_fact(
         {
             "id": "tl-local-year",
             "kind": "timeline",
-            "year": YEAR,
+            "year": year,
             "title": "A moderator-added entry",
             "impact": "Added by this server's moderators.",
             "topic": "history",
@@ -294,8 +294,8 @@ async def test_a_servers_own_entry_joins_only_that_servers_timeline(world):
     await bot.store.record_fact_versions(world.guild.id, world.moderator.id, [NewVersion(own.id, "add", own)])
     bot.invalidate_facts(world.guild.id)
 
-    here = await world.member.slash(world.general, "timeline browse", year=YEAR)
-    assert here.response.embeds[0].title == f"{YEAR}: A moderator-added entry"
-    there = await other.member.slash(other.general, "timeline browse", year=YEAR)
+    here = await world.member.slash(world.general, "timeline browse", year=year)
+    assert here.response.embeds[0].title == f"{year}: A moderator-added entry"
+    there = await other.member.slash(other.general, "timeline browse", year=year)
     assert "moderator-added" not in there.response.embeds[0].title
-    assert f"No entry for {YEAR}" in there.response.embeds[0].description
+    assert f"No entry for {year}" in there.response.embeds[0].description
