@@ -273,6 +273,8 @@ class Section:
     title: str
 
 
+ROOTS_SINCE = 1991  # the flagship's timeline section: from the Soviet collapse on
+
 SECTIONS: tuple[Section, ...] = (
     Section("verdict", "Verdict", "Verdict and headline figures"),
     Section("timeline", "Timeline", "The roots of the rivalry: timeline"),
@@ -331,15 +333,27 @@ def _section_parts(
         return headline(verdict, resolver), description, fields, shown
     title = next(s.title for s in SECTIONS if s.key == key)
     if key == "timeline":
-        entries: list[TimelineEntry] = sorted(
-            facts.of_kind("timeline"), key=lambda e: (e.year, e.month or 0, e.day or 0)
-        )
+        # The roots of today's rivalry start with the Soviet collapse (the whole timeline since
+        # 1809 is /timeline browse): the explainer's own table (its rows carry a year only), then
+        # the most recent dated events that fit, shown in date order. Only what is shown is cited.
         roots = _points(facts, "roots")
         intro = " ".join(fill_computed(p.text, today) for p in roots)
-        lines = [f"**{e.year}** · {e.title} → {e.impact}" for e in entries]
-        body = _fit_lines(lines, DESCRIPTION_LIMIT - len(intro) - 4)
+        budget, more = DESCRIPTION_LIMIT - len(intro) - 4, "in `/timeline browse`"
+        since = [e for e in facts.of_kind("timeline") if e.year >= ROOTS_SINCE]
+        table = [e for e in since if e.month is None]
+        dated = sorted((e for e in since if e.month is not None), key=_entry_order, reverse=True)
+        chosen = table[:]
+        for entry in dated:
+            if _lines_fitting([_timeline_line(e) for e in [*chosen, entry]], budget, more) <= len(chosen):
+                break
+            chosen.append(entry)
+        shown = sorted(chosen, key=_entry_order)
+        rest = len(since) - len(shown)
+        body = "\n".join(_timeline_line(e) for e in shown)
+        if rest:
+            body += f"\n…and {rest} more {'entry' if rest == 1 else 'entries'} {more}."
         description = f"{intro}\n\n{body}" if intro else body
-        return title, description or _MISSING, [], [*entries, *roots]
+        return title, description or _MISSING, [], [*shown, *roots]
     if key == "economy":
         rows: list[EconomicMeasure] = facts.of_kind("economic")
         fields = [
@@ -369,16 +383,30 @@ def _section_parts(
     return title, "" if points else _MISSING, fields, points
 
 
-def _fit_lines(lines: Sequence[str], budget: int) -> str:
-    out: list[str] = []
+def _timeline_line(entry: TimelineEntry) -> str:
+    return f"**{entry.year}** · {entry.title} → {entry.impact}"
+
+
+def _entry_order(entry: TimelineEntry) -> tuple[int, int, int]:
+    return (entry.year, entry.month or 0, entry.day or 0)
+
+
+def _lines_fitting(lines: Sequence[str], budget: int, more: str = "") -> int:
+    """How many of ``lines``, from the first, fit ``budget`` with room for a "…and N more" line."""
     used = 0
     for index, line in enumerate(lines):
-        more = len(lines) - index
-        if used + len(line) + 1 > budget - 40:
-            out.append(f"…and {more} more {'entry' if more == 1 else 'entries'}.")
-            break
-        out.append(line)
+        if used + len(line) + 1 > budget - 40 - len(more):
+            return index
         used += len(line) + 1
+    return len(lines)
+
+
+def _fit_lines(lines: Sequence[str], budget: int, more: str = "") -> str:
+    fitting = _lines_fitting(lines, budget, more)
+    out = list(lines[:fitting])
+    rest = len(lines) - fitting
+    if rest:
+        out.append(f"…and {rest} more {'entry' if rest == 1 else 'entries'}{' ' + more if more else ''}.")
     return "\n".join(out)
 
 
