@@ -194,10 +194,20 @@ async def test_the_page_keeps_working_after_the_clock_jumps_to_the_next_post(sta
             await page.goto(sandbox.url)
             await see(page, "Welcome to the sandbox.")
             await page.locator("#viewer-picker").select_option(label="You (moderator)")
+            # The moderator's commands (/manage) are listed once the page has switched viewer: type
+            # again until they are.
             box = page.locator("#channel-composer-input")
-            await box.click()
-            await page.keyboard.type("/manage timeline subscribe")
-            await page.locator(".command-entry", has=page.locator("strong", has_text=re.compile(r"^/manage timeline subscribe$"))).first.click()
+            entry = page.locator(".command-entry", has=page.locator("strong", has_text=re.compile(r"^/manage timeline subscribe$")))
+            for _ in range(10):
+                await box.click()
+                await box.fill("")
+                await page.keyboard.type("/manage timeline subscribe")
+                try:
+                    await entry.first.wait_for(state="visible", timeout=3000)
+                    break
+                except playwright_api.TimeoutError:
+                    continue
+            await entry.first.click()
             await pick(page, "channel", "general")
             await page.locator("#send-message").click()
             await see(page, re.compile("will get one timeline entry a day"))
