@@ -105,6 +105,18 @@ async def see(page, text: str | re.Pattern[str], timeout: float = 30) -> None:
         raise
 
 
+async def open_sandbox(pw, profile: Path, url: str):
+    """Headless Chromium on the sandbox's address, once its welcome shows; returns (context, page)."""
+    context = await pw.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        viewport={"width": 1100, "height": 1250},
+    )  # fmt: skip
+    page = context.pages[0] if context.pages else await context.new_page()
+    await page.goto(url)
+    await see(page, "Welcome to the sandbox.")
+    return context, page
+
+
 async def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     await page.screenshot(path=str(path))
@@ -116,13 +128,7 @@ async def test_a_newcomer_uses_the_sandbox_in_a_browser_and_the_page_updates_by_
     profile = Path(tempfile.mkdtemp(prefix="chromium-"))
     try:
         async with playwright_api.async_playwright() as pw:
-            context = await pw.chromium.launch_persistent_context(
-                str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                viewport={"width": 1100, "height": 1250},
-            )  # fmt: skip
-            page = context.pages[0] if context.pages else await context.new_page()
-            await page.goto(sandbox.url)
-            await see(page, "Welcome to the sandbox.")
+            context, page = await open_sandbox(pw, profile, sandbox.url)
             await shot(page, "01-opened")
 
             await run_command(page, "ask", question="is u.s. allies with russia")
@@ -154,13 +160,7 @@ async def test_a_newcomer_uses_the_sandbox_in_a_browser_and_the_page_updates_by_
         sandbox.stop()
         sandbox = Sandbox(state)
         async with playwright_api.async_playwright() as pw:
-            context = await pw.chromium.launch_persistent_context(
-                str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                viewport={"width": 1100, "height": 1250},
-            )  # fmt: skip
-            page = context.pages[0] if context.pages else await context.new_page()
-            await page.goto(sandbox.url)
-            await see(page, "Welcome to the sandbox.")
+            context, page = await open_sandbox(pw, profile, sandbox.url)
             await run_command(page, "quiz leaderboard")
             await see(page, "Quiz leaderboard · all time")
             await see(page, re.compile(r"You \(member\): 0 pts \(0/1 right\)|You \(member\): \d+ pts \(1/1 right\)"))
@@ -186,13 +186,7 @@ async def test_the_page_keeps_working_after_the_clock_jumps_to_the_next_post(sta
     profile = Path(tempfile.mkdtemp(prefix="chromium-"))
     try:
         async with playwright_api.async_playwright() as pw:
-            context = await pw.chromium.launch_persistent_context(
-                str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                viewport={"width": 1100, "height": 1250},
-            )  # fmt: skip
-            page = context.pages[0] if context.pages else await context.new_page()
-            await page.goto(sandbox.url)
-            await see(page, "Welcome to the sandbox.")
+            context, page = await open_sandbox(pw, profile, sandbox.url)
             await page.locator("#viewer-picker").select_option(label="You (moderator)")
             # The moderator's commands (/manage) are listed once the page has switched viewer: type
             # again until they are.
