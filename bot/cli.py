@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -15,7 +16,8 @@ import discord
 
 from . import create_bot
 from .config import Settings, SettingsError
-from .domain.facts import FactBaseError, load_fact_base, stale_facts
+from .domain import timeline as tl
+from .domain.facts import FactBase, FactBaseError, load_fact_base, stale_facts
 from .lifecycle import run_until_stopped
 from .storage import SCHEMA_VERSION, Store, StoreError
 
@@ -139,6 +141,23 @@ async def preflight_database(settings: Settings, *, sandbox: bool) -> None:
     await store.close()
 
 
+def timeline_report(facts: FactBase) -> list[str]:
+    """Timeline entries per topic and the days of the year without an event of their own."""
+    entries = tl.timeline_entries(facts)
+    lines = []
+    for series in ("us-russia", "alliances", "both"):
+        chosen = tl.of_series(entries, series)  # type: ignore[arg-type]
+        topics = ", ".join(f"{n} {topic}" for topic, n in sorted(Counter(e.topic for e in chosen).items()))
+        missing = tl.days_without_an_event(chosen)
+        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+        lines.append(
+            f"ok   timeline ({series}): {len(chosen)} entries ({topics}); "
+            f"{366 - len(missing)} of 366 days have an event of their own"
+            + (f"; none on {shown}" if missing else "")
+        )
+    return lines
+
+
 async def check(settings: Settings, *, stale_months: int = 12, strict: bool = False) -> int:
     """Load and validate all data and the database; print a summary; non-zero on any problem.
 
@@ -172,6 +191,8 @@ async def check(settings: Settings, *, stale_months: int = 12, strict: bool = Fa
                 f"ok   historical record: {len(record.alliances)} ATOP 5.1 alliances ({named} named), "
                 f"{len(record.members)} member rows, {len(record.states)} states"
             )
+        for line in timeline_report(facts):
+            print(line)
     if settings.database_url is None and not settings.database.exists():
         # A check must not create (and migrate) the real database on a machine that has none yet.
         print(f"ok   database: {settings.database} does not exist yet; the bot creates it on first start")

@@ -157,7 +157,9 @@ class TimelineScheduler:
         store = self.bot.store
         guild_id, channel_id = subscription.guild_id, subscription.channel_id
         facts = await self.bot.facts_for(guild_id)
-        choice = tl.choose_entry(facts.of_kind("timeline"), day, subscription.walk_key)
+        entries = tl.of_series(tl.timeline_entries(facts), subscription.topic)
+        seen = await store.timeline_seen(guild_id, channel_id, day)
+        choice = tl.choose_entry(entries, day, subscription.walk_key, seen)
         if choice is None:
             await store.timeline_skip_day(guild_id, channel_id, day, now, render.NO_ENTRIES)
             return

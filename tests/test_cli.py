@@ -47,6 +47,25 @@ def test_check_passes_on_the_bundled_data(tmp_path):
     assert "All checks passed." in result.stdout
 
 
+def test_check_reports_timeline_entries_per_topic_and_the_days_without_an_event(tmp_path):
+    import re
+
+    from bot.config import BUNDLED_DATA_DIR
+    from bot.domain import timeline as tl
+    from bot.domain.facts import load_fact_base
+
+    entries = tl.timeline_entries(load_fact_base(BUNDLED_DATA_DIR))
+    result = _run(tmp_path, "--check")
+    lines = {m.group(1): m.group(0) for m in re.finditer(r"^ok   timeline \(([a-z-]+)\): .*$", result.stdout, re.M)}
+    assert set(lines) == {"us-russia", "alliances", "both"}
+    for series, line in lines.items():
+        chosen = tl.of_series(entries, series)
+        missing = tl.days_without_an_event(chosen)
+        assert f": {len(chosen)} entries (" in line
+        assert f"{366 - len(missing)} of 366 days have an event of their own" in line
+        assert all(day in line for day in missing[:12])  # the days without an event are named
+
+
 def test_check_warns_about_stale_facts_and_fails_on_them_only_when_strict(tmp_path):
     result = _run(tmp_path, "--check")
     assert result.returncode == 0, result.stdout + result.stderr

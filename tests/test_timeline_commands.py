@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import discord
@@ -47,12 +48,12 @@ async def subscribe(world, channel=None, **options):
 
 
 def bundled_timeline() -> list:
-    """The bundled timeline in date order, as the bot browses it."""
+    """The bundled timeline (researched entries and alliance history) in date order, as the bot browses it."""
     from bot.config import BUNDLED_DATA_DIR
-    from bot.domain.facts import TimelineEntry, load_fact_base
+    from bot.domain import timeline as tl
+    from bot.domain.facts import load_fact_base
 
-    entries = [f for f in load_fact_base(BUNDLED_DATA_DIR) if isinstance(f, TimelineEntry)]
-    return sorted(entries, key=lambda e: (e.year, e.month or 0, e.day or 0))
+    return tl.ordered(tl.timeline_entries(load_fact_base(BUNDLED_DATA_DIR)))
 
 
 def card_title(entry) -> str:
@@ -63,22 +64,23 @@ def card_title(entry) -> str:
 
 def a_year_without_an_entry() -> int:
     years = {e.year for e in bundled_timeline()}
-    return next(year for year in range(1946, 2026) if year not in years)
+    return next(year for year in range(1900, 2026) if year not in years)
 
 
 async def test_browse_opens_at_a_year_and_pages_with_previous_next_and_decades(world):
     result = await world.member.slash(world.general, "timeline browse", year=2014)
     card = result.response.embeds[0]
     assert not result.ephemeral
-    assert card.title.startswith("17 March 2014") or card.title.startswith("2014")
+    everything = bundled_timeline()
+    first_of_2014 = next(i for i, e in enumerate(everything) if e.year == 2014)
+    assert card.title == card_title(everything[first_of_2014])
     assert "Source" in [f.name for f in card.fields]
     assert "as of" in card.footer.text
     message = result.response.message
 
     await world.member.click(message, label="Next")
     after_next = world.general.history()[-1].embeds[0]
-    assert after_next.title != card.title
-    assert "2014" in after_next.title or "2018" in after_next.title
+    assert after_next.title == card_title(everything[first_of_2014 + 1])
 
     await world.member.click(message, label="Previous")
     assert world.general.history()[-1].embeds[0].title == card.title
@@ -299,3 +301,70 @@ async def test_a_servers_own_entry_joins_only_that_servers_timeline(world):
     there = await other.member.slash(other.general, "timeline browse", year=year)
     assert "moderator-added" not in there.response.embeds[0].title
     assert f"No entry for {year}" in there.response.embeds[0].description
+
+
+# --------------------------------------------------------------------------- a year of posts
+
+
+def _source_links(embed) -> list[str]:
+    field = next(f for f in embed.fields if f.name == "Source")
+    return re.findall(r"\]\(<(https?://[^>]+)>\)", field.value)
+
+
+async def test_a_year_of_both_topics_posts_every_day_almost_never_repeats_and_follows_the_calendar(world):
+    confirmation = await subscribe(world, topic="both")
+    assert "alliance history" in confirmation.response.content
+    for _ in range(73):  # five days at a time: SimCord settles the bot within each step
+        await world.env.advance_time(5 * DAY)
+    year = posts(world.timeline)
+    assert len(year) >= 360
+    titles = [m.embeds[0].title for m in year]
+    assert len(titles) - len(set(titles)) <= 5
+    own_day = [m for m in year if "On this day" in (m.embeds[0].description or "")]
+    assert len(own_day) >= len(year) / 2
+    assert all(_source_links(m.embeds[0]) for m in year), "every post links its source"
+    # An "on this day" post is about the day it was posted for (the footer names that day).
+    from datetime import date as day_type
+
+    for message in own_day:
+        embed = message.embeds[0]
+        posted_for = day_type.fromisoformat(embed.footer.text.rsplit(" ", 1)[-1])
+        assert embed.title.startswith(f"{posted_for.day} {posted_for.strftime('%B')} ")
+
+
+async def test_an_alliance_history_subscription_posts_alliance_events_and_says_its_topic(world):
+    await subscribe(world, topic="alliances")
+    assert "alliance history" in await status_text(world)
+    await world.env.advance_time(13 * HOUR)  # the 1 January post
+    post = posts(world.timeline)[-1].embeds[0]
+    alliance_titles = {card_title(e) for e in bundled_timeline() if e.topic == "alliances"}
+    assert post.title in alliance_titles
+    assert "atopdata.org" in post.fields[0].value
+
+
+async def test_a_default_subscription_keeps_posting_the_us_russia_timeline(world):
+    await subscribe(world)
+    await world.env.advance_time(3 * DAY)
+    us_russia = {card_title(e) for e in bundled_timeline() if e.topic != "alliances"}
+    assert {m.embeds[0].title for m in posts(world.timeline)} <= us_russia
+
+
+async def test_timeline_today_shows_every_event_of_the_day_across_topics(world):
+    result = await world.member.slash(world.general, "timeline today")
+    expected = [e for e in bundled_timeline() if (e.month, e.day) == (1, 1)]
+    assert expected, "the bundled timeline has events on 1 January"
+    card = result.response.embeds[0]
+    assert card.title == card_title(expected[0])
+    assert f"On this day, 1 January: entry 1 of {len(expected)}" in card.footer.text
+    if len(expected) > 1:
+        await world.member.click(result.response.message, label="Next")
+        assert world.general.history()[-1].embeds[0].title == card_title(expected[1])
+
+
+async def test_timeline_today_says_so_when_a_topic_has_nothing_that_day(world):
+    days = {(e.month, e.day) for e in bundled_timeline() if e.topic == "nuclear"}
+    assert (1, 1) not in days  # SimCord's clock starts on 1 January
+    result = await world.member.slash(world.general, "timeline today", topic="nuclear")
+    assert result.ephemeral
+    assert "No timeline entry on the topic “nuclear” happened on 1 January" in result.response.content
+    assert [type(e.__cause__ or e) for e in world.env.errors] == [UserError]

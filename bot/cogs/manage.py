@@ -100,11 +100,16 @@ class Manage(commands.GroupCog, group_name="manage", group_description=text.MANA
     # ------------------------------------------------------------------ /manage timeline
 
     @timeline.command(name="subscribe", description="Post one timeline entry a day in a channel")
-    @app_commands.describe(channel="The text channel to post in", time=text.TIME_HELP)
+    @app_commands.describe(channel="The text channel to post in", time=text.TIME_HELP, topic=text.SERIES_HELP)
+    @app_commands.choices(topic=text.SERIES_CHOICES)
     async def timeline_subscribe(
-        self, interaction: discord.Interaction, channel: discord.TextChannel, time: str | None = None
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: str | None = None,
+        topic: str | None = None,
     ) -> None:
-        await self._timeline().subscribe(interaction, channel, time)
+        await self._timeline().subscribe(interaction, channel, time, topic)
 
     @timeline.command(name="unsubscribe", description="Stop the daily timeline posts in a channel")
     @app_commands.describe(channel="The channel that gets the daily posts")

@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 
 
 class Timeline(commands.Cog):
-    """The US–Russia timeline, browsable and posted daily."""
+    """The US–Russia timeline and alliance history, browsable and posted daily."""
 
-    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline, entry by entry")
+    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline and alliance history, entry by entry")
 
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
@@ -54,7 +54,7 @@ class Timeline(commands.Cog):
         topic: TimelineTopic | None = None,
     ) -> None:
         facts = await self.bot.facts_for(interaction.guild_id)
-        entries = tl.with_topic(facts.of_kind("timeline"), topic)
+        entries = tl.with_topic(tl.timeline_entries(facts), topic)
         if not entries:
             raise UserError(render.no_entries_for_topic(topic) if topic else render.NO_ENTRIES)
         index = tl.nearest_index(entries, year) if year is not None else 0
@@ -62,14 +62,33 @@ class Timeline(commands.Cog):
         await interaction.response.send_message(embed=view.embed(asked_year=year), view=view)
         await view.attach(interaction)
 
+    @timeline.command(name="today", description="What happened on this day of the year, in every year of the timeline")
+    @app_commands.describe(topic="Only show entries on this topic")
+    async def today(self, interaction: discord.Interaction, topic: TimelineTopic | None = None) -> None:
+        day = discord.utils.utcnow().date()
+        facts = await self.bot.facts_for(interaction.guild_id)
+        entries = tl.on_this_day(tl.with_topic(tl.timeline_entries(facts), topic), day)
+        if not entries:
+            raise UserError(render.nothing_on_day(day, topic))
+        view = render.BrowseView(
+            entries, 0, owner_id=interaction.user.id, topic=topic, heading=render.on_this_day_heading(day)
+        )
+        await interaction.response.send_message(embed=view.embed(), view=view)
+        await view.attach(interaction)
+
     # ------------------------------------------------------------------ daily posts (run by /manage timeline)
 
     async def subscribe(
-        self, interaction: discord.Interaction, channel: discord.TextChannel, time: str | None = None
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: str | None = None,
+        topic: str | None = None,
     ) -> None:
-        """/manage timeline subscribe: one entry a day in a channel."""
+        """/manage timeline subscribe: one entry a day in a channel, from the chosen topic."""
         assert interaction.guild is not None  # /manage is guild-only
         post_time = tl.parse_post_time(time)
+        series = tl.parse_series(topic)
         me = interaction.guild.me
         if me is not None:
             permissions = channel.permissions_for(me)
@@ -77,13 +96,13 @@ class Timeline(commands.Cog):
                 raise UserError(render.cannot_post_text(channel.name))
         now = discord.utils.utcnow()
         subscription = await self.bot.store.timeline_subscribe(
-            interaction.guild.id, channel.id, post_time, now, by=interaction.user.id
+            interaction.guild.id, channel.id, post_time, now, by=interaction.user.id, topic=series
         )
         self.scheduler.wake()
         await self.bot.remember_name(interaction.guild.id, interaction.user)
         log.info("timeline subscription %s/%s at %s UTC", interaction.guild.id, channel.id, tl.format_post_time(post_time))
         first = tl.next_post_at(now, subscription, None)
-        text = render.subscribed_text(channel.name, tl.format_post_time(post_time), first)
+        text = render.subscribed_text(channel.name, tl.format_post_time(post_time), first, series)
         await reply_after_change(interaction.response.send_message(text, ephemeral=True), text)
 
     async def unsubscribe(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:

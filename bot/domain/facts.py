@@ -70,9 +70,9 @@ Year = Annotated[int, Field(ge=1000, le=2100)]
 ShortText = Annotated[str, Field(min_length=1, max_length=256)]
 LongText = Annotated[str, Field(min_length=1, max_length=1000)]
 
-TIMELINE_TOPICS = ("history", "military", "diplomacy", "sanctions", "nuclear", "cooperation")
+TIMELINE_TOPICS = ("history", "military", "diplomacy", "sanctions", "nuclear", "cooperation", "alliances")
 QUIZ_TOPICS = ("us-russia", "timeline", "alliances")
-TimelineTopic = Literal["history", "military", "diplomacy", "sanctions", "nuclear", "cooperation"]
+TimelineTopic = Literal["history", "military", "diplomacy", "sanctions", "nuclear", "cooperation", "alliances"]
 QuizTopic = Literal["us-russia", "timeline", "alliances"]
 
 RELATIONSHIP_LABELS = {

@@ -125,6 +125,7 @@ class AtopAlliance:
     asymmetric: bool
     obligations: str
     name: AllianceName | None = None
+    end_text: str = ""  # as written in the data: 00 for an unknown month or day; empty while in force
 
     @property
     def ongoing(self) -> bool:
@@ -145,6 +146,7 @@ class AtopMember:
     separate_peace: bool
     varies: bool
     war: int  # COW war number it was fighting when it joined; 0 for none
+    exit_text: str = ""  # as written in the data; empty while still a member
 
     def overlaps(self, first: date, last: date) -> bool:
         return self.entry <= last and (self.exit is None or self.exit >= first)
@@ -348,6 +350,7 @@ def load_record(folder: Path) -> HistoricalRecord | None:
             row["asymm"] == "1",
             row["obligations"],
             names.get(atopid),
+            row["end"],
         )
     members = []
     for row in _read_tsv(folder / "members.tsv"):
@@ -365,6 +368,7 @@ def load_record(folder: Path) -> HistoricalRecord | None:
                 row["seppeace"] == "1",
                 row["obvary"] == "1",
                 int(row["cowwar"] or 0),
+                row["exit"],
             )
         )
     states = {}

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
+from .alliance_timeline import TOPIC as ALLIANCE_TOPIC
+from .alliance_timeline import cached_atop_entries, researched_entries
 from .errors import UserError
-from .facts import TimelineEntry
+from .facts import FactBase, TimelineEntry
 
 DEFAULT_POST_TIME = time(12, 0)
 _POST_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*(?:utc|z)?\s*$", re.IGNORECASE)
@@ -30,6 +32,14 @@ DONE_STATES: frozenset[str] = frozenset({"sending", "sent", "unconfirmed", "skip
 
 PauseKind = Literal["channel_missing", "forbidden", "rejected"]
 
+# What a subscription posts: the US–Russia story, alliance history, or both. "us-russia" is what
+# every subscription posted before topics existed, so it is the default.
+Series = Literal["us-russia", "alliances", "both"]
+SERIES: tuple[str, ...] = ("us-russia", "alliances", "both")
+DEFAULT_SERIES: Series = "us-russia"
+# An "on this day" entry posted this recently is not posted again on its day (a year later it may be).
+ANNIVERSARY_GAP = timedelta(days=300)
+
 
 # --------------------------------------------------------------------------- records
 
@@ -43,6 +53,7 @@ class Subscription:
     post_time: time
     since: datetime  # no slot before this instant is due (set when subscribing)
     walk_key: str | None = None  # sort key of the last entry the in-order walk posted
+    topic: Series = DEFAULT_SERIES
     paused: PauseKind | None = None
     paused_detail: str | None = None
     last_status: str | None = None
@@ -79,6 +90,26 @@ class PostRecord:
 def sort_key(entry: TimelineEntry) -> str:
     """A string that sorts entries by date (undated parts first), then id."""
     return f"{entry.year:04d}-{entry.month or 0:02d}-{entry.day or 0:02d} {entry.id}"
+
+
+def timeline_entries(facts: FactBase) -> list[TimelineEntry]:
+    """Every timeline entry of a fact view: the researched ones and alliance history from the record."""
+    entries: list[TimelineEntry] = list(facts.of_kind("timeline"))
+    if facts.record is not None:
+        entries.extend(cached_atop_entries(facts.record))
+    known = {entry.id for entry in entries}
+    entries.extend(e for e in researched_entries(facts.of_kind("alliance")) if e.id not in known)
+    return entries
+
+
+def in_series(entry: TimelineEntry, series: Series) -> bool:
+    if series == "both":
+        return True
+    return (entry.topic == ALLIANCE_TOPIC) == (series == "alliances")
+
+
+def of_series(entries: Iterable[TimelineEntry], series: Series) -> list[TimelineEntry]:
+    return [entry for entry in entries if in_series(entry, series)]
 
 
 def ordered(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
@@ -132,24 +163,49 @@ def on_this_day(entries: Iterable[TimelineEntry], day: date) -> list[TimelineEnt
     return ordered(e for e in entries if e.month == day.month and e.day == day.day)
 
 
-def choose_entry(entries: Sequence[TimelineEntry], day: date, walk_key: str | None) -> Choice | None:
-    """Pick the post for ``day``: an "on this day" entry if one matches, else the next in the walk.
+def days_without_an_event(entries: Iterable[TimelineEntry]) -> list[str]:
+    """The days of the year ('29 February', '3 March') on which no entry happened, in calendar order."""
+    days = {(entry.month, entry.day) for entry in entries if entry.day is not None}
+    calendar = [date(2024, 1, 1) + timedelta(days=n) for n in range(366)]  # 2024: a leap year
+    return [f"{d.day} {d.strftime('%B')}" for d in calendar if (d.month, d.day) not in days]
 
-    The walk goes through the timeline in order and starts over after the last entry. Its
-    position is a sort key, not an index, so entries added or hidden in between (a server's own
-    entries) never make it skip or repeat. An "on this day" post does not move the walk.
+
+def choose_entry(
+    entries: Sequence[TimelineEntry],
+    day: date,
+    walk_key: str | None,
+    seen: Mapping[str, date] | None = None,
+) -> Choice | None:
+    """Pick the post for ``day``: an "on this day" entry if one is due, else the longest unseen.
+
+    ``seen`` maps an entry id to the last day the channel got it. Of the entries on ``day``'s
+    date, the one the channel has gone longest without wins (several on one date take turns
+    year by year), unless it had it within ``ANNIVERSARY_GAP``. Otherwise the post is the entry
+    the channel has gone longest without; entries it never had come first, in timeline order
+    from the walk's position. The walk's position is a sort key, not an index, so entries added
+    or hidden in between (a server's own entries) never make it skip or repeat. An "on this
+    day" post does not move the walk.
     """
     entries = ordered(entries)
     if not entries:
         return None
+    seen = seen or {}
+    never = date.min
+
+    def last_seen(entry: TimelineEntry) -> date:
+        return seen.get(entry.id, never)
+
     anniversaries = on_this_day(entries, day)
     if anniversaries:
-        # Several events on one date: a different one each year.
-        return Choice(anniversaries[day.year % len(anniversaries)], on_this_day=True, walk_key=None)
+        turn = day.year % len(anniversaries)
+        rotated = anniversaries[turn:] + anniversaries[:turn]
+        fresh = [e for e in rotated if last_seen(e) == never or day - last_seen(e) >= ANNIVERSARY_GAP]
+        if fresh:
+            return Choice(min(fresh, key=last_seen), on_this_day=True, walk_key=None)
     keys = [sort_key(entry) for entry in entries]
-    index = 0 if walk_key is None else bisect.bisect_right(keys, walk_key)
-    if index >= len(entries):
-        index = 0
+    start = 0 if walk_key is None else bisect.bisect_right(keys, walk_key)
+    walk = list(range(start, len(entries))) + list(range(start))
+    index = min(walk, key=lambda i: last_seen(entries[i]))
     return Choice(entries[index], on_this_day=False, walk_key=keys[index])
 
 
@@ -166,6 +222,15 @@ def parse_post_time(text: str | None) -> time:
         if hour < 24 and minute < 60:
             return time(hour, minute)
     raise UserError(f"{text.strip()[:20]!r} is not a time. Use 24-hour HH:MM in UTC, for example 08:30 or 18:00.")
+
+
+def parse_series(value: str | None) -> Series:
+    """A subscription's topic (None: the default); anything else is refused."""
+    if value is None:
+        return DEFAULT_SERIES
+    if value in SERIES:
+        return value  # type: ignore[return-value]
+    raise UserError(f"{value[:20]!r} is not a topic. Choose US–Russia, alliance history or both.")
 
 
 def format_post_time(value: time) -> str:

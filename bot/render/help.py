@@ -48,6 +48,7 @@ HELP: Mapping[str, HelpEntry] = {
     "quiz stats": HelpEntry("Quiz", "/quiz stats member: @someone"),
     "quiz stop": HelpEntry("Quiz", "/quiz stop"),
     "timeline browse": HelpEntry("Timeline", "/timeline browse year: 2014 topic: sanctions"),
+    "timeline today": HelpEntry("Timeline", "/timeline today topic: alliances"),
     "facts show": HelpEntry("Facts", "/facts show fact_id: us-ru-relationship"),
     "facts history": HelpEntry("Facts", "/facts history fact_id: us-ru-relationship"),
     "help": HelpEntry("This bot", "/help command: quiz start"),
@@ -60,7 +61,7 @@ HELP: Mapping[str, HelpEntry] = {
     "manage facts import": HelpEntry("Moderators: facts", "/manage facts import file: facts-changes.yaml"),
     "manage facts audit": HelpEntry("Moderators: facts", "/manage facts audit channel: #mod-log"),
     "manage facts reload": HelpEntry("Moderators: facts", "/manage facts reload"),
-    "manage timeline subscribe": HelpEntry("Moderators: daily timeline", "/manage timeline subscribe channel: #timeline time: 09:00"),
+    "manage timeline subscribe": HelpEntry("Moderators: daily timeline", "/manage timeline subscribe channel: #timeline time: 09:00 topic: Both"),
     "manage timeline unsubscribe": HelpEntry("Moderators: daily timeline", "/manage timeline unsubscribe channel: #timeline"),
     "manage timeline status": HelpEntry("Moderators: daily timeline", "/manage timeline status"),
 }

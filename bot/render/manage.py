@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .timeline import TIME_HELP
+from .timeline import SERIES_CHOICES, SERIES_HELP, TIME_HELP
 
 MANAGE_DESCRIPTION = "Moderator tools: correct this server's facts and set up daily timeline posts"
 FACTS_DESCRIPTION = "Correct, add, hide, revert, import and export this server's facts"
@@ -16,6 +16,8 @@ __all__ = [
     "FACT_ID_HELP",
     "IMPORT_FILE_HELP",
     "MANAGE_DESCRIPTION",
+    "SERIES_CHOICES",
+    "SERIES_HELP",
     "TIMELINE_DESCRIPTION",
     "TIME_HELP",
     "VERSION_HELP",

@@ -29,10 +29,35 @@ BROWSE_TIMEOUT = 600.0
 
 NO_ENTRIES = "There are no timeline entries yet."
 TIME_HELP = "Time of day in UTC, 24-hour HH:MM (default 12:00)"
+SERIES_HELP = "What to post: the US–Russia timeline (default), alliance history, or both"
+SERIES_LABELS: dict[str, str] = {
+    "us-russia": "the US–Russia timeline",
+    "alliances": "alliance history",
+    "both": "the US–Russia timeline and alliance history",
+}
+SERIES_CHOICES = [
+    discord.app_commands.Choice(name="US–Russia timeline", value="us-russia"),
+    discord.app_commands.Choice(name="Alliance history (signatures, accessions, exits)", value="alliances"),
+    discord.app_commands.Choice(name="Both", value="both"),
+]
+TOPIC_LABELS: dict[str, str] = {"alliances": "alliance history"}
+
+
+def topic_label(topic: str) -> str:
+    return TOPIC_LABELS.get(topic, topic)
 
 
 def no_entries_for_topic(topic: str) -> str:
-    return f"There are no timeline entries on the topic “{topic}” yet."
+    return f"There are no timeline entries on the topic “{topic_label(topic)}” yet."
+
+
+def on_this_day_heading(day: date) -> str:
+    return f"On this day, {day.day} {day.strftime('%B')}"
+
+
+def nothing_on_day(day: date, topic: str | None) -> str:
+    about = f" on the topic “{topic_label(topic)}”" if topic else ""
+    return f"No timeline entry{about} happened on {day.day} {day.strftime('%B')}. Try `/timeline browse`."
 
 
 def entry_date(entry: TimelineEntry) -> str:
@@ -50,19 +75,20 @@ def entry_embed(
     total: int,
     topic: str | None = None,
     asked_year: int | None = None,
+    heading: str | None = None,
 ) -> discord.Embed:
     """The browse card: date and title, the impact, the source, "as of", and where we are."""
     description = entry.impact
     if asked_year is not None and asked_year != entry.year:
         description = f"*No entry for {asked_year}; this is the nearest.*\n\n{description}"
-    where = f"Entry {position + 1} of {total}"
+    where = f"{heading}: entry {position + 1} of {total}" if heading else f"Entry {position + 1} of {total}"
     if topic:
-        where += f" · topic: {topic}"
+        where += f" · topic: {topic_label(topic)}"
     return make_embed(
         f"{entry_date(entry)}: {entry.title}",
         description,
         fields=[("Source", source_text(entry.sources))],
-        inline_fields=[] if topic else [("Topic", entry.topic)],  # when browsing one topic, the footer says it
+        inline_fields=[] if topic else [("Topic", topic_label(entry.topic))],  # when browsing one topic, the footer says it
         footer=footer_for(entry.as_of, where),
     )
 
@@ -72,6 +98,8 @@ def post_embed(entry: TimelineEntry, *, on_this_day: bool, day: date) -> discord
     if on_this_day:
         years = day.year - entry.year
         heading = f"On this day, {years} year{'s' if years != 1 else ''} ago"
+    elif entry.topic == "alliances":
+        heading = "From the history of alliances"
     else:
         heading = "From the US–Russia timeline"
     return make_embed(
@@ -85,9 +113,13 @@ def post_embed(entry: TimelineEntry, *, on_this_day: bool, day: date) -> discord
 # --------------------------------------------------------------------------- subscribe / status
 
 
-def subscribed_text(channel: str, post_time: str, first_post: datetime | None) -> str:
+def subscribed_text(channel: str, post_time: str, first_post: datetime | None, series: str = "us-russia") -> str:
     when = f" The first one comes {discord.utils.format_dt(first_post, 'R')}." if first_post else ""
-    return f"#{channel} will get one timeline entry a day at {post_time} UTC.{when}"
+    what = SERIES_LABELS.get(series, series)
+    return (
+        f"#{channel} will get one entry a day from {what} at {post_time} UTC: an event of that day where "
+        f"there is one, otherwise the entry the channel has gone longest without.{when}"
+    )
 
 
 def unsubscribed_text(channel: str) -> str:
@@ -173,7 +205,8 @@ def status_embed(
         fields.append(
             (
                 channel_name_text(channel_name, subscription.channel_id),
-                f"Daily at {tl.format_post_time(subscription.post_time)} UTC\n"
+                f"Daily at {tl.format_post_time(subscription.post_time)} UTC: "
+                f"{SERIES_LABELS.get(subscription.topic, subscription.topic)}\n"
                 f"Next post: {upcoming}\nLast result: {_last_result(subscription)}",
             )
         )
@@ -242,12 +275,14 @@ class BrowseView(BaseView):
         *,
         owner_id: int,
         topic: str | None = None,
+        heading: str | None = None,
         timeout: float | None = BROWSE_TIMEOUT,
     ) -> None:
         super().__init__(owner_id=owner_id, timeout=timeout)
         self.entries = list(entries)
         self.index = index
         self.topic = topic
+        self.heading = heading
         self.decade_select: DecadeSelect | None = None
         self._refresh()
 
@@ -269,6 +304,7 @@ class BrowseView(BaseView):
             total=len(self.entries),
             topic=self.topic,
             asked_year=asked_year,
+            heading=self.heading,
         )
 
     async def show(self, interaction: discord.Interaction, index: int) -> None:

@@ -35,6 +35,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("timeline claims", timeline.CLAIMS),
     ("member names", names.SCHEMA),
     ("period boards", quiz.PERIOD_TOTALS),
+    ("timeline topics", timeline.TOPICS),
 )
 # The same versions for PostgreSQL: same tables, PostgreSQL's types.
 PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -45,6 +46,7 @@ PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("timeline claims", timeline.CLAIMS),
     ("member names", names.PG_SCHEMA),
     ("period boards", quiz.PG_PERIOD_TOTALS),
+    ("timeline topics", timeline.TOPICS),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from ..domain.timeline import DONE_STATES, PauseKind, PostRecord, Subscription
+from ..domain.timeline import DEFAULT_SERIES, DONE_STATES, PauseKind, PostRecord, Subscription
 from .base import StoreBase
 
 SCHEMA = """
@@ -87,8 +87,15 @@ CLAIMS = """
 ALTER TABLE timeline_posts ADD COLUMN claimed_by TEXT;
 """
 
+# Migration #8 (both backends): what a subscription posts (domain.timeline.SERIES); existing
+# subscriptions keep posting the US–Russia timeline they had.
+TOPICS = """
+ALTER TABLE timeline_subscriptions ADD COLUMN topic TEXT NOT NULL DEFAULT 'us-russia'
+    CHECK (topic IN ('us-russia', 'alliances', 'both'));
+"""
+
 _SUBSCRIPTION_COLUMNS = (
-    "guild_id, channel_id, post_time, since, walk_key, paused, paused_detail, last_status, last_detail, last_at"
+    "guild_id, channel_id, post_time, since, walk_key, paused, paused_detail, last_status, last_detail, last_at, topic"
 )
 _POST_COLUMNS = "guild_id, channel_id, day, entry_id, state, attempts, message_id, retry_at, detail"
 
@@ -110,6 +117,7 @@ def _subscription(row: Any) -> Subscription:
         last_status=row["last_status"],
         last_detail=row["last_detail"],
         last_at=_dt(row["last_at"]),
+        topic=row["topic"],
     )
 
 
@@ -131,16 +139,22 @@ class TimelineQueries(StoreBase):
     # ------------------------------------------------------------------ subscriptions
 
     async def timeline_subscribe(
-        self, guild_id: int, channel_id: int, post_time: time, now: datetime, by: int
+        self,
+        guild_id: int,
+        channel_id: int,
+        post_time: time,
+        now: datetime,
+        by: int,
+        topic: str = DEFAULT_SERIES,
     ) -> Subscription:
         """Create or update a channel's subscription; re-subscribing clears a pause, keeps the walk."""
         async with self.transaction():
             await self.execute(
-                "INSERT INTO timeline_subscriptions (guild_id, channel_id, post_time, since, created_by) "
-                "VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO timeline_subscriptions (guild_id, channel_id, post_time, since, created_by, topic) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, channel_id) DO UPDATE SET post_time = excluded.post_time, "
-                "since = excluded.since, paused = NULL, paused_detail = NULL",
-                (guild_id, channel_id, f"{post_time.hour:02d}:{post_time.minute:02d}", now.isoformat(), by),
+                "since = excluded.since, paused = NULL, paused_detail = NULL, topic = excluded.topic",
+                (guild_id, channel_id, f"{post_time.hour:02d}:{post_time.minute:02d}", now.isoformat(), by, topic),
             )
         subscription = await self.timeline_subscription(guild_id, channel_id)
         assert subscription is not None
@@ -185,6 +199,16 @@ class TimelineQueries(StoreBase):
             (guild_id, channel_id, day.isoformat()),
         )
         return None if row is None else _post(row)
+
+    async def timeline_seen(self, guild_id: int, channel_id: int, before: date) -> dict[str, date]:
+        """Each entry the channel got (or may have got) before ``before``, with the last day it did."""
+        rows = await self.fetchall(
+            "SELECT entry_id, MAX(day) AS last_day FROM timeline_posts "
+            "WHERE guild_id = ? AND channel_id = ? AND day < ? AND state IN ('sending', 'sent', 'unconfirmed') "
+            "GROUP BY entry_id",
+            (guild_id, channel_id, before.isoformat()),
+        )
+        return {row["entry_id"]: date.fromisoformat(row["last_day"]) for row in rows}
 
     async def timeline_posts(self, guild_id: int, channel_id: int) -> list[PostRecord]:
         rows = await self.fetchall(
