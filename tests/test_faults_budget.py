@@ -454,9 +454,9 @@ async def test_failed_browse_page_turn_keeps_the_card_and_the_position_in_step(w
 
     second = await world.member.click(browse.response.message, label="Next")
     titles.append(second.response.embeds[0].title)
-    entries = [entry for entry in (await world.env.bot.facts_for(world.guild.id)).of_kind("timeline")]
     from bot.domain import timeline as tl
 
+    entries = tl.timeline_entries(await world.env.bot.facts_for(world.guild.id))
     expected = [entry.title for entry in tl.ordered(entries)][:2]
     assert all(want in got for want, got in zip(expected, titles, strict=True)), (
         f"the failed page turn moved the position: {titles} vs {expected}"

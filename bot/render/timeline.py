@@ -117,8 +117,8 @@ def subscribed_text(channel: str, post_time: str, first_post: datetime | None, s
     when = f" The first one comes {discord.utils.format_dt(first_post, 'R')}." if first_post else ""
     what = SERIES_LABELS.get(series, series)
     return (
-        f"#{channel} will get one entry a day from {what} at {post_time} UTC: an event of that day where "
-        f"there is one, otherwise the entry the channel has gone longest without.{when}"
+        f"#{channel} will get one timeline entry a day at {post_time} UTC, from {what}: an event of that day "
+        f"where there is one, otherwise the entry the channel has gone longest without.{when}"
     )
 
 
