@@ -22,6 +22,14 @@ def _labels(components: list[dict]) -> list[str]:
     return [c["label"] for row in components for c in row["components"] if c.get("label")]
 
 
+FIRST_SCREEN = 1800  # characters a member reads before scrolling: the embed and its button labels
+
+
+def _screen_size(message) -> int:
+    labels = sum(len(c.get("label") or "") for row in message.components for c in row["components"])
+    return len(message.content or "") + sum(len(embed) for embed in message.embeds) + labels
+
+
 @pytest.mark.parametrize(
     "question", ["is u.s. allies with russia", "are the us and russia allies", "are us and russia allies"]
 )
@@ -31,12 +39,15 @@ async def test_seed_question_gets_verdict_first_with_figures_and_sources(world, 
     assert not result.ephemeral
     embed = result.response.embeds[0]
     assert embed.title == "No — the United States and Russia are not allies; they are rivals."
-    text = _text(embed)
-    for figure in ("2,500+", "60+", "150+"):
-        assert figure in text
-    assert "US Treasury Department" in text and "Pentagon reports" in text
-    assert "as of 2024" in embed.footer.text
+    assert embed.description.startswith("Calling them rivals feels almost too gentle")  # the explainer's voice
+    facts = await world.env.bot.facts_for(world.guild.id)
+    figures = render_ask.flagship_figures(facts.of_kind("figure"))
+    assert len(figures) == 3
+    for figure in figures:
+        field = next(f for f in embed.fields if f.name.startswith(figure.value))
+        assert "](<https://" in field.value or "](<http://" in field.value  # its own source, linked
     assert _labels(result.response.components) == SECTION_LABELS
+    assert _screen_size(result.response) <= FIRST_SCREEN
 
 
 async def test_section_buttons_switch_the_answer_and_fit_discord_limits(world):
@@ -55,9 +66,9 @@ async def test_section_buttons_switch_the_answer_and_fit_discord_limits(world):
     assert "ISS operations" in seen["Cooperation"]
     # years since WWII are computed from today's date (SimCord's clock starts in 2026), not copied
     assert "That ended 81 years ago" in seen["Why confused"]
-    # attributions name real documents; what no source confirms is said to be the explainer's
+    # attributions name real documents; what no source confirms is not shown
     assert "2022 US National Defense Strategy" in seen["Experts"] and "Lavrov" in seen["Experts"]
-    assert "as the original explainer put it" in seen["Experts"]
+    assert "Harvard" not in seen["Experts"] and "memo" not in seen["Experts"]
     assert "Could the US and Russia become allies against China?" in seen["FAQ"]
     assert "Putin's exit" in seen["What to watch"]
     # dated news, not "this week": each item carries its own date, and what changed since 2024
@@ -195,8 +206,8 @@ async def test_faq_paraphrase_is_answered_with_source(world):
     result = await world.member.slash(world.general, "ask", question="is trade between them dead now?")
     embed = result.response.embeds[0]
     assert embed.title == "Is US–Russia trade completely dead?"
-    assert "Down 90% since 2022" in embed.description
-    assert "as of 2024" in embed.footer.text
+    assert "down almost 90%" in embed.description
+    assert "as of 2023" in embed.footer.text
 
     ever = await world.member.slash(world.general, "ask", question="were they ever allies")
     assert "That ended 81 years ago" in ever.response.embeds[0].description
@@ -206,7 +217,7 @@ async def test_faq_paraphrase_is_answered_with_source(world):
 async def test_an_answer_cites_its_sources_as_a_moderator_left_them(world):
     question = "is trade between them dead now?"
     before = await world.member.slash(world.general, "ask", question=question)
-    assert "manhattantribune.com" in {f.name: f.value for f in before.response.embeds[0].fields}["Sources"]
+    assert "ca.style.yahoo.com" in {f.name: f.value for f in before.response.embeds[0].fields}["Sources"]
 
     shown = await world.moderator.slash(world.general, "manage facts edit", fact_id="faq-trade-dead")
     values = {c["custom_id"]: c.get("value", "") for row in shown.modal["components"] for c in row.get("components", [])}

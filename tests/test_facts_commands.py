@@ -215,7 +215,7 @@ async def test_edited_figure_changes_the_quiz_question_generated_from_it(world):
     in_a = generate_questions(await world.env.bot.facts_for(world.guild.id), "us-russia")[key]
     in_b = generate_questions(await world.env.bot.facts_for(server_b.guild.id), "us-russia")[key]
     assert in_a.right_choice == "3,100+"
-    assert in_b.right_choice == "2,500+"
+    assert in_b.right_choice == "1,706"
 
 
 async def test_fact_id_autocomplete_searches_ids_and_text(world):
@@ -327,15 +327,15 @@ async def test_reload_is_owner_only_and_keeps_serving_old_data_when_new_data_is_
     world.env.bot.owner_ids = {world.moderator.id}
 
     broken = (data_dir / "us_russia.yaml").read_text(encoding="utf-8")
-    broken = broken.replace('as_of: "2024"', 'as_of: "someday"', 1).replace("value: \"60+\"", "value: \"\"", 1)
+    broken = broken.replace('as_of: "2024"', 'as_of: "someday"', 1).replace("value: \"105\"", "value: \"\"", 1)
     (data_dir / "us_russia.yaml").write_text(broken, encoding="utf-8")
     result = await world.moderator.slash(world.general, "manage facts reload")
     report = result.response.embeds[0]
     assert "Reload refused: 2 problem(s)" in report.title
-    assert "'us-ru-relationship'" in report.description and "'fig-unsafe-intercepts'" in report.description
+    assert "'us-ru-relationship'" in report.description and "'fig-diplomat-expulsions'" in report.description
     assert await ask_title(world, world.general) == BUNDLED_HEADLINE
 
-    fixed = broken.replace('as_of: "someday"', 'as_of: "2024"', 1).replace("value: \"\"", "value: \"60+\"", 1)
+    fixed = broken.replace('as_of: "someday"', 'as_of: "2024"', 1).replace("value: \"\"", "value: \"105\"", 1)
     (data_dir / "us_russia.yaml").write_text(fixed.replace(BUNDLED_HEADLINE, NEW_HEADLINE), encoding="utf-8")
     result = await world.moderator.slash(world.general, "manage facts reload")
     assert "reloaded" in result.response.embeds[0].title

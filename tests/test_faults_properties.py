@@ -127,6 +127,9 @@ async def test_ask_reply_for_any_text_fits_discord(world, question: str):
     assert response.content or response.embeds, "an empty reply"
     problems = limit_problems(response.content, list(response.embeds), list(response.components or []))
     assert not problems, f"{question!r}: {problems}"
+    # Text the database cannot hold (a lone surrogate) is refused by the one error path, on purpose.
+    for error in world.env.errors:
+        assert isinstance(getattr(error, "original", error), UserError | discord.app_commands.CheckFailure), repr(error)
 
 
 # --------------------------------------------------------------------------- fact data

@@ -163,7 +163,7 @@ PAIR_YEARS = [
     ('USSR', 'CZSL', 1970, 'Yes', 'atop:3285', '1955–1991'),
     ('USSR', 'HU', 1980, 'Yes', 'atop:3580', '1967–1991'),
     ('USSR', 'RO', 1985, 'Yes', 'atop:3630', '1970–1991'),
-    ('USSR', 'BG', 1960, 'Yes', 'atop:3135', '1948–1967'),
+    ('USSR', 'BG', 1960, 'Yes', 'atop:3285', '1955–1991'),  # the Warsaw Pact, named, over the unnamed 1948 treaty
     ('USSR', 'CN', 1955, 'Yes', 'atop:3200', '1950–1980'),
     ('USSR', 'CN', 1975, 'Yes', 'atop:3200', '1950–1980'),
     ('USSR', 'KP', 1970, 'Yes', 'atop:3440', '1961–1996'),

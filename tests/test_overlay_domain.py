@@ -170,8 +170,8 @@ def test_diff_names_each_changed_field_with_both_values():
     after = before.model_copy(update={"value": "3,100+", "number": 3100.0})
     changes = {change.field: change for change in diff_facts(before, after)}
     assert set(changes) == {"value", "number"}
-    assert (changes["value"].before, changes["value"].after) == ("2,500+", "3,100+")
-    assert (changes["number"].before, changes["number"].after) == ("2500", "3100")
+    assert (changes["value"].before, changes["value"].after) == ("1,706", "3,100+")
+    assert (changes["number"].before, changes["number"].after) == ("1706", "3100")
     assert {change.field for change in diff_facts(before, None)} >= {"value", "sources", "as_of"}
 
 

@@ -61,6 +61,7 @@ from . import (
     loaded_cog,
     make_embed,
     owner_may_use,
+    source_domain,
     source_text,
 )
 
@@ -311,23 +312,14 @@ def _section_parts(
 ) -> tuple[str, str, list[tuple[str, str]], list[Any]]:
     """(title, description, fields, facts shown) for one section."""
     if key == "verdict":
-        us_russia: list[Figure] = [f for f in facts.of_kind("figure") if f.topic == "us-russia"]
-        figures = [f for f in us_russia if f.headline] or us_russia
-        bottom = _points(facts, "bottom_line")
-        description = summary_text(verdict, resolver, 0)
-        if bottom:
-            description += "\n\n" + " ".join(fill_computed(p.text, today) for p in bottom)
-        fields = [
-            (f"{f.value} {DASH} {f.label}", f"{f.detail}\nSource: {source_text(f.sources, 300)}")
-            for f in figures
-        ]
-        label = verdict.relationship.label if verdict.relationship is not None else verdict.grade
-        fields.append(
-            ("Relationship", _capital(RELATIONSHIP_LABELS.get(label, "no formal alliance in our data")))
-        )
+        # One screen: the verdict, the explainer's voice, the strongest figures a source confirms
+        # (each with its own source), and the shared-treaty evidence; the rest is in the sections.
+        figures = flagship_figures(facts.of_kind("figure"))
+        description = _first_sentence(summary_text(verdict, resolver, 0))
+        fields = [(f"{f.value} {DASH} {f.label}", _figure_brief(f)) for f in figures]
         if not verdict.in_force:
             fields.append(("Shared defence treaties", "None in our treaty data."))
-        shown: list[Any] = [*figures, *bottom]
+        shown: list[Any] = [*figures]
         if verdict.relationship is not None:
             shown.append(verdict.relationship)
         return headline(verdict, resolver), description, fields, shown
@@ -383,6 +375,37 @@ def _section_parts(
     return title, "" if points else _MISSING, fields, points
 
 
+FLAGSHIP_FIGURES = 3
+
+
+def _confirming(sources: Sequence[Source]) -> list[Source]:
+    """The sources that can be checked (a link to the publisher's page), in their order."""
+    return [source for source in sources if source.url]
+
+
+def flagship_figures(figures: Sequence[Figure], limit: int = FLAGSHIP_FIGURES) -> list[Figure]:
+    """The US–Russia figures the first answer shows: headline ones first, only those a source confirms."""
+    confirmed = [f for f in figures if f.topic == "us-russia" and _confirming(f.sources)]
+    return sorted(confirmed, key=lambda f: not f.headline)[:limit]
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (up to its first full stop followed by a space)."""
+    match = re.search(r"(?<=[.!?])\s", text)
+    return text[: match.start()] if match else text
+
+
+def _figure_brief(figure: Figure) -> str:
+    """A flagship figure in one sentence, linked to the first source that confirms it.
+
+    The whole detail and every source are in the Key figures section; the first screen keeps one
+    sentence and one link per figure so the verdict reads in a single screen.
+    """
+    source = _confirming(figure.sources)[0]
+    publisher = (source.publisher or source_domain(source.url) or source.name).replace("[", "(").replace("]", ")")
+    return f"{_first_sentence(figure.detail)}\nSource: [{publisher}](<{source.url}>)"
+
+
 def _timeline_line(entry: TimelineEntry) -> str:
     return f"**{entry.year}** · {entry.title} → {entry.impact}"
 
@@ -416,7 +439,9 @@ def section_embed(
     """One section of the US–Russia answer, within Discord's limits, with its sources and date."""
     title, description, fields, shown = _section_parts(key, facts, verdict, resolver, today)
     fields = fields[: FIELD_COUNT_LIMIT - 1]
-    sources = _sources_of(shown) or list(verdict.sources)
+    # The verdict's figures cite their sources beside them; its Sources field is the verdict's own.
+    cited = [f for f in shown if not isinstance(f, Figure)] if key == "verdict" else shown
+    sources = _sources_of(cited) or list(verdict.sources)
     if sources:
         fields.append(("Sources", source_text(sources, FIELD_VALUE_LIMIT)))
     as_of = _oldest_as_of(shown) or verdict.as_of
