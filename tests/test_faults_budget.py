@@ -11,6 +11,7 @@ import discord
 import pytest
 
 from bot.domain.errors import UserError
+from bot.domain.quiz import REVEAL_PAUSE
 
 FAULTS = [
     pytest.param(500, 0, "Internal Server Error", id="500"),
@@ -119,7 +120,7 @@ async def test_failed_reveal_edit_keeps_answers_and_goes_on(world, status, code,
     await world.member.click(question, label=await _right(world, quiz_id))
 
     inject(world, "PATCH", "/channels/*/messages/*", status, code, message)
-    await world.env.advance_time(11)
+    await world.env.advance_time(11 + REVEAL_PAUSE)  # the reveal edit fails; after the pause, question 2
     fault_fired(world)
 
     assert world.general.last_message.id != question.id, "the next question was not posted"

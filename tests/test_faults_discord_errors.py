@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.quiz import REVEAL_PAUSE
 from tests.conftest import build_world
 
 MISSING_PERMISSIONS = 50013
@@ -75,7 +76,7 @@ async def test_failed_reveal_edit_keeps_answers_and_the_round_goes_on(world):
     assert ack.ephemeral
 
     world.env.inject_error("PATCH", "/channels/*/messages/*", status=500)
-    await world.env.advance_time(11)  # question 1 closes; its reveal edit fails
+    await world.env.advance_time(11 + REVEAL_PAUSE)  # question 1 closes; its reveal edit fails; question 2
     _assert_fault_fired(world)
 
     second = world.general.last_message

@@ -15,6 +15,7 @@ import pytest
 from bot.domain import overlay
 from bot.domain.errors import UserError
 from bot.domain.facts import FACT_KINDS
+from bot.domain.quiz import REVEAL_PAUSE
 from tests.conftest import build_world
 from tests.load_entries import import_file
 
@@ -96,7 +97,7 @@ async def test_quiz_questions_are_generated_off_the_loop_once_per_quiz(world, mo
     start = await world.member.slash(world.general, "quiz start", questions=3, seconds=10, topic="timeline")
     assert not start.ephemeral, start.response.content
     for _ in range(3):
-        await world.env.advance_time(11)
+        await world.env.advance_time(11 + REVEAL_PAUSE)
 
     assert calls == [False], f"generation calls (True = on the event loop): {calls}"
     summary = world.general.last_message

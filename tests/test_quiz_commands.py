@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot import create_bot
 from bot.domain.errors import UserError
-from bot.domain.quiz import LETTERS
+from bot.domain.quiz import LETTERS, REVEAL_PAUSE
 from bot.render import quiz as text
 from bot.render import source_text
 from tests.conftest import build_world, stale_click
@@ -86,6 +86,7 @@ async def test_full_round_with_right_wrong_double_and_late_players(world):
     assert who == alice.name  # a name anyone can read, not a mention their client must resolve
     assert all(button["disabled"] for row in closed.components for button in row["components"])
 
+    await world.env.advance_time(REVEAL_PAUSE)  # the reveal stays up a moment, then question 2
     late = await stale_click(world, dave, world.general, q1.message, f"quiz:{q1.quiz_id}:1:0")
     assert late.ephemeral and late.response.content == text.CLOSED
 
@@ -224,7 +225,8 @@ async def test_starter_can_stop_and_quizzes_rotate_without_repeats(world):
             q = await current_question(world, world.general)
             asked = await world.env.bot.store.get_question(q.quiz_id, q.number)
             seen.append(asked.question.key)
-            await world.env.advance_time(20)
+            await world.member.click(q.message, label=q.right)  # answered: the quiz does not stop itself
+            await world.env.advance_time(20 + REVEAL_PAUSE)
     assert len(seen) == len(set(seen)) == 12  # the pool is larger than 12: nothing repeats yet
 
     await world.member.slash(world.general, "quiz start", questions=3)
@@ -240,3 +242,56 @@ async def test_a_second_server_has_its_own_board(world):
     await world.env.advance_time(20)
     board = await other.member.slash(other.general, "quiz leaderboard")
     assert "No answers" in board.response.embeds[0].description
+
+
+# --------------------------------------------------------------------------- pacing and stopping (issue 25)
+
+
+async def test_the_reveal_stays_up_for_a_pause_before_the_next_question(world):
+    from bot.domain.quiz import REVEAL_PAUSE
+
+    alice = add_member(world, "alice")
+    await world.member.slash(world.general, "quiz start", questions=2, topic="us-russia", seconds=10)
+    q1 = await current_question(world, world.general)
+    await alice.click(q1.message, label=q1.right)
+    await world.env.advance_time(10)
+    assert world.env.backend.get_message(world.general.id, q1.message.id).embeds[0]["title"].endswith("closed")
+    assert world.general.last_message.id == q1.message.id  # the reveal is the last thing shown
+    await world.env.advance_time(REVEAL_PAUSE - 1)
+    assert world.general.last_message.id == q1.message.id  # still pausing
+    await world.env.advance_time(1)
+    q2 = await current_question(world, world.general)
+    assert q2.number == 2
+
+
+async def test_a_quiz_nobody_answers_stops_after_three_questions_and_says_so(world):
+    from bot.domain.quiz import REVEAL_PAUSE, UNANSWERED_LIMIT
+
+    await world.member.slash(world.general, "quiz start", questions=10, topic="us-russia", seconds=10)
+    for _ in range(UNANSWERED_LIMIT):
+        await current_question(world, world.general)
+        await world.env.advance_time(10 + REVEAL_PAUSE)
+    summary = world.general.last_message.embeds[0]
+    assert summary.title.startswith("Quiz over")
+    assert f"{UNANSWERED_LIMIT} questions in a row" in summary.description
+    assert f"{UNANSWERED_LIMIT} of 10 questions were asked" in summary.description
+    await world.env.advance_time(120)
+    assert world.general.last_message.embeds[0].title.startswith("Quiz over")  # nothing more was posted
+    again = await world.member.slash(world.general, "quiz start", questions=2)  # the channel is free
+    assert not again.ephemeral
+
+
+async def test_an_answer_resets_the_unanswered_count_and_the_summary_names_the_winner(world):
+    from bot.domain.quiz import REVEAL_PAUSE
+
+    alice = add_member(world, "alice")
+    await world.member.slash(world.general, "quiz start", questions=5, topic="us-russia", seconds=10)
+    for number in range(1, 6):
+        q = await current_question(world, world.general)
+        assert q.number == number
+        if number == 3:  # two unanswered, one answered, two unanswered: never three in a row
+            await alice.click(q.message, label=q.right)
+        await world.env.advance_time(10 + REVEAL_PAUSE)
+    summary = world.general.last_message.embeds[0]
+    assert "All 5 questions played" in summary.description
+    assert f"Winner: {alice.name}" in summary.description

@@ -108,6 +108,34 @@ def test_rotation_shows_every_question_before_any_repeat():
     assert new_cycle and key in pool and key not in shown[-3:]
 
 
+def test_a_cycle_that_resets_mid_quiz_never_repeats_that_quizs_questions():
+    # Issue 25: after the server's cycle resets, the questions already asked in this quiz are
+    # "unseen" again; they must still not come back in the same quiz.
+    pool = [f"k{i}" for i in range(8)]
+    asked = ["k0", "k1", "k2", "k3", "k4"]
+    for seed in range(50):
+        key, new_cycle = pick_next(pool, {"k4"}, random.Random(seed), avoid=asked)
+        assert key in {"k5", "k6", "k7"} and not new_cycle, key
+
+
+def test_two_questions_of_one_quiz_are_never_built_from_the_same_fact(bundled):
+    pool = generate_questions(bundled, "timeline", random.Random(0))
+    year_q = next(k for k in pool if k.startswith("gen:tl-year:"))
+    twin = "gen:tl-event:" + year_q.split(":", 2)[2]
+    assert twin in pool and set(pool[twin].fact_ids) & set(pool[year_q].fact_ids)
+    for seed in range(50):
+        key, _ = pick_next(pool, set(), random.Random(seed), avoid=[year_q])
+        assert not set(pool[key].fact_ids) & set(pool[year_q].fact_ids), key
+    # A whole long quiz through the rotation: no key twice, no fact twice.
+    rng, seen, asked, facts_used = random.Random(7), set(), [], set()
+    for _ in range(20):
+        key, _ = pick_next(pool, seen, rng, avoid=asked)
+        assert key not in asked and not set(pool[key].fact_ids) & facts_used
+        asked.append(key)
+        seen.add(key)
+        facts_used |= set(pool[key].fact_ids)
+
+
 def test_rotation_ignores_seen_keys_no_longer_in_the_pool():
     key, new_cycle = pick_next(["a", "b"], {"a", "gone"}, random.Random(0))
     assert (key, new_cycle) == ("b", False)
@@ -266,7 +294,7 @@ def test_a_moderators_correction_changes_the_generated_question(bundled):
     check_question(after, merged)
 
 
-@pytest.mark.parametrize("value", ["2,500+", "60+", "150+", "$75B+", "90%", "3"])
+@pytest.mark.parametrize("value", ["1,706", "105", "$46B", "90%", "3", "$75.5B"])
 def test_figure_distractors_look_alike_and_differ(value):
     for seed in range(10):
         wrong = figure_distractors(value, 3, random.Random(seed))
@@ -274,7 +302,23 @@ def test_figure_distractors_look_alike_and_differ(value):
         if value.endswith("%"):
             assert all(w.endswith("%") and float(w[:-1]) < 100 for w in wrong)
         if value.startswith("$"):
-            assert all(w.startswith("$") and w.endswith("B+") for w in wrong)
+            assert all(w.startswith("$") and w.endswith("B") for w in wrong)
+
+
+@pytest.mark.parametrize("value", ["2,500+", "60+", "$75B+", "over 150", "More than 40", "at least 12"])
+def test_an_open_ended_figure_has_no_distractors_because_a_smaller_one_is_also_true(value):
+    # "60+" is true of a count of 60 or more, so "24+" would be a second right answer (issue 25).
+    for seed in range(10):
+        assert figure_distractors(value, 3, random.Random(seed)) == []
+
+
+def test_no_quiz_question_is_built_from_an_open_ended_figure(bundled):
+    edited = bundled.get("fig-sanctioned-entities").model_copy(update={"value": "2,500+"})
+    merged = bundled.with_overlay({"fig-sanctioned-entities": edited})
+    pool = generate_questions(merged, "us-russia", random.Random(0))
+    assert "gen:fig:fig-sanctioned-entities" not in pool
+    closed = generate_questions(bundled, "us-russia", random.Random(0))["gen:fig:fig-sanctioned-entities"]
+    assert closed.right_choice == "1,706"
 
 
 def test_question_round_trips_through_json(bundled):

@@ -27,6 +27,8 @@ from ..domain.quiz import (
     MAX_QUESTIONS,
     MAX_SECONDS,
     MIN_SECONDS,
+    REVEAL_PAUSE,
+    UNANSWERED_LIMIT,
     Question,
     generate_questions,
     period_start,
@@ -57,6 +59,7 @@ class QuizRun:
     accepting: bool = False
     sleeping: bool = False
     stopped_by: str | None = None
+    unanswered: int = 0  # questions in a row nobody answered
     task: asyncio.Task[None] | None = None
     starter: discord.Interaction | None = None  # to tell the starter if the quiz cannot go on
     pool: dict[str, Question] = field(default_factory=dict)  # questions from ``pool_facts``
@@ -267,9 +270,14 @@ class Quiz(
                 if asked is None:
                     break
                 asked_count = number
-                await self._wait_until_closed(run, asked)
-                await self._close(run, asked)
-            if run.stopped_by is not None:
+                await self._sleep(run, (asked.closes_at - discord.utils.utcnow()).total_seconds())
+                answered = await self._close(run, asked)
+                run.unanswered = 0 if answered else run.unanswered + 1
+                if run.unanswered >= UNANSWERED_LIMIT:
+                    break
+                if number < session.total:
+                    await self._sleep(run, REVEAL_PAUSE)  # time to read the reveal
+            if run.stopped_by is not None or run.unanswered >= UNANSWERED_LIMIT:
                 status = "stopped"
             await self.bot.store.end_quiz(session.id, status, discord.utils.utcnow())
             rows = await self.bot.store.quiz_scores(session.id)
@@ -283,6 +291,7 @@ class Quiz(
                     asked=asked_count,
                     total=session.total,
                     stopped_by=run.stopped_by,
+                    unanswered=run.unanswered if run.unanswered >= UNANSWERED_LIMIT else 0,
                 ),
                 allowed_mentions=NO_MENTIONS,
             )
@@ -394,11 +403,10 @@ class Quiz(
         run.accepting = True
         return run.current
 
-    async def _wait_until_closed(self, run: QuizRun, asked: AskedQuestion) -> None:
-        """Sleep until the question's close time; /quiz stop cuts the sleep short."""
+    async def _sleep(self, run: QuizRun, delay: float) -> None:
+        """Sleep ``delay`` seconds (a question's time, the pause after a reveal); /quiz stop cuts it short."""
         if run.stopped_by is not None:
             return
-        delay = (asked.closes_at - discord.utils.utcnow()).total_seconds()
         run.sleeping = True
         try:
             await asyncio.sleep(max(delay, 0.0))
@@ -410,17 +418,20 @@ class Quiz(
         finally:
             run.sleeping = False
 
-    async def _close(self, run: QuizRun, asked: AskedQuestion, note: str | None = None) -> None:
-        """Stop taking answers, then edit the question in place: right answer, source, who got it."""
+    async def _close(self, run: QuizRun, asked: AskedQuestion, note: str | None = None) -> int:
+        """Stop taking answers, then edit the question in place: right answer, source, who got it.
+
+        Returns how many answered it.
+        """
         run.accepting = False
         await self.bot.store.close_question(asked.quiz_id, asked.number)
-        await self._reveal(asked, run.session.total, note, run.session.guild_id)
+        return await self._reveal(asked, run.session.total, note, run.session.guild_id)
 
-    async def _reveal(self, asked: AskedQuestion, total: int, note: str | None, guild_id: int) -> None:
+    async def _reveal(self, asked: AskedQuestion, total: int, note: str | None, guild_id: int) -> int:
         answers = await self.bot.store.question_answers(asked.quiz_id, asked.number)
         right = [user_id for user_id, _, correct, _ in answers if correct]
         if asked.message_id is None:
-            return
+            return len(answers)
         names = await self.bot.display_names(guild_id, right)
         message = self.bot.get_partial_messageable(asked.channel_id).get_partial_message(asked.message_id)
         try:
@@ -439,6 +450,7 @@ class Quiz(
             )
         except discord.HTTPException:
             log.warning("could not edit quiz question message %d", asked.message_id, exc_info=True)
+        return len(answers)
 
     async def _close_interrupted(self) -> None:
         """Close quizzes a restart left open: edit their open questions to say so; answers are kept."""

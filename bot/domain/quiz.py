@@ -19,7 +19,7 @@ import bisect
 import logging
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -45,6 +45,10 @@ MAX_CHOICES = 5
 DEFAULT_CHOICES = 4
 DEFAULT_SECONDS = 20
 MIN_SECONDS = 10
+# After each reveal the answer and its explanation stay up this long before the next question.
+REVEAL_PAUSE = 5
+# A quiz stops by itself after this many questions in a row that nobody answered.
+UNANSWERED_LIMIT = 3
 MAX_SECONDS = 120
 MAX_QUESTIONS = 20
 
@@ -220,10 +224,18 @@ _FIGURE_VALUE = re.compile(r"^(?P<prefix>[^\d]*)(?P<number>\d[\d,]*(?:\.\d+)?)(?
 _FIGURE_FACTORS = (0.25, 0.4, 0.5, 2, 3, 4)
 
 
+# "60+", "over 150", "more than 40", "at least 12": a lower value is true as well, so such a figure
+# has no single right choice among look-alike numbers and is not asked.
+_OPEN_ENDED = re.compile(r"\+\s*$|^\s*(?:over|more than|at least|above|upwards of)\b", re.IGNORECASE)
+
+
 def figure_distractors(value: str, k: int, rng: random.Random) -> list[str]:
-    """Wrong values written like ``value`` ("2,500+" -> "1,250+", "5,000+"), never equal to it."""
+    """Wrong values written like ``value`` ("1,706" -> "680", "3,400"), never equal to it.
+
+    An open-ended value ("60+") gets none: any smaller "24+" would also be true.
+    """
     match = _FIGURE_VALUE.match(value)
-    if match is None:
+    if match is None or _OPEN_ENDED.search(value):
         return []
     prefix, raw, suffix = match["prefix"], match["number"], match["suffix"]
     number = float(raw.replace(",", ""))
@@ -569,23 +581,39 @@ def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = 
 
 
 def pick_next(
-    pool: Iterable[str], seen: Iterable[str], rng: random.Random, avoid: Iterable[str] = ()
+    pool: Iterable[str] | Mapping[str, Question],
+    seen: Iterable[str],
+    rng: random.Random,
+    avoid: Iterable[str] = (),
 ) -> tuple[str | None, bool]:
     """Choose an unseen key; when all have been seen, start a new cycle.
 
-    Returns ``(key, new_cycle)``. ``avoid`` (questions already asked in this very quiz) is skipped
-    in a new cycle when possible, so a short pool does not repeat back to back.
+    Returns ``(key, new_cycle)``. ``avoid`` holds the questions already asked in this very quiz:
+    none of them is chosen again, even when the server's cycle has reset since they were asked
+    (then they count as unseen), and, when ``pool`` maps keys to questions, no question built from
+    a fact one of them was built from ("In which year…?" next to "Which of these happened in…?").
+    Only a pool too small for the quiz falls back to repeating.
     """
     keys = sorted(set(pool))
     if not keys:
         return None, False
-    seen_set = set(seen)
-    unseen = [k for k in keys if k not in seen_set]
-    if unseen:
-        return rng.choice(unseen), False
-    avoid_set = set(avoid)
-    fresh = [k for k in keys if k not in avoid_set] or keys
-    return rng.choice(fresh), True
+    seen_set, avoid_set = set(seen), set(avoid)
+    used: set[str] = set()
+    if isinstance(pool, Mapping):
+        for key in avoid_set & set(keys):
+            used.update(pool[key].fact_ids)
+
+    def apart(key: str) -> bool:
+        return not used or not isinstance(pool, Mapping) or not used.intersection(pool[key].fact_ids)
+
+    fresh = [k for k in keys if k not in avoid_set]
+    for candidates in ([k for k in fresh if apart(k)], fresh):
+        unseen = [k for k in candidates if k not in seen_set]
+        if unseen:
+            return rng.choice(unseen), False
+        if candidates:
+            return rng.choice(candidates), True
+    return rng.choice(keys), True
 
 
 # --------------------------------------------------------------------------- scoring

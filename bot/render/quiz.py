@@ -233,8 +233,12 @@ def summary_embed(
     asked: int,
     total: int,
     stopped_by: str | None,
+    unanswered: int = 0,
 ) -> discord.Embed:
-    """The end-of-round summary: this quiz's players by points."""
+    """The end-of-round summary: the winner, this quiz's players by points, and why it ended.
+
+    ``unanswered`` is set when the quiz stopped itself after that many unanswered questions in a row.
+    """
     lines = [
         f"**{row.rank}.** {person(row.user_id, names)}: {row.points} pts ({row.correct}/{row.answered} right)"
         for row in rows[:15]
@@ -242,9 +246,18 @@ def summary_embed(
     if len(rows) > 15:
         lines.append(f"…and {len(rows) - 15} more players.")
     body = "\n".join(lines) if lines else "Nobody answered this round."
-    status = stopped_note(stopped_by) if stopped_by else f"All {total} question{'s' if total != 1 else ''} played."
     if stopped_by:
+        status = stopped_note(stopped_by)
+    elif unanswered:
+        status = f"⏹️ Stopped by itself after {unanswered} questions in a row that nobody answered."
+    else:
+        status = f"All {total} question{'s' if total != 1 else ''} played."
+    if stopped_by or unanswered:
         status += f" {asked} of {total} questions were asked."
+    winners = [row for row in rows if row.rank == 1 and row.points > 0]
+    if winners:
+        who = ", ".join(person(row.user_id, names) for row in winners)
+        status += f"\n🏆 Winner{'s' if len(winners) > 1 else ''}: {who} with {winners[0].points} pts"
     return make_embed(
         f"Quiz over · {TOPIC_LABELS.get(topic, topic)}",
         f"{status}\n\n{body}",
