@@ -68,6 +68,7 @@ class AllianceBot(commands.Bot):
     def __init__(self, settings: Settings, *, facts: FactBase | None = None, **options: Any) -> None:
         super().__init__(**client_options(), owner_ids=set(settings.owner_ids), **options)
         self.settings = settings
+        self.sandboxed = False  # True when run_sandbox drives this bot against SimCord, not Discord
         self._preloaded_facts = facts
         self.facts: FactBase = facts if facts is not None else FactBase({})
         self._store: Store | None = None
@@ -242,7 +243,11 @@ class AllianceBot(commands.Bot):
             return False
         synced = await self.tree.sync(guild=guild)
         await self.store.set_meta(key, digest)
-        log.info("synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+        if self.sandboxed:
+            where = "to the local sandbox (nothing was sent to Discord)"
+        else:
+            where = f"to guild {guild_id}" if guild_id else "globally"
+        log.info("synced %d commands %s", len(synced), where)
         return True
 
     # ------------------------------------------------------------------ the one error path

@@ -122,6 +122,7 @@ async def run_sandbox(
         auto_sync=False,
     )
     bot = create_bot(sandbox_settings)
+    bot.sandboxed = True  # its command syncs go to SimCord, and its log says so
     # Errors are the bot's business here (it logs them); the sandbox is not a test. Keep
     # SimCord's default settle timeout: settling waits for timers due within it, and a longer
     # one would hold every click until a quiz question's seconds ran out.

@@ -113,3 +113,18 @@ async def test_a_taken_default_port_falls_back_to_a_free_one_and_says_so(tmp_pat
     printed = capsys.readouterr().out
     assert f"Port {busy} is taken, so the sandbox uses port" in printed
     assert f":{busy}/" not in seen["url"] and seen["url"] in printed  # the address printed is the one served
+
+
+async def test_the_sandbox_log_never_reads_as_if_it_had_contacted_discord(tmp_path, caplog):
+    import logging
+
+    stop = asyncio.Event()
+
+    async def leave(world: SandboxWorld) -> None:
+        stop.set()
+
+    with caplog.at_level(logging.INFO, logger="bot.client"):
+        await run_sandbox(Settings(database=tmp_path / "bot.sqlite3"), stop=stop, when_ready=leave, port=0)
+    synced = [r.getMessage() for r in caplog.records if r.getMessage().startswith("synced ")]
+    assert synced, [r.getMessage() for r in caplog.records]
+    assert all("globally" not in m and "local sandbox" in m for m in synced), synced
