@@ -152,6 +152,15 @@ def check_question(question: Question, facts: FactBase) -> None:
     wrong = [c for i, c in enumerate(question.choices) if i != question.answer]
     assert 2 <= len(question.choices) <= 5
     assert question.sources and question.as_of
+    if question.key.startswith("gen:atop-year:"):
+        alliance = facts.record.alliances[int(question.key.rsplit(":", 1)[1])]
+        assert right == str(alliance.begin.year) and str(alliance.begin.year) not in wrong
+        assert alliance.name is not None and str(alliance.begin.year) not in question.prompt  # no give-away
+        assert alliance.name.name.removesuffix(f" ({alliance.begin.year})") in question.prompt
+        assert alliance.name.source in question.sources and any("ATOP" in s.name for s in question.sources)
+        named_alike = [a for a in facts.record.alliances.values() if a.name and a.name.name == alliance.name.name]
+        assert named_alike == [alliance]  # no second alliance of that name makes another year right
+        return
     for fact_id in question.fact_ids:
         source_fact = facts.get(fact_id)
         assert source_fact is not None
@@ -324,3 +333,14 @@ def test_no_quiz_question_is_built_from_an_open_ended_figure(bundled):
 def test_question_round_trips_through_json(bundled):
     question = next(iter(generate_questions(bundled, "us-russia", random.Random(0)).values()))
     assert Question.from_json(question.to_json()) == question
+
+
+def test_the_alliance_record_gives_a_dated_question_for_each_uniquely_named_alliance(bundled):
+    pool = generate_questions(bundled, "alliances", random.Random(0))
+    from_record = [q for key, q in pool.items() if key.startswith("gen:atop-year:")]
+    named = [a for a in bundled.record.alliances.values() if a.name is not None]
+    # all but the names used twice and those that carry their own year
+    assert len(from_record) >= 0.75 * len(named) and len(from_record) >= 300, (len(from_record), len(named))
+    for question in from_record:
+        check_question(question, bundled)
+        assert len(set(question.choices)) == 4

@@ -26,6 +26,7 @@ from typing import Any, Literal, NamedTuple
 
 import pycountry
 
+from .alliance_timeline import cached_atop_entries
 from .facts import (
     Alliance,
     EconomicMeasure,
@@ -561,6 +562,49 @@ def _from_alliances(facts: FactBase, rng: random.Random) -> dict[str, Question]:
     return out
 
 
+def _from_atop(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    """"In which year was this alliance signed?" for every alliance of the record with a checked name.
+
+    The right year is the one ATOP dates the alliance from; the wrong ones are years other
+    alliances were signed, near it. A name used for two alliances is not asked (two years would
+    be right). Each question cites ATOP and the source of the name, like the timeline entry it
+    explains itself with.
+    """
+    record = facts.record
+    if record is None:
+        return {}
+    signed = {entry.id: entry for entry in cached_atop_entries(record) if entry.id.endswith("-signed")}
+    named = [a for a in record.alliances.values() if a.name is not None]
+    uses: dict[str, int] = {}
+    for alliance in named:
+        folded = alliance.name.name.casefold()  # type: ignore[union-attr]
+        uses[folded] = uses.get(folded, 0) + 1
+    years = sorted({a.begin.year for a in record.alliances.values()})
+    out: dict[str, Question] = {}
+    for alliance in sorted(named, key=lambda a: a.atopid):
+        name = alliance.name.name  # type: ignore[union-attr]
+        entry = signed.get(f"atop-{alliance.atopid}-signed")
+        if entry is None or uses[name.casefold()] > 1:
+            continue
+        year = alliance.begin.year
+        # A name that carries its own year ("… Pact (1926)") would give the answer away.
+        name = re.sub(rf"\s*\({year}\)$", "", name)
+        if str(year) in name:
+            continue
+        key = f"gen:atop-year:{alliance.atopid}"
+        out[key] = _shuffled(
+            key,
+            "alliances",
+            f"In which year was this alliance signed: {name}?",
+            str(year),
+            _years_near(year, years, DEFAULT_CHOICES - 1, rng),
+            rng,
+            f"{year}: {entry.impact}",
+            [entry],
+        )
+    return out
+
+
 def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = None) -> dict[str, Question]:
     """Every question in ``topic``'s pool, built from ``facts`` as they are now, keyed by a stable key."""
     rng = rng or random.Random()
@@ -573,6 +617,7 @@ def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = 
         pool |= _from_timeline(facts, rng)
     elif topic == "alliances":
         pool |= _from_alliances(facts, rng)
+        pool |= _from_atop(facts, rng)
         pool |= _from_figures(facts, topic, rng)
     return pool
 
