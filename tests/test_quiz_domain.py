@@ -152,6 +152,19 @@ def check_question(question: Question, facts: FactBase) -> None:
     wrong = [c for i, c in enumerate(question.choices) if i != question.answer]
     assert 2 <= len(question.choices) <= 5
     assert question.sources and question.as_of
+    if question.key.startswith("gen:atop-signatory:"):
+        from bot.domain.alliance_timeline import signings
+        from bot.domain.quiz import _named_in
+
+        made, namer = signings(facts.record)
+        signing = made[int(question.key.rsplit(":", 1)[1])]
+        members = {namer(c, signing.year).casefold() for c in signing.member_codes}
+        assert right.casefold() in {f.casefold() for f in signing.founders}
+        assert not {w.casefold() for w in wrong} & members  # never a member, in any phase
+        name = question.prompt.split("): ", 1)[1].rstrip("?")
+        assert not _named_in(right, name)  # the name does not give the answer away
+        assert any("ATOP" in s.name for s in question.sources)
+        return
     if question.key.startswith("gen:atop-year:"):
         alliance = facts.record.alliances[int(question.key.rsplit(":", 1)[1])]
         assert right == str(alliance.begin.year) and str(alliance.begin.year) not in wrong
@@ -344,3 +357,12 @@ def test_the_alliance_record_gives_a_dated_question_for_each_uniquely_named_alli
     for question in from_record:
         check_question(question, bundled)
         assert len(set(question.choices)) == 4
+
+
+def test_the_record_asks_who_signed_an_alliance_with_wrong_choices_of_its_era(bundled):
+    pool = generate_questions(bundled, "alliances", random.Random(0))
+    asked = [q for key, q in pool.items() if key.startswith("gen:atop-signatory:")]
+    assert len(asked) >= 100, len(asked)
+    for question in asked:
+        check_question(question, bundled)
+    assert len(pool) >= 500, len(pool)

@@ -13,8 +13,10 @@ Pure Python and deterministic: the same record gives the same entries, with stab
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .countries import CountryResolver, default_resolver
 from .facts import Alliance, Source, TimelineEntry
@@ -313,6 +315,44 @@ def cached_atop_entries(record: HistoricalRecord) -> tuple[TimelineEntry, ...]:
     if held is None or held[0] is not record:
         held = _CACHE[id(record)] = (record, tuple(atop_entries(record)))
     return held[1]
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Who made an alliance: its first-day members, and every state that was ever a member, by name.
+
+    Names are as the states were called in the year of signing ('the Soviet Union' in 1955).
+    """
+
+    atopid: int
+    year: int
+    founders: tuple[str, ...]
+    founder_codes: frozenset[int]
+    member_codes: frozenset[int]
+
+
+_SIGNINGS: dict[int, tuple[HistoricalRecord, dict[int, Signing], Any]] = {}
+
+
+def signings(record: HistoricalRecord) -> tuple[dict[int, Signing], Callable[[int, int], str]]:
+    """Every alliance's :class:`Signing`, and the namer used (ccode, year -> name); built once per record."""
+    held = _SIGNINGS.get(id(record))
+    if held is None or held[0] is not record:
+        namer = _Namer(record, default_resolver())
+        describe = _Describer(record, namer)
+        out: dict[int, Signing] = {}
+        for alliance in record.alliances.values():
+            year = alliance.begin.year
+            codes = describe.founders(alliance)
+            out[alliance.atopid] = Signing(
+                atopid=alliance.atopid,
+                year=year,
+                founders=tuple(namer(c, year) for c in codes),
+                founder_codes=frozenset(codes),
+                member_codes=frozenset(row.ccode for row in describe.rows[alliance.atopid]),
+            )
+        held = _SIGNINGS[id(record)] = (record, out, namer)
+    return held[1], held[2]
 
 
 def researched_entries(

@@ -19,6 +19,7 @@ import bisect
 import logging
 import random
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from typing import Any, Literal, NamedTuple
 
 import pycountry
 
-from .alliance_timeline import cached_atop_entries
+from .alliance_timeline import cached_atop_entries, signings
 from .facts import (
     Alliance,
     EconomicMeasure,
@@ -580,6 +581,10 @@ def _from_atop(facts: FactBase, rng: random.Random) -> dict[str, Question]:
         folded = alliance.name.name.casefold()  # type: ignore[union-attr]
         uses[folded] = uses.get(folded, 0) + 1
     years = sorted({a.begin.year for a in record.alliances.values()})
+    made, namer = signings(record)
+    by_era: dict[int, set[int]] = {}  # year -> states that signed an alliance that year
+    for signing in made.values():
+        by_era.setdefault(signing.year, set()).update(signing.founder_codes)
     out: dict[str, Question] = {}
     for alliance in sorted(named, key=lambda a: a.atopid):
         name = alliance.name.name  # type: ignore[union-attr]
@@ -602,7 +607,96 @@ def _from_atop(facts: FactBase, rng: random.Random) -> dict[str, Question]:
             f"{year}: {entry.impact}",
             [entry],
         )
+        question = _signatory_question(alliance.atopid, name, entry, made, by_era, namer, rng)
+        if question is not None:
+            out[question.key] = question
     return out
+
+
+def _signatory_question(
+    atopid: int,
+    name: str,
+    entry: TimelineEntry,
+    made: Mapping[int, Any],
+    by_era: Mapping[int, set[int]],
+    namer: Any,
+    rng: random.Random,
+) -> Question | None:
+    """"Which of these states signed …?": one first-day member; the others never belonged to it.
+
+    Wrong choices are states that signed other alliances within ten years (so of the era), named as
+    they were called in that year, and never members of this alliance in any phase.
+    """
+    signing = made[atopid]
+    if not signing.founders:
+        return None
+    year = signing.year
+    era: set[int] = set()
+    for y in range(year - 10, year + 11):
+        era |= by_era.get(y, set())
+    outsiders = sorted(era - signing.member_codes)
+    founders = {n.casefold() for n in signing.founders}
+    names: dict[str, str] = {}
+    for ccode in outsiders:
+        called = namer(ccode, year)
+        if called.casefold() not in founders and not called.startswith("COW state"):
+            names.setdefault(called.casefold(), called)
+    if len(names) < DEFAULT_CHOICES - 1:
+        return None
+    # A founder the name already mentions ("Russo-Romanian…", "…the Ottoman Empire and Bulgaria")
+    # would give the answer away; a distractor it mentions would look right.
+    hidden = [f for f in sorted(signing.founders) if not _named_in(f, name)]
+    if not hidden:
+        return None
+    right = rng.choice(hidden)
+    pool = sorted(n for n in names.values() if not _named_in(n, name))
+    if len(pool) < DEFAULT_CHOICES - 1:
+        return None
+    wrong = rng.sample(pool, DEFAULT_CHOICES - 1)
+    key = f"gen:atop-signatory:{atopid}"
+    return _shuffled(
+        key,
+        "alliances",
+        f"Which of these states signed this alliance when it was made ({year}): {name}?",
+        _capital_first(right),
+        [_capital_first(w) for w in wrong],
+        rng,
+        entry.impact,
+        [entry],
+    )
+
+
+_STATE_WORDS = {"the", "of", "and", "empire", "republic", "kingdom", "state", "states", "united", "federal",
+                "people's", "democratic", "socialist", "union", "grand", "duchy", "south", "north", "east", "west"}
+
+
+# How treaty names refer to some states other than by the start of their own name.
+_NAME_PREFIXES = {
+    "china": {"sin"},
+    "kingdom": {"ang", "bri", "eng"},
+    "states": {"ame"},
+    "soviet": {"rus"},
+    "russian": {"sov"},
+}
+
+
+def _plain_words(text: str) -> list[str]:
+    words = re.split(r"[\W_]+", text.casefold())
+    return [plain for w in words if (plain := unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode())]
+
+
+def _named_in(state: str, name: str) -> bool:
+    """Whether ``name`` mentions ``state``: a word of the name starts like a distinctive word of the
+    state's name ("Polish" and Poland, "Turkey" and Türkiye, "Soviet-…" and the Soviet Union)."""
+    starts = {w[:3] for w in _plain_words(state) if w not in _STATE_WORDS and len(w) >= 3}
+    for word, prefixes in _NAME_PREFIXES.items():
+        if word in _plain_words(state):
+            starts |= prefixes
+    return any(w[:3] in starts for w in _plain_words(name))
+
+
+def _capital_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = None) -> dict[str, Question]:
