@@ -295,3 +295,11 @@ async def test_an_answer_resets_the_unanswered_count_and_the_summary_names_the_w
     summary = world.general.last_message.embeds[0]
     assert "All 5 questions played" in summary.description
     assert f"Winner: {alice.name}" in summary.description
+
+
+async def test_a_cold_war_quiz_asks_about_the_cold_war_years(world):
+    await world.member.slash(world.general, "quiz start", questions=2, topic="cold-war", seconds=10)
+    q = await current_question(world, world.general)
+    assert q.message.embeds[0].title == "Question 1/2 · Cold War"
+    asked = await world.env.bot.store.get_question(q.quiz_id, q.number)
+    assert 1946 <= asked.question.year <= 1991

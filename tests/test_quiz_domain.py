@@ -366,3 +366,19 @@ def test_the_record_asks_who_signed_an_alliance_with_wrong_choices_of_its_era(bu
     for question in asked:
         check_question(question, bundled)
     assert len(pool) >= 500, len(pool)
+
+
+def test_era_topics_hold_the_questions_about_their_years_and_mixed_holds_everything(bundled):
+    from bot.domain.facts import QUIZ_TOPICS
+    from bot.domain.quiz import ERA_TOPICS, MIXED_TOPIC
+
+    bases = {topic: generate_questions(bundled, topic, random.Random(0)) for topic in QUIZ_TOPICS}
+    for topic, (first, last) in ERA_TOPICS.items():
+        pool = generate_questions(bundled, topic, random.Random(0))
+        assert len(pool) >= 100, (topic, len(pool))
+        for key, question in pool.items():
+            assert question.topic == topic and first <= question.year <= last, (topic, key, question.year)
+            base = bases["timeline"].get(key) or bases["alliances"][key]
+            assert question.right_choice == base.right_choice or question.prompt == base.prompt
+    mixed = generate_questions(bundled, MIXED_TOPIC, random.Random(0))
+    assert set(mixed) == set().union(*(set(pool) for pool in bases.values()))

@@ -16,6 +16,7 @@ Pure Python: no discord, no SQL. The public API used by the cog, the store and t
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 import random
 import re
@@ -29,6 +30,7 @@ import pycountry
 
 from .alliance_timeline import cached_atop_entries, signings
 from .facts import (
+    QUIZ_TOPICS,
     Alliance,
     EconomicMeasure,
     FactBase,
@@ -102,6 +104,7 @@ class Question:
     sources: tuple[Source, ...]
     as_of: str
     fact_ids: tuple[str, ...] = field(default=())
+    year: int | None = None  # the year the question is about, where it has one (for the era topics)
 
     def __post_init__(self) -> None:
         if not MIN_CHOICES <= len(self.choices) <= MAX_CHOICES:
@@ -131,6 +134,7 @@ class Question:
             "sources": [s.model_dump(mode="json", exclude_none=True) for s in self.sources],
             "as_of": self.as_of,
             "fact_ids": list(self.fact_ids),
+            "year": self.year,
         }
 
     @classmethod
@@ -146,6 +150,7 @@ class Question:
             sources=tuple(Source(**s) for s in data["sources"]),
             as_of=data["as_of"],
             fact_ids=tuple(data.get("fact_ids", ())),
+            year=data.get("year"),
         )
 
 
@@ -177,6 +182,7 @@ def _shuffled(
         sources=tuple(sources[:10]),
         as_of=max(fact.as_of for fact in facts),
         fact_ids=tuple(fact.id for fact in facts),
+        year=next((y for fact in facts if isinstance(y := getattr(fact, "year", None), int)), None),
     )
 
 
@@ -699,9 +705,28 @@ def _capital_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Topics cut from the timeline and alliance pools by the year their question is about, and one
+# topic of everything. Their questions are the same ones, under the topic's name.
+ERA_TOPICS: dict[str, tuple[int, int]] = {
+    "19th-century": (1800, 1899),
+    "world-wars": (1914, 1945),
+    "cold-war": (1946, 1991),
+}
+MIXED_TOPIC = "mixed"
+
+
 def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = None) -> dict[str, Question]:
     """Every question in ``topic``'s pool, built from ``facts`` as they are now, keyed by a stable key."""
     rng = rng or random.Random()
+    if topic in ERA_TOPICS or topic == MIXED_TOPIC:
+        first, last = ERA_TOPICS.get(topic, (-10_000, 10_000))
+        bases = ("timeline", "alliances") if topic in ERA_TOPICS else QUIZ_TOPICS
+        pool: dict[str, Question] = {}
+        for base in bases:
+            for key, question in generate_questions(facts, base, rng).items():
+                if topic == MIXED_TOPIC or (question.year is not None and first <= question.year <= last):
+                    pool[key] = dataclasses.replace(question, topic=topic)
+        return pool
     pool = _hand_written(facts, topic, rng)
     if topic == "us-russia":
         pool |= _from_figures(facts, topic, rng)

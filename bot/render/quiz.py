@@ -26,7 +26,15 @@ from . import (
 
 log = logging.getLogger(__name__)
 
-TOPIC_LABELS = {"us-russia": "US–Russia", "timeline": "Timeline", "alliances": "Alliances"}
+TOPIC_LABELS = {
+    "us-russia": "US–Russia",
+    "timeline": "Timeline",
+    "alliances": "Alliances",
+    "19th-century": "19th century",
+    "world-wars": "World wars",
+    "cold-war": "Cold War",
+    "mixed": "Mixed",
+}
 PERIOD_LABELS = {"all-time": "all time", "month": "this month", "week": "this week"}
 
 # ------------------------------------------------------------------------- short replies
