@@ -404,3 +404,25 @@ async def test_every_ask_reply_is_sent_with_mentions_off(world, question):
     policy = world.env.backend.get_message(world.general.id, message.id).allowed_mentions
 
     assert (policy.everyone, policy.users, policy.roles) == (False, frozenset(), frozenset())
+
+
+# --------------------------------------------------------------------------- the fact-check menu (issue 26)
+
+FACT_CHECK = "Fact-check alliances"
+
+
+async def test_a_claim_in_chat_is_fact_checked_from_the_message_menu(world):
+    claim = await world.moderator.send(world.general, "the US and Russia are allies now")
+    result = await world.member.context_menu(world.general, FACT_CHECK, claim)
+    assert result.ephemeral  # to the member who asked, not a public call-out
+    embed = result.response.embeds[0]
+    assert embed.title == "No — the United States and Russia are not allies; they are rivals."
+    assert embed.footer.text.startswith("Facts as of")
+    assert "Checked: “the US and Russia are allies now”" in (result.response.content or "")
+
+
+async def test_a_message_without_text_cannot_be_fact_checked_and_says_why(world):
+    picture_only = await world.moderator.send(world.general, "", attachments=[("map.png", b"\x89PNG")])
+    result = await world.member.context_menu(world.general, FACT_CHECK, picture_only)
+    assert result.ephemeral and "no text" in result.response.content.lower(), result.response.content
+    assert [type(e.__cause__ or e).__name__ for e in world.env.errors] == ["UserError"]  # the one error path

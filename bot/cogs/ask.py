@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import logging
 import weakref
@@ -38,6 +39,10 @@ from ..render import ask as render_ask
 log = logging.getLogger(__name__)
 
 
+# The claim a message-menu fact-check is answering, for the replies of that interaction only.
+_CHECKING: contextvars.ContextVar[str | None] = contextvars.ContextVar("fact_check_claim", default=None)
+
+
 class Ask(commands.Cog):
     """Answer alliance questions in free text (/ask) or for a chosen pair (/ally)."""
 
@@ -50,6 +55,8 @@ class Ask(commands.Cog):
         # (nearly every /ask) gets its engine without the thread hop.
         self._last_engine: dict[int | None, tuple[FactBase, AskEngine]] = {}
         self._rendered: weakref.WeakKeyDictionary[AskEngine, render_ask.RenderedReplies] = weakref.WeakKeyDictionary()
+        # A message menu cannot be declared in a cog: it is added to the tree on load.
+        self._fact_check_menu = app_commands.ContextMenu(name=render_ask.FACT_CHECK_MENU, callback=self.fact_check)
 
     def _rendered_for(self, engine: AskEngine) -> render_ask.RenderedReplies:
         """The embeds already rendered for this engine's fact-base view (dropped with the view)."""
@@ -61,11 +68,24 @@ class Ask(commands.Cog):
     async def cog_load(self) -> None:
         # No View kept per reply: the buttons are answered from their custom_id (client.py).
         self.bot.add_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
+        self.bot.tree.add_command(self._fact_check_menu)
         # pycountry reads its tables on first use: do that off the event loop, once.
         await asyncio.to_thread(default_resolver)
 
     async def cog_unload(self) -> None:
         self.bot.remove_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
+        self.bot.tree.remove_command(self._fact_check_menu.name, type=self._fact_check_menu.type)
+
+    async def fact_check(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """The message menu: answer the message's words as /ask would, to the member who asked only."""
+        claim = (message.content or "").strip()[: render_ask.FACT_CHECK_LENGTH]
+        if not claim:
+            raise UserError(render_ask.NOTHING_TO_CHECK)
+        token = _CHECKING.set(claim)
+        try:
+            await self._answer(interaction, claim)
+        finally:
+            _CHECKING.reset(token)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
         facts = await self.bot.facts_for(interaction.guild_id)
@@ -86,6 +106,9 @@ class Ask(commands.Cog):
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]) -> None:
         if not question.strip():
             raise UserError(render_ask.EMPTY_QUESTION)
+        await self._answer(interaction, question)
+
+    async def _answer(self, interaction: discord.Interaction, question: str) -> None:
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
         answer = engine.recall(question, today.year)
@@ -328,6 +351,9 @@ class Ask(commands.Cog):
     ) -> None:
         # Mentions stay off through the bot's own default (client_options): nothing to pass here.
         kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
+        claim = _CHECKING.get()
+        if claim is not None:  # a fact-check from the message menu: say what was checked, privately
+            kwargs |= {"content": render_ask.checked_line(claim), "ephemeral": True}
         file = await self._picture_file(picture, png) if picture is not None else None
         if file is not None:
             embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared

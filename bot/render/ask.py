@@ -265,6 +265,15 @@ def pair_embed(
 
 
 EMPTY_QUESTION = "Your question is empty. Try something like “is the U.S. allies with Russia?”."
+FACT_CHECK_MENU = "Fact-check alliances"  # the message menu's name (32 characters at most)
+NOTHING_TO_CHECK = "That message has no text I can check: try the menu on a message with a claim in words."
+FACT_CHECK_LENGTH = 300  # as much of a message as /ask reads
+
+
+def checked_line(claim: str) -> str:
+    """The line above a fact-check answer: which words were checked."""
+    shown = clip(" ".join(claim.split()), 150)
+    return f"Checked: “{discord.utils.escape_markdown(shown)}”"
 
 
 @dataclass(frozen=True)
