@@ -35,6 +35,7 @@ from ..domain.questions import (
 from ..render import AUTOCOMPLETE_LIMIT, ReadyComponents, pictures
 from ..render import allies as render_allies
 from ..render import ask as render_ask
+from .checks import EVERYWHERE_CONTEXTS, EVERYWHERE_INSTALLS, everywhere, outside_a_server
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,12 @@ class Ask(commands.Cog):
         self._last_engine: dict[int | None, tuple[FactBase, AskEngine]] = {}
         self._rendered: weakref.WeakKeyDictionary[AskEngine, render_ask.RenderedReplies] = weakref.WeakKeyDictionary()
         # A message menu cannot be declared in a cog: it is added to the tree on load.
-        self._fact_check_menu = app_commands.ContextMenu(name=render_ask.FACT_CHECK_MENU, callback=self.fact_check)
+        self._fact_check_menu = app_commands.ContextMenu(
+            name=render_ask.FACT_CHECK_MENU,
+            callback=self.fact_check,
+            allowed_installs=EVERYWHERE_INSTALLS,
+            allowed_contexts=EVERYWHERE_CONTEXTS,
+        )
 
     def _rendered_for(self, engine: AskEngine) -> render_ask.RenderedReplies:
         """The embeds already rendered for this engine's fact-base view (dropped with the view)."""
@@ -97,6 +103,7 @@ class Ask(commands.Cog):
         self._last_engine[interaction.guild_id] = (facts, engine)
         return engine
 
+    @everywhere
     @app_commands.command(
         name="ask", description="Ask an alliance question, e.g. “is the U.S. allies with Russia?”"
     )
@@ -120,6 +127,7 @@ class Ask(commands.Cog):
                 answer = engine.answer(reading)
         await self._reply(interaction, engine, answer, today)
 
+    @everywhere
     @app_commands.command(name="ally", description="Are two countries allies? Optionally as of a past year")
     @app_commands.describe(
         country_a="The first country (start typing for suggestions)",
@@ -138,6 +146,7 @@ class Ask(commands.Cog):
         answer = engine.ask_pair(country_a, country_b, year=year, current_year=today.year)
         await self._reply(interaction, engine, answer)
 
+    @everywhere
     @app_commands.command(name="allies", description="Who are a country's allies? Now or in a past year")
     @app_commands.describe(
         country="The country (start typing for suggestions; former states such as the Soviet Union work too)",
@@ -164,6 +173,7 @@ class Ask(commands.Cog):
         )
         await self._reply(interaction, engine, AlliesAnswer(allies))
 
+    @everywhere
     @app_commands.command(name="alliance", description="What is an alliance (NATO, CSTO, Warsaw Pact…) and who was in it")
     @app_commands.describe(
         name="The alliance (start typing: NATO, CSTO, ANZUS, Rio Treaty…)",
@@ -351,6 +361,9 @@ class Ask(commands.Cog):
     ) -> None:
         # Mentions stay off through the bot's own default (client_options): nothing to pass here.
         kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral}
+        if outside_a_server(interaction):  # no server's own edits apply here: say whose facts these are
+            embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared
+            embed.set_footer(text=render_ask.bundled_footer(embed.footer.text))
         claim = _CHECKING.get()
         if claim is not None:  # a fact-check from the message menu: say what was checked, privately
             kwargs |= {"content": render_ask.checked_line(claim), "ephemeral": True}

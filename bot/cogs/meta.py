@@ -9,6 +9,7 @@ from discord.ext import commands
 from ..client import AllianceBot
 from ..domain.errors import UserError
 from ..render import help as render_help
+from .checks import everywhere
 
 
 class Meta(commands.Cog):
@@ -19,6 +20,7 @@ class Meta(commands.Cog):
         """Every leaf command in the tree (subcommands, not their groups)."""
         return [command for command in self.bot.tree.walk_commands() if isinstance(command, app_commands.Command)]
 
+    @everywhere
     @app_commands.command(name="help", description="Every command with an example, or one command in detail")
     @app_commands.describe(command="One command to explain (type to search), e.g. quiz start")
     async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
@@ -38,6 +40,7 @@ class Meta(commands.Cog):
         names = [name for name in render_help.HELP if self.bot.tree.get_command(name.split()[0]) is not None]
         return render_help.command_choices(names, current)
 
+    @everywhere
     @app_commands.command(name="about", description="What this bot does, how current its facts are and where they come from")
     async def about(self, interaction: discord.Interaction) -> None:
         facts = await self.bot.facts_for(interaction.guild_id)

@@ -17,7 +17,7 @@ from ..domain.facts import TimelineTopic
 from ..render import reply_after_change
 from ..render import timeline as render
 from ..timeline_scheduler import TimelineScheduler
-from .checks import ensure_moderator
+from .checks import EVERYWHERE_CONTEXTS, EVERYWHERE_INSTALLS, ensure_moderator
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,12 @@ log = logging.getLogger(__name__)
 class Timeline(commands.Cog):
     """The US–Russia timeline and alliance history, browsable and posted daily."""
 
-    timeline = app_commands.Group(name="timeline", description="The US–Russia timeline and alliance history, entry by entry")
+    timeline = app_commands.Group(
+        name="timeline",
+        description="The US–Russia timeline and alliance history, entry by entry",
+        allowed_installs=EVERYWHERE_INSTALLS,
+        allowed_contexts=EVERYWHERE_CONTEXTS,
+    )
 
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot

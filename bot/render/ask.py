@@ -270,6 +270,14 @@ NOTHING_TO_CHECK = "That message has no text I can check: try the menu on a mess
 FACT_CHECK_LENGTH = 300  # as much of a message as /ask reads
 
 
+BUNDLED_NOTE = "bundled facts (no server's own edits)"
+
+
+def bundled_footer(footer: str | None) -> str:
+    """A footer outside a server: the answer rests on the bundled facts only."""
+    return f"{footer} · {BUNDLED_NOTE}" if footer else BUNDLED_NOTE[:1].upper() + BUNDLED_NOTE[1:]
+
+
 def checked_line(claim: str) -> str:
     """The line above a fact-check answer: which words were checked."""
     shown = clip(" ".join(claim.split()), 150)
