@@ -215,6 +215,11 @@ class AllianceBot(commands.Bot):
     def name_stored(self, guild_id: int, user_id: int, name: str) -> None:
         self._known_names[(guild_id, user_id)] = name
 
+    def forget_names_of(self, user_id: int) -> None:
+        """Drop what this process remembers having stored of ``user_id``'s names (after /privacy forget-me)."""
+        for key in [key for key in self._known_names if key[1] == user_id]:
+            del self._known_names[key]
+
     async def display_names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
         """The stored display names of these members in one server (unknown ones are left out)."""
         return await self.store.display_names(guild_id, list(user_ids))

@@ -5,7 +5,7 @@ from __future__ import annotations
 # Discord's integration types (0 guild install, 1 user install) and contexts (0 guild, 1 bot DM,
 # 2 private channel), as the synced payload carries them.
 EVERYWHERE = {"integration_types": [0, 1], "contexts": [0, 1, 2]}
-MEMBER_COMMANDS = ("ask", "ally", "allies", "alliance", "help", "about", "timeline")
+MEMBER_COMMANDS = ("ask", "ally", "allies", "alliance", "help", "about", "timeline", "privacy")
 
 
 def _synced(world, name: str) -> dict:

@@ -9,7 +9,7 @@ from discord.ext import commands
 from ..client import AllianceBot
 from ..domain.errors import UserError
 from ..render import help as render_help
-from .checks import everywhere
+from .checks import EVERYWHERE_CONTEXTS, EVERYWHERE_INSTALLS, everywhere
 
 
 class Meta(commands.Cog):
@@ -45,6 +45,30 @@ class Meta(commands.Cog):
     async def about(self, interaction: discord.Interaction) -> None:
         facts = await self.bot.facts_for(interaction.guild_id)
         await interaction.response.send_message(embed=render_help.about_embed(facts), ephemeral=True)
+
+
+    privacy = app_commands.Group(
+        name="privacy",
+        description="What this bot keeps about you, and deleting it",
+        allowed_installs=EVERYWHERE_INSTALLS,
+        allowed_contexts=EVERYWHERE_CONTEXTS,
+    )
+
+    @privacy.command(name="about", description="What this bot keeps about you and how to have it deleted")
+    async def privacy_about(self, interaction: discord.Interaction) -> None:
+        kept = await self.bot.store.kept_about(interaction.user.id)
+        await interaction.response.send_message(embed=render_help.privacy_embed(kept), ephemeral=True)
+
+    @privacy.command(name="forget-me", description="Delete your quiz answers, scores and names in every server")
+    @app_commands.describe(confirm="True to delete now; without it you see what would be deleted")
+    async def forget_me(self, interaction: discord.Interaction, confirm: bool = False) -> None:
+        if not confirm:
+            kept = await self.bot.store.kept_about(interaction.user.id)
+            await interaction.response.send_message(render_help.forget_prompt(kept), ephemeral=True)
+            return
+        forgotten = await self.bot.store.forget_user(interaction.user.id)
+        self.bot.forget_names_of(interaction.user.id)
+        await interaction.response.send_message(render_help.forgotten_text(forgotten), ephemeral=True)
 
 
 async def setup(bot: AllianceBot) -> None:

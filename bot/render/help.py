@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
 from ..domain.facts import FactBase, format_as_of
-from . import AUTOCOMPLETE_LIMIT, SELECT_LABEL_LIMIT, clip, make_embed
+from . import AUTOCOMPLETE_LIMIT, COLOUR_INFO, SELECT_LABEL_LIMIT, clip, make_embed
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ HELP: Mapping[str, HelpEntry] = {
     "facts history": HelpEntry("Facts", "/facts history fact_id: us-ru-relationship"),
     "help": HelpEntry("This bot", "/help command: quiz start"),
     "about": HelpEntry("This bot", "/about"),
+    "privacy about": HelpEntry("This bot", "/privacy about"),
+    "privacy forget-me": HelpEntry("This bot", "/privacy forget-me confirm: True"),
     "manage facts edit": HelpEntry("Moderators: facts", "/manage facts edit fact_id: us-ru-relationship"),
     "manage facts add": HelpEntry("Moderators: facts", "/manage facts add kind: faq"),
     "manage facts remove": HelpEntry("Moderators: facts", "/manage facts remove fact_id: us-ru-relationship"),
@@ -164,3 +167,51 @@ def about_embed(facts: FactBase) -> discord.Embed:
         ("Commands", ABOUT_NEXT),
     ]
     return make_embed(ABOUT_TITLE, ABOUT_TEXT, fields=fields)
+
+
+# --------------------------------------------------------------------------- privacy
+
+PRIVACY_STATEMENT = (
+    "**What this bot keeps about you**\n"
+    "• In each server where you played: your quiz answers (choice, time, points) and your scores.\n"
+    "• Your display name there, so boards show a name rather than a raw id.\n"
+    "• As a moderator: your id on each fact version you saved, each timeline subscription you made "
+    "and each quiz you started.\n"
+    "Nothing else: no message content is read or kept (the fact-check menu reads only the message you "
+    "pick, and keeps nothing). The data stay in this bot's own database and are not shared.\n\n"
+    "**Deleting it**: `/privacy forget-me confirm: True` deletes your quiz answers, scores and names in "
+    "every server at once. The facts you edited stay for the server, without your id on them."
+)
+
+
+def privacy_embed(kept: Any) -> discord.Embed:
+    lines = [PRIVACY_STATEMENT, "", f"**Held about you now**: {_kept_line(kept)}."]
+    return make_embed("Privacy", "\n".join(lines), colour=COLOUR_INFO)
+
+
+def _kept_line(kept: Any) -> str:
+    parts = [
+        (kept.answers, "quiz answer"),
+        (kept.scores, "server score"),
+        (kept.names, "remembered name"),
+        (kept.fact_versions, "fact version"),
+        (kept.quizzes_started, "quiz started"),
+        (kept.subscriptions, "timeline subscription"),
+    ]
+    shown = [f"{n} {label}{'' if n == 1 else 's'}" for n, label in parts if n]
+    return ", ".join(shown) if shown else "nothing"
+
+
+def forget_prompt(kept: Any) -> str:
+    if not kept.total:
+        return "This bot holds nothing about you: there is nothing to delete."
+    return (
+        f"This would delete {_kept_line(kept)} (ids only, on the shared records). "
+        "Run `/privacy forget-me confirm: True` to delete it now; it cannot be undone."
+    )
+
+
+def forgotten_text(kept: Any) -> str:
+    if not kept.total:
+        return "This bot held nothing about you: nothing was deleted."
+    return f"Deleted: {_kept_line(kept)} (your id taken off the shared records). Scores already shown in old messages stay as sent."

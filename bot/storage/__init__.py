@@ -20,6 +20,7 @@ from .core import CoreQueries
 from .facts import FactsQueries
 from .names import NamesQueries
 from .postgres import PostgresBackend, is_postgres_url, redact
+from .privacy import PrivacyQueries
 from .quiz import QuizQueries
 from .sqlite import SqliteBackend
 from .timeline import TimelineQueries
@@ -52,7 +53,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION
 
 
-class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQueries):
+class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQueries, PrivacyQueries):
     """The bot's database. Open with ``await Store.open(path_or_url)``; close with ``close()``."""
 
     migrations: tuple[tuple[str, str], ...] = ()
