@@ -81,7 +81,8 @@ def _with_article(name: str) -> str:
     return f"the {name}"
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
+    """``text`` with its first letter upper-cased ('the Soviet Union' -> 'The Soviet Union')."""
     return text[:1].upper() + text[1:]
 
 
@@ -179,20 +180,20 @@ class _Describer:
         month, day = _when(alliance.begin_text)
         founders = [self.name(c, year) for c in self.founders(alliance)]
         if alliance.name is not None:
-            title = f"{_capital(self.short(alliance))} signed"
+            title = f"{capital(self.short(alliance))} signed"
             what = self.called(alliance)
         else:
             title = (
-                f"{_capital(_kind(alliance))} signed by {_join(founders)}"
+                f"{capital(_kind(alliance))} signed by {_join(founders)}"
                 if len(founders) <= 3
-                else (f"{_capital(_kind(alliance))} of {_count(len(founders))} states signed")
+                else (f"{capital(_kind(alliance))} of {_count(len(founders))} states signed")
             )
             what = f"a {_kind(alliance)}"
         wartime = " in wartime" if alliance.wartime else ""
         impact = (
-            f"{_capital(_join(founders))} signed {what}{wartime} (ATOP {alliance.atopid})."
+            f"{capital(_join(founders))} signed {what}{wartime} (ATOP {alliance.atopid})."
             if len(founders) <= 3
-            else f"{_capital(_count(len(founders)))} states signed {what}{wartime} (ATOP {alliance.atopid}): "
+            else f"{capital(_count(len(founders)))} states signed {what}{wartime} (ATOP {alliance.atopid}): "
             f"{_join(founders)}."
         )
         impact += _promises(alliance) + self.lasted(alliance)
@@ -202,9 +203,9 @@ class _Describer:
         month, day = _when(text)
         joiners = [self.name(c, when.year) for c in ccodes]
         verb = "joins" if len(joiners) == 1 else "join"
-        title = f"{_capital(_join(joiners))} {verb} {self.short(alliance)}"
+        title = f"{capital(_join(joiners))} {verb} {self.short(alliance)}"
         impact = (
-            f"{_capital(_join(joiners))} joined {self.called(alliance)}"
+            f"{capital(_join(joiners))} joined {self.called(alliance)}"
             f" (ATOP {alliance.atopid}), signed on {_date_text(alliance.begin, alliance.begin_text)}."
             " ATOP dates a member's entry by the day it signed."
         )
@@ -369,7 +370,7 @@ def researched_entries(
 
         def name(code: str) -> str:
             try:
-                return _capital(resolver.get(code).in_sentence)
+                return capital(resolver.get(code).in_sentence)
             except KeyError:
                 return code
 
@@ -380,7 +381,7 @@ def researched_entries(
                     "signed",
                     alliance.signed,
                     f"{alliance.short_name} signed",
-                    f"{_capital(_with_article(alliance.name))} was signed.",
+                    f"{capital(_with_article(alliance.name))} was signed.",
                 )
             )
         for member in (*alliance.members, *alliance.former_members):

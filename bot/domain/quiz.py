@@ -28,7 +28,7 @@ from typing import Any, Literal, NamedTuple
 
 import pycountry
 
-from .alliance_timeline import cached_atop_entries, signings
+from .alliance_timeline import cached_atop_entries, capital, signings
 from .facts import (
     QUIZ_TOPICS,
     Alliance,
@@ -664,8 +664,8 @@ def _signatory_question(
         key,
         "alliances",
         f"Which of these states signed this alliance when it was made ({year}): {name}?",
-        _capital_first(right),
-        [_capital_first(w) for w in wrong],
+        capital(right),
+        [capital(w) for w in wrong],
         rng,
         entry.impact,
         [entry],
@@ -694,15 +694,11 @@ def _plain_words(text: str) -> list[str]:
 def _named_in(state: str, name: str) -> bool:
     """Whether ``name`` mentions ``state``: a word of the name starts like a distinctive word of the
     state's name ("Polish" and Poland, "Turkey" and Türkiye, "Soviet-…" and the Soviet Union)."""
-    starts = {w[:3] for w in _plain_words(state) if w not in _STATE_WORDS and len(w) >= 3}
-    for word, prefixes in _NAME_PREFIXES.items():
-        if word in _plain_words(state):
-            starts |= prefixes
+    words = _plain_words(state)
+    starts = {w[:3] for w in words if w not in _STATE_WORDS and len(w) >= 3}
+    for word in words:
+        starts |= _NAME_PREFIXES.get(word, set())
     return any(w[:3] in starts for w in _plain_words(name))
-
-
-def _capital_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 # Topics cut from the timeline and alliance pools by the year their question is about, and one
@@ -767,8 +763,8 @@ def pick_next(
         for key in avoid_set & set(keys):
             used.update(pool[key].fact_ids)
 
-    def apart(key: str) -> bool:
-        return not used or not isinstance(pool, Mapping) or not used.intersection(pool[key].fact_ids)
+    def apart(key: str) -> bool:  # ``used`` is empty unless ``pool`` maps keys to questions
+        return not used or not used.intersection(pool[key].fact_ids)  # type: ignore[index]
 
     fresh = [k for k in keys if k not in avoid_set]
     for candidates in ([k for k in fresh if apart(k)], fresh):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import discord
 
 from ..domain.facts import FactBase, format_as_of
+from ..domain.privacy import KeptAbout
 from . import AUTOCOMPLETE_LIMIT, COLOUR_INFO, SELECT_LABEL_LIMIT, clip, make_embed
 
 
@@ -184,12 +184,12 @@ PRIVACY_STATEMENT = (
 )
 
 
-def privacy_embed(kept: Any) -> discord.Embed:
+def privacy_embed(kept: KeptAbout) -> discord.Embed:
     lines = [PRIVACY_STATEMENT, "", f"**Held about you now**: {_kept_line(kept)}."]
     return make_embed("Privacy", "\n".join(lines), colour=COLOUR_INFO)
 
 
-def _kept_line(kept: Any) -> str:
+def _kept_line(kept: KeptAbout) -> str:
     parts = [
         (kept.answers, "quiz answer"),
         (kept.scores, "server score"),
@@ -202,7 +202,7 @@ def _kept_line(kept: Any) -> str:
     return ", ".join(shown) if shown else "nothing"
 
 
-def forget_prompt(kept: Any) -> str:
+def forget_prompt(kept: KeptAbout) -> str:
     if not kept.total:
         return "This bot holds nothing about you: there is nothing to delete."
     return (
@@ -211,7 +211,7 @@ def forget_prompt(kept: Any) -> str:
     )
 
 
-def forgotten_text(kept: Any) -> str:
+def forgotten_text(kept: KeptAbout) -> str:
     if not kept.total:
         return "This bot held nothing about you: nothing was deleted."
     return f"Deleted: {_kept_line(kept)} (your id taken off the shared records). Scores already shown in old messages stay as sent."
