@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main
+from alliance_bot.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,11 +6,11 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import load_fact_base
-from bot.domain.quiz import Question, generate_questions
-from bot.storage import Store
-from bot.storage.quiz import AnswerIn
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import load_fact_base
+from alliance_bot.domain.quiz import Question, generate_questions
+from alliance_bot.storage import Store
+from alliance_bot.storage.quiz import AnswerIn
 
 QUESTION_SECONDS = 3600  # long enough that no benchmark burst outlives the question
 

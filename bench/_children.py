@@ -75,8 +75,8 @@ _UNKNOWN = ("Narnia", "Mordor", "Wakanda", "Atlantis", "Genovia", "Latveria", "R
 
 def miss_questions(count: int, seed: int = 3) -> list[str]:
     """``count`` distinct realistic questions: pairs now and in past years, FAQ phrasings, unknown names."""
-    from bot.config import BUNDLED_DATA_DIR
-    from bot.domain.facts import load_fact_base
+    from alliance_bot.config import BUNDLED_DATA_DIR
+    from alliance_bot.domain.facts import load_fact_base
 
     faqs = [text for faq in load_fact_base(BUNDLED_DATA_DIR).of_kind("faq") for text in (faq.question, *faq.paraphrases)]
     rng = random.Random(seed)
@@ -104,7 +104,7 @@ def _trim(samples: list[int]) -> list[int]:
 
 
 def client_options() -> dict[str, Any]:
-    from bot.client import client_options as ours
+    from alliance_bot.client import client_options as ours
 
     return ours()
 
@@ -136,7 +136,7 @@ async def floor_slash(runs: int) -> dict[str, Any]:
 
 
 async def _our_bot(tmp: Path, stub: StubTransport, guilds: list[GuildSpec], synchronous: str = "NORMAL"):
-    from bot import Settings, create_bot
+    from alliance_bot import Settings, create_bot
 
     settings = Settings(token=None, database=tmp / "bench.sqlite3", auto_sync=False, sqlite_synchronous=synchronous)
     ours = create_bot(settings)
@@ -147,11 +147,11 @@ async def _our_bot(tmp: Path, stub: StubTransport, guilds: list[GuildSpec], sync
 
 async def ask(runs: int, mode: str) -> dict[str, Any]:
     """/ask through our bot: ``hit`` asks the popular phrasings (caches on), ``miss`` distinct questions, caches off."""
-    from bot.domain import questions as questions_module
+    from alliance_bot.domain import questions as questions_module
 
     if mode == "miss":
-        from bot.render import ask as render_ask
-        from bot.render import pictures as render_pictures
+        from alliance_bot.render import ask as render_ask
+        from alliance_bot.render import pictures as render_pictures
 
         questions_module._RECENT_ANSWERS = 0  # the answer cache keeps nothing
         render_ask.RENDERED_REPLIES = 0  # nor the rendered replies
@@ -278,8 +278,8 @@ async def floor_click(runs: int, synchronous: str = "NORMAL") -> dict[str, Any]:
 async def _started_quiz(tmp: Path, stub: StubTransport, spec: GuildSpec,
                         synchronous: str = "NORMAL") -> tuple[Any, Gateway, dict[str, Any], list[str]]:
     """Our bot with a quiz started through /quiz start: (bot, gateway, question message, its custom_ids)."""
+    from alliance_bot.domain.quiz import MAX_SECONDS
     from bench._stub import custom_ids
-    from bot.domain.quiz import MAX_SECONDS
 
     channel = spec.channels[0]
     ours = await _our_bot(tmp, stub, [spec], synchronous)
@@ -370,8 +370,8 @@ async def burst(clicks: int) -> dict[str, Any]:
 
 async def durable(answers: int, in_flight: int, synchronous: str = "NORMAL") -> dict[str, Any]:
     """A burst of clicks through the quiz store, each acknowledged only after its COMMIT."""
+    from alliance_bot.storage import Store
     from bench._answers import bundled_question, open_question
-    from bot.storage import Store
 
     with tempfile.TemporaryDirectory() as tmpdir:
         store = await Store.open(Path(tmpdir) / "durable.sqlite3", synchronous=synchronous)
@@ -389,7 +389,7 @@ async def durable(answers: int, in_flight: int, synchronous: str = "NORMAL") -> 
                     acknowledged += outcome.status == "recorded"
 
             gc.collect()
-            gc.freeze()  # as the bot does once started (bot/client.py): the GC skips what start-up loaded
+            gc.freeze()  # as the bot does once started (alliance_bot/client.py): the GC skips what start-up loaded
             started = time.perf_counter()
             await asyncio.gather(*(clicker() for _ in range(in_flight)))
             elapsed = time.perf_counter() - started
@@ -403,9 +403,9 @@ async def durable(answers: int, in_flight: int, synchronous: str = "NORMAL") -> 
 
 async def raw(answers: int, synchronous: str = "NORMAL") -> dict[str, Any]:
     """Plain sqlite3, same schema and pragmas: the rows the store writes per answer, built and written in one transaction."""
+    from alliance_bot.storage import Store
+    from alliance_bot.storage.quiz import UPSERT_PLAYERS, _periods_of_day, to_ms
     from bench._answers import OpenQuestion, bundled_question
-    from bot.storage import Store
-    from bot.storage.quiz import UPSERT_PLAYERS, _periods_of_day, to_ms
 
     asked = OpenQuestion(1, 2, 1, 1, bundled_question(), datetime.now(UTC))
     clicks = [asked.answer(100_000 + i) for i in range(answers)]
@@ -440,9 +440,9 @@ async def raw(answers: int, synchronous: str = "NORMAL") -> dict[str, Any]:
 
 
 async def pg_durable(url: str, answers: int, in_flight: int) -> dict[str, Any]:
+    from alliance_bot.storage import Store
     from bench._answers import bundled_question, open_question
     from bench._pg import pg_schema
-    from bot.storage import Store
 
     async with pg_schema(url) as target:
         store = await Store.open(target)
@@ -471,7 +471,7 @@ async def pg_durable(url: str, answers: int, in_flight: int) -> dict[str, Any]:
 
 def _fill_one_server(path: Path, total: int, now: datetime) -> tuple[int, int]:
     """``total`` answers in one server over the last year, 5,000 players; return (guild, a mid-table caller)."""
-    from bot.storage.quiz import BACKFILL_PERIOD_TOTALS
+    from alliance_bot.storage.quiz import BACKFILL_PERIOD_TOTALS
 
     rng = random.Random(7)
     guild_id = 10_001
@@ -527,7 +527,7 @@ async def _time_boards(store: Any, guild_id: int, caller: int, now: datetime, re
 
 async def boards(total: int, repeats: int, pg_url: str | None = None) -> dict[str, Any]:
     """Week + month + all-time boards with the caller's rank, one server holding ``total`` answers."""
-    from bot.storage import Store
+    from alliance_bot.storage import Store
 
     now = datetime.now(UTC)
     out: dict[str, Any] = {}
@@ -546,8 +546,8 @@ async def boards(total: int, repeats: int, pg_url: str | None = None) -> dict[st
         out["rows"] = [len(board.rows) for board in sqlite_boards]
         out["caller_ranks"] = [board.caller.rank if board.caller else None for board in sqlite_boards]
         if pg_url:
+            from alliance_bot.storage.moving import move_sqlite_to_postgres
             from bench._pg import pg_schema
-            from bot.storage.moving import move_sqlite_to_postgres
 
             async with pg_schema(pg_url) as target:
                 await move_sqlite_to_postgres(path, target)
@@ -579,7 +579,7 @@ async def startup(which: str, database: str) -> dict[str, Any]:
         await connect_offline(bot, stub, [])
         await bot.setup_hook()
     else:
-        from bot import Settings, create_bot
+        from alliance_bot import Settings, create_bot
 
         bot = create_bot(Settings(token=None, database=Path(database), auto_sync=False))
         await connect_offline(bot, stub, [])
@@ -602,7 +602,7 @@ async def rss(which: str, guilds: int, database: str) -> dict[str, Any]:
         bot = commands.Bot(**client_options())
         await connect_offline(bot, stub, [])
     else:
-        from bot import Settings, create_bot
+        from alliance_bot import Settings, create_bot
 
         bot = create_bot(Settings(token=None, database=Path(database), auto_sync=False))
         await connect_offline(bot, stub, [])

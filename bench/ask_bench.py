@@ -11,9 +11,9 @@ import random
 import statistics
 import time
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import load_fact_base
-from bot.domain.questions import engine_for
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import load_fact_base
+from alliance_bot.domain.questions import engine_for
 
 log = logging.getLogger(__name__)
 

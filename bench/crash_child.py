@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from alliance_bot.storage import Store  # noqa: E402
 from bench._answers import bundled_question, open_question  # noqa: E402
-from bot.storage import Store  # noqa: E402
 
 FIRST_USER = 1_000_000
 

@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.config import BUNDLED_DATA_DIR  # noqa: E402
-from bot.domain.alliances import AllianceIndex  # noqa: E402
-from bot.domain.facts import load_fact_base  # noqa: E402
-from bot.domain.places import HISTORICAL_PLACES  # noqa: E402
+from alliance_bot.config import BUNDLED_DATA_DIR  # noqa: E402
+from alliance_bot.domain.alliances import AllianceIndex  # noqa: E402
+from alliance_bot.domain.facts import load_fact_base  # noqa: E402
+from alliance_bot.domain.places import HISTORICAL_PLACES  # noqa: E402
 
 
 def workload(index: AllianceIndex, n: int, seed: int) -> list[tuple[str, str, int | None]]:

@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.config import BUNDLED_DATA_DIR  # noqa: E402
-from bot.domain.facts import load_fact_base  # noqa: E402
-from bot.domain.questions import engine_for  # noqa: E402
-from bot.render import allies as render_allies  # noqa: E402
-from bot.render import pictures  # noqa: E402
+from alliance_bot.config import BUNDLED_DATA_DIR  # noqa: E402
+from alliance_bot.domain.facts import load_fact_base  # noqa: E402
+from alliance_bot.domain.questions import engine_for  # noqa: E402
+from alliance_bot.render import allies as render_allies  # noqa: E402
+from alliance_bot.render import pictures  # noqa: E402
 
 
 def _draw(picture: render_allies.Picture) -> bytes:

@@ -35,8 +35,8 @@ from simcord import interactions as sim_interactions
 from simcord.backend import serializers
 from simcord.enums import ComponentType, InteractionType
 
-from bot import Settings, create_bot
-from bot.config import BUNDLED_DATA_DIR
+from alliance_bot import Settings, create_bot
+from alliance_bot.config import BUNDLED_DATA_DIR
 
 log = logging.getLogger("quiz_click_bench")
 

@@ -286,7 +286,7 @@ def run_all(quick: bool, rounds: int, pg_url: str | None, pg_source: str, only: 
     def startup_figures() -> None:
         # Like discord.py (byte-compiled when pip installed it) and like scripts/venv.sh does for the bot:
         # without this, a machine with PYTHONDONTWRITEBYTECODE set compiles the bot's source on every start.
-        compileall.compile_dir(ROOT / "bot", quiet=1)
+        compileall.compile_dir(ROOT / "alliance_bot", quiet=1)
         with tempfile.TemporaryDirectory() as tmpdir:
             floor, ours = [], []
             for index in range(rounds):

@@ -35,10 +35,10 @@ if str(ROOT) not in sys.path:
 
 import simcord  # noqa: E402
 
-from bot import Settings, create_bot  # noqa: E402
-from bot.config import BUNDLED_DATA_DIR  # noqa: E402
-from bot.domain.facts import FACT_KINDS  # noqa: E402
-from bot.domain.overlay import MAX_ENTRIES_PER_KIND  # noqa: E402
+from alliance_bot import Settings, create_bot  # noqa: E402
+from alliance_bot.config import BUNDLED_DATA_DIR  # noqa: E402
+from alliance_bot.domain.facts import FACT_KINDS  # noqa: E402
+from alliance_bot.domain.overlay import MAX_ENTRIES_PER_KIND  # noqa: E402
 from tests.conftest import build_world  # noqa: E402
 from tests.load_entries import import_file  # noqa: E402
 

@@ -28,4 +28,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 # Byte-compile the bot once (quick when up to date): with PYTHONDONTWRITEBYTECODE set, Python would
 # otherwise compile every module of the bot from source at each start (about 0.2 s).
-.venv/bin/python -m compileall -q bot
+.venv/bin/python -m compileall -q alliance_bot

@@ -33,9 +33,9 @@ if str(ROOT) not in sys.path:
 
 from simcord.env import Env  # noqa: E402
 
+from alliance_bot import Settings, create_bot  # noqa: E402
+from alliance_bot.config import BUNDLED_DATA_DIR  # noqa: E402
 from bench._answers import OpenQuestion, bundled_question, open_question  # noqa: E402
-from bot import Settings, create_bot  # noqa: E402
-from bot.config import BUNDLED_DATA_DIR  # noqa: E402
 from tests.conftest import build_world  # noqa: E402
 
 RELATIONSHIP = "us-ru-relationship"

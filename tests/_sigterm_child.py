@@ -18,9 +18,9 @@ if str(ROOT) not in sys.path:
 
 import simcord  # noqa: E402
 
-from bot import Settings, create_bot  # noqa: E402
-from bot.config import BUNDLED_DATA_DIR  # noqa: E402
-from bot.lifecycle import run_until_stopped  # noqa: E402
+from alliance_bot import Settings, create_bot  # noqa: E402
+from alliance_bot.config import BUNDLED_DATA_DIR  # noqa: E402
+from alliance_bot.lifecycle import run_until_stopped  # noqa: E402
 from tests.conftest import build_world  # noqa: E402
 
 

@@ -14,8 +14,8 @@ import pytest
 from simcord.backend import serializers
 from simcord.enums import ComponentType, InteractionType
 
-from bot import Settings, create_bot
-from bot.config import BUNDLED_DATA_DIR
+from alliance_bot import Settings, create_bot
+from alliance_bot.config import BUNDLED_DATA_DIR
 
 # The PostgreSQL half of the store's contract tests runs against a real server: .ci/run starts a
 # throwaway cluster and sets this (scripts/pg_cluster.sh); without it those tests are skipped.

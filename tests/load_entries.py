@@ -12,7 +12,7 @@ from typing import Any
 import pycountry
 import yaml
 
-from bot.domain.facts import POINT_SECTIONS, QUIZ_TOPICS, TIMELINE_TOPICS
+from alliance_bot.domain.facts import POINT_SECTIONS, QUIZ_TOPICS, TIMELINE_TOPICS
 
 SOURCE = [{"name": "Load test"}]
 # Countries the bundled verdicts and the daily US–Russia story are about stay out of synthetic data.

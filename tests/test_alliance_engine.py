@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.alliances import AllianceIndex, shared_treaty
-from bot.domain.errors import UserError
-from bot.domain.facts import load_fact_base
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.alliances import AllianceIndex, shared_treaty
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.facts import load_fact_base
 
 
 @pytest.fixture(scope="module")

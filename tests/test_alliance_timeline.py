@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain import timeline as tl
-from bot.domain.alliance_timeline import TOPIC, atop_entries, researched_entries
-from bot.domain.facts import TimelineEntry, load_fact_base
-from bot.domain.history import ATOP_AS_OF, ATOP_SOURCE
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain import timeline as tl
+from alliance_bot.domain.alliance_timeline import TOPIC, atop_entries, researched_entries
+from alliance_bot.domain.facts import TimelineEntry, load_fact_base
+from alliance_bot.domain.history import ATOP_AS_OF, ATOP_SOURCE
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import discord
 import pytest
 
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.alliances import _alias
+from alliance_bot.domain.facts import load_fact_base
+from alliance_bot.domain.questions import AllianceAnswer, AlliesAnswer, AskEngine, engine_for
 from bench._children import miss_questions
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.alliances import _alias
-from bot.domain.facts import load_fact_base
-from bot.domain.questions import AllianceAnswer, AlliesAnswer, AskEngine, engine_for
 
 YEAR = 2026
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -68,7 +68,7 @@ def test_allies_during_an_era_counts_everyone_allied_at_some_time_in_it(engine):
     answer = engine.ask("who were germany's allies in ww2", current_year=YEAR)
     assert isinstance(answer, AlliesAnswer) and answer.allies.span == (1939, 1945)
     assert {"IT", "JP", "HU", "RO", "BG"} <= {p.place for p in answer.allies.allies}
-    from bot.render import allies as render_allies
+    from alliance_bot.render import allies as render_allies
 
     title = render_allies.allies_embed(answer, engine.resolver).title
     assert title.startswith("Germany (Nazi Germany then): 5 allies during the Second World War (1939–1945)")
@@ -214,7 +214,7 @@ async def test_a_past_pair_answer_gets_the_strip_too(world):
 
 
 async def test_a_repeated_past_pair_question_reuses_its_rendered_reply_and_strip(world, monkeypatch):
-    from bot.cogs.ask import Ask
+    from alliance_bot.cogs.ask import Ask
 
     records = []
     pair_record = Ask._pair_record
@@ -234,7 +234,7 @@ async def test_a_repeated_past_pair_question_reuses_its_rendered_reply_and_strip
 
 
 async def test_a_picture_that_fails_to_draw_never_loses_the_answer(world, monkeypatch):
-    from bot.render import pictures
+    from alliance_bot.render import pictures
 
     def broken(*args, **kwargs):
         raise RuntimeError("renderer down")
@@ -248,7 +248,7 @@ async def test_a_picture_that_fails_to_draw_never_loses_the_answer(world, monkey
 
 
 async def test_a_past_pair_whose_strip_fails_to_draw_still_gets_its_answer(world, monkeypatch, caplog):
-    from bot.render import pictures
+    from alliance_bot.render import pictures
 
     def broken(*args, **kwargs):
         raise RuntimeError("renderer down")
@@ -290,7 +290,7 @@ async def test_allies_and_alliance_refuse_a_future_year_privately(world):
 
 
 def test_a_drawn_picture_is_found_without_drawing_it_again():
-    from bot.render import pictures
+    from alliance_bot.render import pictures
 
     bands = (pictures.Band(1990, 1999, "none", "No alliance"), pictures.Band(2000, 2024, "defence", "NATO"))
     title, caption = "Test strip drawn once", "A caption no other test uses"

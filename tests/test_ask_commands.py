@@ -5,9 +5,9 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot import create_bot
-from bot.domain.facts import format_as_of
-from bot.render import ask as render_ask
+from alliance_bot import create_bot
+from alliance_bot.domain.facts import format_as_of
+from alliance_bot.render import ask as render_ask
 
 SECTION_LABELS = [s.label for s in render_ask.SECTIONS]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
+from alliance_bot.config import BUNDLED_DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,9 +50,9 @@ def test_check_passes_on_the_bundled_data(tmp_path):
 def test_check_reports_timeline_entries_per_topic_and_the_days_without_an_event(tmp_path):
     import re
 
-    from bot.config import BUNDLED_DATA_DIR
-    from bot.domain import timeline as tl
-    from bot.domain.facts import load_fact_base
+    from alliance_bot.config import BUNDLED_DATA_DIR
+    from alliance_bot.domain import timeline as tl
+    from alliance_bot.domain.facts import load_fact_base
 
     entries = tl.timeline_entries(load_fact_base(BUNDLED_DATA_DIR))
     result = _run(tmp_path, "--check")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR, Settings, SettingsError
+from alliance_bot.config import BUNDLED_DATA_DIR, Settings, SettingsError
 
 
 def test_empty_environment_gives_defaults_outside_the_package():
@@ -14,7 +14,7 @@ def test_empty_environment_gives_defaults_outside_the_package():
     assert settings.data_dir == BUNDLED_DATA_DIR
     assert settings.dev_guild is None
     assert settings.owner_ids == frozenset()
-    package_dir = Path(__file__).resolve().parent.parent / "bot"
+    package_dir = Path(__file__).resolve().parent.parent / "alliance_bot"
     assert package_dir not in settings.database.parents
     assert settings.database.name == "bot.sqlite3"
 
@@ -104,7 +104,7 @@ def test_bad_shard_settings_are_refused_with_the_reason(env, message):
 def test_shard_settings_build_an_auto_sharded_bot_running_those_shards():
     from discord.ext import commands
 
-    from bot import AllianceBot, create_bot
+    from alliance_bot import AllianceBot, create_bot
 
     sharded = create_bot(Settings(shard_count=8, shard_ids=(4, 5, 6, 7)))
     assert isinstance(sharded, commands.AutoShardedBot) and isinstance(sharded, AllianceBot)

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
+from alliance_bot.domain.countries import default_resolver, tokenize
 from bench._children import miss_questions
-from bot.domain.countries import default_resolver, tokenize
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,7 @@ def test_typo_matching_against_names_of_near_length_agrees_with_every_name(resol
 
 def _words_one_position_at_a_time(text: str) -> list[tuple[str, str, int, int, bool]]:
     """The straightforward reading: at each position a dotted abbreviation, a word, or on to the next word."""
-    from bot.domain.countries import _DOTTED, _WORD, fold
+    from alliance_bot.domain.countries import _DOTTED, _WORD, fold
 
     words = []
     dotted_spans = {match.start(): match.end() for match in _DOTTED.finditer(text)}

@@ -13,15 +13,15 @@ from urllib.parse import urlsplit
 import discord
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.alliances import AllianceIndex
-from bot.domain.countries import default_resolver
-from bot.domain.facts import format_as_of, load_fact_base
-from bot.domain.history import load_names
-from bot.render import FIELD_VALUE_LIMIT, source_text
-from bot.render import ask as render_ask
-from bot.render import facts as render_facts
-from bot.render import timeline as render_timeline
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.alliances import AllianceIndex
+from alliance_bot.domain.countries import default_resolver
+from alliance_bot.domain.facts import format_as_of, load_fact_base
+from alliance_bot.domain.history import load_names
+from alliance_bot.render import FIELD_VALUE_LIMIT, source_text
+from alliance_bot.render import ask as render_ask
+from alliance_bot.render import facts as render_facts
+from alliance_bot.render import timeline as render_timeline
 
 TODAY = date(2026, 11, 25)
 
@@ -360,9 +360,9 @@ UNVERIFIED_MARKERS = re.compile(
 
 
 def _displayed_everywhere(facts) -> list[tuple[str, str]]:
-    from bot.domain import timeline as tl
-    from bot.domain.facts import QUIZ_TOPICS
-    from bot.domain.quiz import generate_questions
+    from alliance_bot.domain import timeline as tl
+    from alliance_bot.domain.facts import QUIZ_TOPICS
+    from alliance_bot.domain.quiz import generate_questions
 
     out = _rendered(facts)
     for entry in tl.timeline_entries(facts):

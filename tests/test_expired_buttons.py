@@ -6,8 +6,8 @@ The /ask section buttons are the exception: they carry what a click needs in the
 
 from __future__ import annotations
 
-from bot import create_bot
-from bot.render import EXPIRED_COMPONENT
+from alliance_bot import create_bot
+from alliance_bot.render import EXPIRED_COMPONENT
 from tests.conftest import stale_click
 
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from discord import app_commands
 
-from bot import create_bot
-from bot.client import EXTENSIONS
+from alliance_bot import create_bot
+from alliance_bot.client import EXTENSIONS
 
 # Public contract from the issues: command -> option names. Options may be added, never renamed.
 CONTRACT = {

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import FactBaseError, fill_computed, format_as_of, load_fact_base, parse_fact
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import FactBaseError, fill_computed, format_as_of, load_fact_base, parse_fact
 
 GOOD = {
     "id": "tl-test",
@@ -116,7 +116,7 @@ def test_as_of_dates_read_naturally(as_of, shown):
 def test_stale_facts_count_a_partial_date_from_its_end():
     from datetime import date
 
-    from bot.domain.facts import stale_facts
+    from alliance_bot.domain.facts import stale_facts
 
     class F:
         def __init__(self, fact_id, as_of):

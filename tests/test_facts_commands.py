@@ -8,10 +8,10 @@ from pathlib import Path
 import discord
 import yaml
 
-from bot import Settings, create_bot
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.errors import UserError
-from bot.render import NEEDS_MANAGE_GUILD, OWNER_ONLY
+from alliance_bot import Settings, create_bot
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.errors import UserError
+from alliance_bot.render import NEEDS_MANAGE_GUILD, OWNER_ONLY
 from tests.conftest import build_world, show_manage_to
 
 RELATIONSHIP = "us-ru-relationship"
@@ -206,7 +206,7 @@ async def test_add_faq_creates_a_sourced_entry_seen_by_show(world):
 
 
 async def test_edited_figure_changes_the_quiz_question_generated_from_it(world):
-    from bot.domain.quiz import generate_questions
+    from alliance_bot.domain.quiz import generate_questions
 
     server_b = build_world(world.env, "Server B")
     await edit(world.moderator, world.general, "fig-sanctioned-entities", value="3,100")

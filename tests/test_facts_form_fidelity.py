@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.domain.errors import UserError
-from bot.domain.overlay import apply_form, form_values
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.overlay import apply_form, form_values
 from tests.test_facts_commands import prefilled
 
 
@@ -31,7 +31,7 @@ TWO_CITES = [
 
 
 def test_form_round_trip_keeps_every_cited_item():
-    from bot.domain.facts import parse_fact
+    from alliance_bot.domain.facts import parse_fact
 
     fact = parse_fact(
         {
@@ -50,8 +50,8 @@ def test_form_round_trip_keeps_every_cited_item():
 
 
 async def test_editing_another_field_keeps_both_cited_items_of_one_source(world):
-    from bot.domain.facts import parse_fact
-    from bot.domain.overlay import NewVersion
+    from alliance_bot.domain.facts import parse_fact
+    from alliance_bot.domain.overlay import NewVersion
 
     fact = parse_fact(
         {

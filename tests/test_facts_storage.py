@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import load_fact_base
-from bot.domain.overlay import NewVersion, compute_overlay
-from bot.storage import Store
-from bot.storage.facts import VersionConflict
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import load_fact_base
+from alliance_bot.domain.overlay import NewVersion, compute_overlay
+from alliance_bot.storage import Store
+from alliance_bot.storage.facts import VersionConflict
 
 BUNDLED = load_fact_base(BUNDLED_DATA_DIR)
 GUILD_A, GUILD_B, MOD = 111, 222, 42

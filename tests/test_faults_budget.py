@@ -10,8 +10,8 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.domain.errors import UserError
-from bot.domain.quiz import REVEAL_PAUSE
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.quiz import REVEAL_PAUSE
 
 FAULTS = [
     pytest.param(500, 0, "Internal Server Error", id="500"),
@@ -455,7 +455,7 @@ async def test_failed_browse_page_turn_keeps_the_card_and_the_position_in_step(w
 
     second = await world.member.click(browse.response.message, label="Next")
     titles.append(second.response.embeds[0].title)
-    from bot.domain import timeline as tl
+    from alliance_bot.domain import timeline as tl
 
     entries = tl.timeline_entries(await world.env.bot.facts_for(world.guild.id))
     expected = [entry.title for entry in tl.ordered(entries)][:2]

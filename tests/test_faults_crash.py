@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Store
+from alliance_bot.storage import Store
 
 CHILD = Path(__file__).resolve().parent.parent / "bench" / "crash_child.py"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.domain.quiz import REVEAL_PAUSE
+from alliance_bot.domain.quiz import REVEAL_PAUSE
 from tests.conftest import build_world
 
 MISSING_PERMISSIONS = 50013

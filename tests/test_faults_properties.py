@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot import render
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.errors import UserError
-from bot.domain.facts import FACT_KINDS, load_fact_base, parse_fact
-from bot.domain.questions import AskEngine, FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer
-from bot.render import ask as render_ask
-from bot.render import facts as render_facts
+from alliance_bot import render
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.facts import FACT_KINDS, load_fact_base, parse_fact
+from alliance_bot.domain.questions import AskEngine, FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer
+from alliance_bot.render import ask as render_ask
+from alliance_bot.render import facts as render_facts
 
 TODAY = date(2026, 1, 1)
 FACTS = load_fact_base(BUNDLED_DATA_DIR)
@@ -151,11 +151,11 @@ fact_shaped = st.fixed_dictionaries(
 def _rendered_fact_problems(fact: Any) -> list[str]:
     embeds = [render_facts.fact_embed(fact, render_facts.status_text(None, "bench.yaml"), TODAY)]
     if fact.kind == "faq":
-        from bot.render import ask as render_ask
+        from alliance_bot.render import ask as render_ask
 
         embeds.append(render_ask.faq_embed(fact, TODAY))
     if fact.kind == "timeline":
-        from bot.render import timeline as render_timeline
+        from alliance_bot.render import timeline as render_timeline
 
         embeds.append(render_timeline.post_embed(fact, on_this_day=False, day=TODAY))
     return [problem for embed in embeds for problem in limit_problems(None, [embed])]

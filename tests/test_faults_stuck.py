@@ -12,9 +12,9 @@ import discord
 import pytest
 import yaml
 
-from bot.domain.errors import UserError
-from bot.domain.facts import load_yaml_text
-from bot.domain.quiz import REVEAL_PAUSE
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.facts import load_yaml_text
+from alliance_bot.domain.quiz import REVEAL_PAUSE
 
 FULL = "database or disk is full"
 IMPORT_BUTTON = "Confirm"
@@ -206,7 +206,7 @@ async def test_sigterm_during_a_quiz_exits_0_with_the_database_intact_and_answer
     import sys
     from pathlib import Path
 
-    from bot.storage import Store
+    from alliance_bot.storage import Store
 
     database = tmp_path / "bot.sqlite3"
     child_script = Path(__file__).resolve().parent / "_sigterm_child.py"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from discord import app_commands
 
-from bot.render import EMBED_TOTAL_LIMIT, FIELD_VALUE_LIMIT, NEEDS_MANAGE_GUILD
-from bot.render.help import CATEGORIES, HELP
+from alliance_bot.render import EMBED_TOTAL_LIMIT, FIELD_VALUE_LIMIT, NEEDS_MANAGE_GUILD
+from alliance_bot.render.help import CATEGORIES, HELP
 from tests.conftest import show_manage_to
 from tests.test_facts_commands import RELATIONSHIP, refused
 

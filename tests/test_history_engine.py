@@ -10,13 +10,13 @@ from datetime import date
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.alliances import AllianceIndex
-from bot.domain.countries import default_resolver
-from bot.domain.facts import load_fact_base
-from bot.domain.places import ISO_SPANS, iso_for
-from bot.domain.questions import RECORD_FIRST_YEAR, HistoryAnswer, NoVerdict, PairAnswer, engine_for
-from bot.render import ask as render_ask
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.alliances import AllianceIndex
+from alliance_bot.domain.countries import default_resolver
+from alliance_bot.domain.facts import load_fact_base
+from alliance_bot.domain.places import ISO_SPANS, iso_for
+from alliance_bot.domain.questions import RECORD_FIRST_YEAR, HistoryAnswer, NoVerdict, PairAnswer, engine_for
+from alliance_bot.render import ask as render_ask
 
 YEAR = 2026
 

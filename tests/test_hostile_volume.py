@@ -12,10 +12,10 @@ import threading
 
 import pytest
 
-from bot.domain import overlay
-from bot.domain.errors import UserError
-from bot.domain.facts import FACT_KINDS
-from bot.domain.quiz import REVEAL_PAUSE
+from alliance_bot.domain import overlay
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.facts import FACT_KINDS
+from alliance_bot.domain.quiz import REVEAL_PAUSE
 from tests.conftest import build_world
 from tests.load_entries import import_file
 
@@ -79,7 +79,7 @@ async def test_a_server_at_the_cap_can_add_no_more_of_that_kind(world):
 
 
 async def test_quiz_questions_are_generated_off_the_loop_once_per_quiz(world, monkeypatch):
-    from bot.cogs import quiz as quiz_cog
+    from alliance_bot.cogs import quiz as quiz_cog
 
     calls: list[bool] = []
     real = quiz_cog.generate_questions
@@ -142,9 +142,9 @@ def _recording(real, calls: list[bool]):
 @pytest.mark.parametrize(
     ("module", "name", "command", "run"),
     [
-        ("bot.cogs.ask", "engine_for", "ask", "slash"),
-        ("bot.cogs.facts", "search_facts", "facts show", "autocomplete"),
-        ("bot.client", "compute_overlay", "facts show", "autocomplete"),
+        ("alliance_bot.cogs.ask", "engine_for", "ask", "slash"),
+        ("alliance_bot.cogs.facts", "search_facts", "facts show", "autocomplete"),
+        ("alliance_bot.client", "compute_overlay", "facts show", "autocomplete"),
     ],
 )
 async def test_work_that_grows_with_a_servers_entries_runs_off_the_loop(world, monkeypatch, module, name, command, run):

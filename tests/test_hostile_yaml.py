@@ -6,7 +6,7 @@ import discord
 import pytest
 import yaml
 
-from bot.domain.errors import UserError
+from alliance_bot.domain.errors import UserError
 from tests.test_facts_commands import edit
 
 
@@ -52,7 +52,7 @@ async def test_the_edit_form_reads_no_yaml_so_nested_brackets_are_only_text(worl
 
 def test_ordinary_nesting_is_within_the_bound():
     # The YAML the bot writes must stay well within the bounds it enforces on reading.
-    from bot.domain.facts import load_yaml_text
+    from alliance_bot.domain.facts import load_yaml_text
 
     text = yaml.safe_dump({"entries": [{"id": "x", "nested": [[[[{"a": [1]}]]]]}]})
     _, problems = load_yaml_text(text, "ok.yaml")

@@ -9,9 +9,9 @@ import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from alliance_bot.domain.overlay import NewVersion
+from alliance_bot.storage import Store
 from bench._answers import bundled_question, open_question
-from bot.domain.overlay import NewVersion
-from bot.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 2, 2, 12, tzinfo=UTC)

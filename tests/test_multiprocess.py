@@ -16,10 +16,10 @@ import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.overlay import NewVersion
+from alliance_bot.storage import Ownership, Store
 from bench._answers import bundled_question, open_question
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.overlay import NewVersion
-from bot.storage import Ownership, Store
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
 BUNDLED_HEADLINE = "No — the United States and Russia are not allies; they are rivals."

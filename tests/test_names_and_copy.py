@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import create_bot
+from alliance_bot import create_bot
 from tests.test_quiz_commands import current_question
 
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import FactBase, load_fact_base
-from bot.domain.overlay import (
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import FactBase, load_fact_base
+from alliance_bot.domain.overlay import (
     FORMS,
     MAX_INPUTS_PER_MODAL,
     FactVersion,
@@ -235,7 +235,7 @@ def test_search_matches_id_then_text_and_caps_at_25():
 
 
 def test_every_form_input_has_a_label_in_words_within_discords_limits():
-    from bot.render.facts import PLACEHOLDERS, field_label
+    from alliance_bot.render.facts import PLACEHOLDERS, field_label
 
     for kind, specs in FORMS.items():
         assert len(specs) <= 5, kind

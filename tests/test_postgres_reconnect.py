@@ -12,8 +12,8 @@ import asyncio
 import asyncpg
 import pytest
 
-from bot.storage import Store
-from bot.storage import postgres as pg
+from alliance_bot.storage import Store
+from alliance_bot.storage import postgres as pg
 from tests.conftest import POSTGRES_URL
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from rapidfuzz import fuzz, process
 
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.countries import fold, tokenize
+from alliance_bot.domain.facts import load_fact_base, parse_fact
+from alliance_bot.domain.questions import FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer, engine_for, faq_key
 from bench._children import miss_questions
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.countries import fold, tokenize
-from bot.domain.facts import load_fact_base, parse_fact
-from bot.domain.questions import FaqAnswer, HistoryAnswer, NoVerdict, PairAnswer, engine_for, faq_key
 
 YEAR = 2026
 
@@ -224,7 +224,7 @@ def test_faq_ranking_from_the_question_as_read_agrees_with_scoring_each_phrasing
 
 
 def test_a_question_read_once_is_answered_and_judged_heavy_as_when_read_afresh(facts):
-    from bot.domain.questions import _ALLIES_OF, AskEngine, find_when, read_question
+    from alliance_bot.domain.questions import _ALLIES_OF, AskEngine, find_when, read_question
 
     texts = [*miss_questions(300), "who are russia's allies", "  were the us and russia ever allies  "]
     texts += ["who are france's allies in 1914 and is russia in nato", "is hungary in nato", "list japan's allies"]
@@ -238,7 +238,7 @@ def test_a_question_read_once_is_answered_and_judged_heavy_as_when_read_afresh(f
 
 
 def test_the_quick_checks_before_the_time_and_allies_patterns_never_change_what_is_found(monkeypatch):
-    from bot.domain import questions
+    from alliance_bot.domain import questions
 
     texts = [*miss_questions(1100), "were they ever allies", "WW2 allies?", "during the GREAT WAR", "in the 1980s"]
     texts += ["allies in the cold war", "hıstorically allies?", "ſecond world war allies", "what year did they ally"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import create_bot
-from bot.domain.errors import UserError
-from bot.domain.quiz import LETTERS, REVEAL_PAUSE
-from bot.render import quiz as text
-from bot.render import source_text
+from alliance_bot import create_bot
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.quiz import LETTERS, REVEAL_PAUSE
+from alliance_bot.render import quiz as text
+from alliance_bot.render import source_text
 from tests.conftest import build_world, stale_click
 
 
@@ -248,7 +248,7 @@ async def test_a_second_server_has_its_own_board(world):
 
 
 async def test_the_reveal_stays_up_for_a_pause_before_the_next_question(world):
-    from bot.domain.quiz import REVEAL_PAUSE
+    from alliance_bot.domain.quiz import REVEAL_PAUSE
 
     alice = add_member(world, "alice")
     await world.member.slash(world.general, "quiz start", questions=2, topic="us-russia", seconds=10)
@@ -265,7 +265,7 @@ async def test_the_reveal_stays_up_for_a_pause_before_the_next_question(world):
 
 
 async def test_a_quiz_nobody_answers_stops_after_three_questions_and_says_so(world):
-    from bot.domain.quiz import REVEAL_PAUSE, UNANSWERED_LIMIT
+    from alliance_bot.domain.quiz import REVEAL_PAUSE, UNANSWERED_LIMIT
 
     await world.member.slash(world.general, "quiz start", questions=10, topic="us-russia", seconds=10)
     for _ in range(UNANSWERED_LIMIT):
@@ -282,7 +282,7 @@ async def test_a_quiz_nobody_answers_stops_after_three_questions_and_says_so(wor
 
 
 async def test_an_answer_resets_the_unanswered_count_and_the_summary_names_the_winner(world):
-    from bot.domain.quiz import REVEAL_PAUSE
+    from alliance_bot.domain.quiz import REVEAL_PAUSE
 
     alice = add_member(world, "alice")
     await world.member.slash(world.general, "quiz start", questions=5, topic="us-russia", seconds=10)

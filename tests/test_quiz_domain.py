@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import QUIZ_TOPICS, FactBase, load_fact_base, parse_fact
-from bot.domain.quiz import (
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import QUIZ_TOPICS, FactBase, load_fact_base, parse_fact
+from alliance_bot.domain.quiz import (
     BASE_POINTS,
     SPEED_BONUS,
     STREAK_CAP,
@@ -153,8 +153,8 @@ def check_question(question: Question, facts: FactBase) -> None:
     assert 2 <= len(question.choices) <= 5
     assert question.sources and question.as_of
     if question.key.startswith("gen:atop-signatory:"):
-        from bot.domain.alliance_timeline import signings
-        from bot.domain.quiz import _named_in
+        from alliance_bot.domain.alliance_timeline import signings
+        from alliance_bot.domain.quiz import _named_in
 
         made, namer = signings(facts.record)
         signing = made[int(question.key.rsplit(":", 1)[1])]
@@ -369,8 +369,8 @@ def test_the_record_asks_who_signed_an_alliance_with_wrong_choices_of_its_era(bu
 
 
 def test_era_topics_hold_the_questions_about_their_years_and_mixed_holds_everything(bundled):
-    from bot.domain.facts import QUIZ_TOPICS
-    from bot.domain.quiz import ERA_TOPICS, MIXED_TOPIC
+    from alliance_bot.domain.facts import QUIZ_TOPICS
+    from alliance_bot.domain.quiz import ERA_TOPICS, MIXED_TOPIC
 
     bases = {topic: generate_questions(bundled, topic, random.Random(0)) for topic in QUIZ_TOPICS}
     for topic, (first, last) in ERA_TOPICS.items():

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from bot.domain.facts import FactBase, parse_fact
-from bot.domain.quiz import generate_questions
+from alliance_bot.domain.facts import FactBase, parse_fact
+from alliance_bot.domain.quiz import generate_questions
 from tests.load_entries import entry
 
 N = 500

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import load_fact_base
-from bot.domain.quiz import generate_questions, period_key
-from bot.storage import Store
-from bot.storage.quiz import AnswerIn, from_ms
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import load_fact_base
+from alliance_bot.domain.quiz import generate_questions, period_key
+from alliance_bot.storage import Store
+from alliance_bot.storage.quiz import AnswerIn, from_ms
 
 GUILD, CHANNEL = 1, 10
 NOW = datetime(2026, 1, 7, 12, tzinfo=UTC)  # a Wednesday
@@ -303,7 +303,7 @@ async def test_period_totals_match_the_answers_across_weeks_and_months(store, qu
 
 async def test_the_period_boards_migration_counts_the_answers_already_stored(store_target, monkeypatch):
     """A database from before migration #7 gets each player's latest week and month totals from its answers."""
-    import bot.storage as storage
+    import alliance_bot.storage as storage
 
     monkeypatch.setattr(storage, "SCHEMA_VERSION", 6)  # open as the previous release did
     old = await Store.open(store_target)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.facts import Source
-from bot.render import EMBED_TOTAL_LIMIT, _source_text, clip, make_embed, source_text
+from alliance_bot.domain.facts import Source
+from alliance_bot.render import EMBED_TOTAL_LIMIT, _source_text, clip, make_embed, source_text
 
 
 def test_clip_ends_with_an_ellipsis_only_when_it_cuts():
@@ -61,7 +61,7 @@ def test_a_source_shows_its_site_unless_its_name_says_it():
 
 
 def test_a_shared_embed_sends_the_same_payload_and_its_copy_can_change():
-    from bot.render import SharedEmbed
+    from alliance_bot.render import SharedEmbed
 
     original = make_embed("Title", "Text", fields=[("Sources", "[nato.int](<https://www.nato.int>)")], footer="Facts as of 2024")
     shared = SharedEmbed.of(original)
@@ -96,7 +96,7 @@ def test_a_source_list_reads_the_same_kept_or_not_and_an_edited_source_reads_ane
 
 
 def test_as_of_dates_read_the_same_however_often_they_are_shown():
-    from bot.domain.facts import format_as_of
+    from alliance_bot.domain.facts import format_as_of
 
     for as_of, text in (("2024", "2024"), ("2023-03", "March 2023"), ("2023-03-04", "4 March 2023")):
         assert format_as_of(as_of) == format_as_of(as_of) == format_as_of.__wrapped__(as_of) == text

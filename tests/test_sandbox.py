@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.config import Settings
-from bot.sandbox import SandboxWorld, run_sandbox
+from alliance_bot.config import Settings
+from alliance_bot.sandbox import SandboxWorld, run_sandbox
 
 
 async def test_sandbox_runs_on_todays_clock_and_does_not_rush_a_quiz(tmp_path):
@@ -86,7 +86,7 @@ async def test_a_newcomer_can_make_a_daily_post_appear_and_the_page_shows_it(tmp
 
 
 def test_the_sandbox_control_is_never_part_of_a_real_deployment():
-    from bot.client import EXTENSIONS
+    from alliance_bot.client import EXTENSIONS
 
     assert not any("sandbox" in extension for extension in EXTENSIONS)
 
@@ -94,7 +94,7 @@ def test_the_sandbox_control_is_never_part_of_a_real_deployment():
 async def test_a_taken_default_port_falls_back_to_a_free_one_and_says_so(tmp_path, monkeypatch, capsys):
     import socket
 
-    import bot.sandbox as sandbox
+    import alliance_bot.sandbox as sandbox
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -123,7 +123,7 @@ async def test_the_sandbox_log_never_reads_as_if_it_had_contacted_discord(tmp_pa
     async def leave(world: SandboxWorld) -> None:
         stop.set()
 
-    with caplog.at_level(logging.INFO, logger="bot.client"):
+    with caplog.at_level(logging.INFO, logger="alliance_bot.client"):
         await run_sandbox(Settings(database=tmp_path / "bot.sqlite3"), stop=stop, when_ready=leave, port=0)
     synced = [r.getMessage() for r in caplog.records if r.getMessage().startswith("synced ")]
     assert synced, [r.getMessage() for r in caplog.records]

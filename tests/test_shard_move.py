@@ -12,8 +12,8 @@ from pathlib import Path
 import discord
 from simcord.env import Env
 
-from bot import Settings, create_bot
-from bot.config import BUNDLED_DATA_DIR
+from alliance_bot import Settings, create_bot
+from alliance_bot.config import BUNDLED_DATA_DIR
 
 HOUR = 3600
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain.facts import format_as_of, load_fact_base
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain.facts import format_as_of, load_fact_base
 
 
 async def test_about_says_what_the_bot_does_and_how_current_the_facts_are(world):

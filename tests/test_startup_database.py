@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Store, StoreError
+from alliance_bot.storage import Store, StoreError
 from tests.test_cli import ROOT, _env
 
 NOT_A_DATABASE = b"This is a note, not a database.\n" * 200
@@ -66,7 +66,7 @@ def test_corrupt_database_stops_start_up_with_one_line(tmp_path, mode):
 
 
 async def _make_database(path: Path) -> None:
-    from bot.storage import Store
+    from alliance_bot.storage import Store
 
     store = await Store.open(path)
     await store.close()

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from bot.storage import SCHEMA_VERSION, Store, StoreError
+from alliance_bot.storage import SCHEMA_VERSION, Store, StoreError
 
 
 async def test_database_is_created_migrated_closed_and_reopened(tmp_path):
@@ -100,7 +100,7 @@ async def test_a_newer_postgresql_database_is_refused(postgres_url):
 
 
 async def test_the_postgresql_url_password_is_never_shown():
-    from bot.storage import redact
+    from alliance_bot.storage import redact
 
     assert redact("postgresql://bot:s3cret@db.example:5432/bot") == "postgresql://bot:***@db.example:5432/bot"
     assert redact("postgresql://bot@db/bot") == "postgresql://bot@db/bot"
@@ -151,7 +151,7 @@ async def test_display_names_are_upserted_and_survive_a_reopen(tmp_path):
 
 async def test_a_due_checkpoint_waits_for_a_quiet_moment_unless_the_wal_grows_too_long(tmp_path, monkeypatch):
     """Checkpoints never run in the middle of a burst of commits (they stalled the event loop), but do run."""
-    from bot.storage import sqlite as backend
+    from alliance_bot.storage import sqlite as backend
 
     monkeypatch.setattr(backend, "CHECKPOINT_EVERY", 5)
     monkeypatch.setattr(backend, "CHECKPOINT_QUIET", 0.1)

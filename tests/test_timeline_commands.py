@@ -8,9 +8,9 @@ from datetime import date
 import discord
 from discord import app_commands
 
-from bot import create_bot
-from bot.domain.errors import UserError
-from bot.render import NEEDS_MANAGE_GUILD, NOT_YOUR_VIEW
+from alliance_bot import create_bot
+from alliance_bot.domain.errors import UserError
+from alliance_bot.render import NEEDS_MANAGE_GUILD, NOT_YOUR_VIEW
 from tests.conftest import build_world, show_manage_to
 
 HOUR = 3600
@@ -49,15 +49,15 @@ async def subscribe(world, channel=None, **options):
 
 def bundled_timeline() -> list:
     """The bundled timeline (researched entries and alliance history) in date order, as the bot browses it."""
-    from bot.config import BUNDLED_DATA_DIR
-    from bot.domain import timeline as tl
-    from bot.domain.facts import load_fact_base
+    from alliance_bot.config import BUNDLED_DATA_DIR
+    from alliance_bot.domain import timeline as tl
+    from alliance_bot.domain.facts import load_fact_base
 
     return tl.ordered(tl.timeline_entries(load_fact_base(BUNDLED_DATA_DIR)))
 
 
 def card_title(entry) -> str:
-    from bot.render.timeline import entry_date
+    from alliance_bot.render.timeline import entry_date
 
     return f"{entry_date(entry)}: {entry.title}"
 
@@ -276,8 +276,8 @@ async def test_on_this_day_takes_precedence(world, settings):
 
 
 async def test_a_servers_own_entry_joins_only_that_servers_timeline(world):
-    from bot.domain.facts import parse_fact
-    from bot.domain.overlay import NewVersion
+    from alliance_bot.domain.facts import parse_fact
+    from alliance_bot.domain.overlay import NewVersion
 
     other = build_world(world.env, "Other Server")
     year = a_year_without_an_entry()

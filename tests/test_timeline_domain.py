@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain import timeline as tl
-from bot.domain.errors import UserError
-from bot.domain.facts import TimelineEntry, load_fact_base
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain import timeline as tl
+from alliance_bot.domain.errors import UserError
+from alliance_bot.domain.facts import TimelineEntry, load_fact_base
 
 
 def entry(entry_id: str, year: int, month: int | None = None, day: int | None = None, topic: str = "history"):

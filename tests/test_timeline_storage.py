@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.storage import Store
+from alliance_bot.storage import Store
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 DAY = date(2026, 1, 1)

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from bot.config import BUNDLED_DATA_DIR
-from bot.domain import timeline as tl
-from bot.domain.facts import load_fact_base
+from alliance_bot.config import BUNDLED_DATA_DIR
+from alliance_bot.domain import timeline as tl
+from alliance_bot.domain.facts import load_fact_base
 
 FACTS = load_fact_base(BUNDLED_DATA_DIR)
 US_RUSSIA = tl.of_series(tl.timeline_entries(FACTS), "us-russia")

@@ -18,6 +18,7 @@ import discord
 
 from ..domain.errors import UserError
 from ..domain.facts import Source, format_as_of
+from ..domain.privacy import FORGOTTEN
 
 log = logging.getLogger(__name__)
 
@@ -190,9 +191,15 @@ def footer_for(as_of: str, extra: str | None = None) -> str:
     return f"{text} · {extra}" if extra else text
 
 
+FORMER_MEMBER = "a former member"
+
+
 def person(user_id: int, names: Mapping[int, str], *, mention: bool = False) -> str:
     """A member as readers see them: their stored display name (with their mention beside it when
-    asked), or the bare mention for someone the bot never saw act."""
+    asked), or the bare mention for someone the bot never saw act; "a former member" for the id
+    left on shared records by /privacy forget."""
+    if user_id == FORGOTTEN:
+        return FORMER_MEMBER
     name = names.get(user_id)
     if name is None:
         return f"<@{user_id}>"

@@ -11,7 +11,7 @@ Answers are written by group commit: ``await store.record_answer(AnswerIn(...))`
 one drain task writes every queued answer in a single transaction, and each caller's future is
 resolved only after COMMIT, so an acknowledgement never runs ahead of the data. (A click that finds
 the SQLite writer idle commits at once, inline, without the queue: see ``_AnswerBatcher``.) This is the API the
-button callback (``bot.cogs.quiz``) and the benchmark use. The batch is scored by one pure function
+button callback (``alliance_bot.cogs.quiz``) and the benchmark use. The batch is scored by one pure function
 and written by one writer per backend: SQLite's under its single write lock, PostgreSQL's under row
 locks so that several processes writing at once still count each answer once.
 
@@ -183,7 +183,7 @@ CREATE TABLE quiz_seen (
 
 
 # Migration #7: week and month totals beside the all-time ones. ``week``/``month`` are the period
-# keys of bot.domain.quiz.period_key; a row holds the player's latest week and month with answers.
+# keys of alliance_bot.domain.quiz.period_key; a row holds the player's latest week and month with answers.
 _WEEK_OF_MS = "(answered_at / 86400000 - (answered_at / 86400000 + 3) % 7)"
 _PERIOD_COLUMNS = """
 ALTER TABLE quiz_players ADD COLUMN week INTEGER NOT NULL DEFAULT 0;

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import discord
 
 from ..domain.facts import FactBase, format_as_of
-from ..domain.privacy import KeptAbout
+from ..domain.privacy import KeptAbout, ServerData
 from . import AUTOCOMPLETE_LIMIT, COLOUR_INFO, SELECT_LABEL_LIMIT, clip, make_embed
 
 
@@ -36,6 +36,7 @@ CATEGORIES: tuple[tuple[str, bool], ...] = (
     ("This bot", False),
     ("Moderators: facts", True),
     ("Moderators: daily timeline", True),
+    ("Moderators: this server's data", True),
 )
 
 # Qualified command name -> entry, in display order within each category.
@@ -55,7 +56,7 @@ HELP: Mapping[str, HelpEntry] = {
     "help": HelpEntry("This bot", "/help command: quiz start"),
     "about": HelpEntry("This bot", "/about"),
     "privacy about": HelpEntry("This bot", "/privacy about"),
-    "privacy forget-me": HelpEntry("This bot", "/privacy forget-me confirm: True"),
+    "privacy forget": HelpEntry("This bot", "/privacy forget confirm: True"),
     "manage facts edit": HelpEntry("Moderators: facts", "/manage facts edit fact_id: us-ru-relationship"),
     "manage facts add": HelpEntry("Moderators: facts", "/manage facts add kind: faq"),
     "manage facts remove": HelpEntry("Moderators: facts", "/manage facts remove fact_id: us-ru-relationship"),
@@ -67,6 +68,7 @@ HELP: Mapping[str, HelpEntry] = {
     "manage timeline subscribe": HelpEntry("Moderators: daily timeline", "/manage timeline subscribe channel: #timeline time: 09:00 topic: Both"),
     "manage timeline unsubscribe": HelpEntry("Moderators: daily timeline", "/manage timeline unsubscribe channel: #timeline"),
     "manage timeline status": HelpEntry("Moderators: daily timeline", "/manage timeline status"),
+    "manage forget-server": HelpEntry("Moderators: this server's data", "/manage forget-server confirm: True"),
 }
 
 HELP_TITLE = "Commands"
@@ -179,7 +181,7 @@ PRIVACY_STATEMENT = (
     "and each quiz you started.\n"
     "Nothing else: no message content is read or kept (the fact-check menu reads only the message you "
     "pick, and keeps nothing). The data stay in this bot's own database and are not shared.\n\n"
-    "**Deleting it**: `/privacy forget-me confirm: True` deletes your quiz answers, scores and names in "
+    "**Deleting it**: `/privacy forget confirm: True` deletes your quiz answers, scores and names in "
     "every server at once. The facts you edited stay for the server, without your id on them."
 )
 
@@ -207,7 +209,7 @@ def forget_prompt(kept: KeptAbout) -> str:
         return "This bot holds nothing about you: there is nothing to delete."
     return (
         f"This would delete {_kept_line(kept)} (ids only, on the shared records). "
-        "Run `/privacy forget-me confirm: True` to delete it now; it cannot be undone."
+        "Run `/privacy forget confirm: True` to delete it now; it cannot be undone."
     )
 
 
@@ -215,3 +217,37 @@ def forgotten_text(kept: KeptAbout) -> str:
     if not kept.total:
         return "This bot held nothing about you: nothing was deleted."
     return f"Deleted: {_kept_line(kept)} (your id taken off the shared records). Scores already shown in old messages stay as sent."
+
+
+def _server_line(data: ServerData) -> str:
+    parts = [
+        (data.quizzes, "quiz"),
+        (data.answers, "quiz answer"),
+        (data.players, "member score"),
+        (data.names, "remembered name"),
+        (data.fact_versions, "fact version"),
+        (data.subscriptions, "daily-post channel"),
+    ]
+    shown = [f"{n} {label}{'' if n == 1 else ('zes' if label == 'quiz' else 's')}" for n, label in parts if n]
+    return ", ".join(shown) if shown else "nothing"
+
+
+def forget_server_prompt(data: ServerData) -> str:
+    if not data.total:
+        return "This bot holds nothing for this server: there is nothing to delete."
+    return (
+        f"This would delete everything this bot holds for this server: {_server_line(data)}. "
+        "The server's fact edits go too (answers return to the bundled facts) and the daily posts stop. "
+        "Run `/manage forget-server confirm: True` to delete it now; it cannot be undone."
+    )
+
+
+def server_forgotten_text(data: ServerData) -> str:
+    if not data.total:
+        return "This bot held nothing for this server: nothing was deleted."
+    return f"Deleted everything this bot held for this server: {_server_line(data)}."
+
+
+QUIZ_RUNNING_NOTHING_DELETED = (
+    "A quiz is running in this server: nothing was deleted. Stop it with `/quiz stop` (or let it end), then run this again."
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -10,6 +12,8 @@ from ..client import AllianceBot
 from ..domain.errors import UserError
 from ..render import help as render_help
 from .checks import EVERYWHERE_CONTEXTS, EVERYWHERE_INSTALLS, everywhere
+
+log = logging.getLogger(__name__)
 
 
 class Meta(commands.Cog):
@@ -59,15 +63,17 @@ class Meta(commands.Cog):
         kept = await self.bot.store.kept_about(interaction.user.id)
         await interaction.response.send_message(embed=render_help.privacy_embed(kept), ephemeral=True)
 
-    @privacy.command(name="forget-me", description="Delete your quiz answers, scores and names in every server")
+    @privacy.command(name="forget", description="Delete your quiz answers, scores and names in every server")
     @app_commands.describe(confirm="True to delete now; without it you see what would be deleted")
-    async def forget_me(self, interaction: discord.Interaction, confirm: bool = False) -> None:
+    async def forget(self, interaction: discord.Interaction, confirm: bool = False) -> None:
         if not confirm:
             kept = await self.bot.store.kept_about(interaction.user.id)
             await interaction.response.send_message(render_help.forget_prompt(kept), ephemeral=True)
             return
         forgotten = await self.bot.store.forget_user(interaction.user.id)
         self.bot.forget_names_of(interaction.user.id)
+        # Logged without what was deleted, nor whose it was.
+        log.info("a member's data was deleted at their request (%d records)", forgotten.total)
         await interaction.response.send_message(render_help.forgotten_text(forgotten), ephemeral=True)
 
 

@@ -1,7 +1,7 @@
 """/quiz start, leaderboard, stats and stop: the round loop and the answer-button glue.
 
-Rules (questions, scoring, rotation) live in ``bot.domain.quiz``; SQL and the group-commit answer
-writer in ``bot.storage.quiz``; every embed and line in ``bot.render.quiz``. Answer buttons are
+Rules (questions, scoring, rotation) live in ``alliance_bot.domain.quiz``; SQL and the group-commit answer
+writer in ``alliance_bot.storage.quiz``; every embed and line in ``alliance_bot.render.quiz``. Answer buttons are
 ``discord.ui.DynamicItem`` instances whose custom_id names the quiz, question and choice, so a
 click is understood even after a restart. ``Quiz.handle_answer`` is the function a click runs.
 """

@@ -1,15 +1,19 @@
-"""Command line: run the bot, the no-token sandbox, a one-off command sync, or a data check."""
+"""Command line: run the bot, the no-token sandbox, a one-off command sync, a data check, a backup
+or a health probe."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -18,10 +22,11 @@ from . import create_bot
 from .config import Settings, SettingsError
 from .domain import timeline as tl
 from .domain.facts import FactBase, FactBaseError, load_fact_base, stale_facts
+from .health import read_health
 from .lifecycle import run_until_stopped
 from .storage import SCHEMA_VERSION, Store, StoreError
 
-log = logging.getLogger("bot")
+log = logging.getLogger("alliance_bot")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy the SQLite database (BOT_DATABASE) into the empty PostgreSQL database at URL, verify, exit",
     )
     mode.add_argument("--check", action="store_true", help="validate the fact data and the database, then exit")
+    mode.add_argument(
+        "--backup",
+        metavar="PATH",
+        type=Path,
+        help="copy the SQLite database, consistently even while the bot runs, to PATH (a file or a folder); "
+        "for PostgreSQL it prints the pg_dump command instead",
+    )
+    mode.add_argument(
+        "--health",
+        action="store_true",
+        help="exit 0 if the running bot's heartbeat (BOT_HEALTH_FILE) is fresh and it is connected, else 1",
+    )
     parser.add_argument(
         "--stale-months",
         type=int,
@@ -84,6 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.check:
             return asyncio.run(check(settings, stale_months=args.stale_months, strict=args.strict))
+        if args.health:
+            health = read_health(settings.health_file)
+            print(("ok   " if health.healthy else "FAIL ") + health.reason)
+            return 0 if health.healthy else 1
+        if args.backup is not None:
+            return backup(settings, args.backup)
         if not args.sync:
             # Refuse an unusable database before connecting anywhere, in one line (StoreError below).
             asyncio.run(preflight_database(settings, sandbox=args.sandbox or not settings.token))
@@ -127,7 +150,61 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _run_bot(settings: Settings, token: str) -> None:
     """The bot on Discord until SIGTERM or Ctrl-C, then closed cleanly (exit status 0)."""
     bot = create_bot(settings)
-    await run_until_stopped(bot, bot.start(token))
+    await run_until_stopped(bot, bot.start(token), health_file=settings.health_file)
+
+
+def backup(settings: Settings, target: Path) -> int:
+    """Copy the SQLite database to ``target`` with SQLite's online backup API.
+
+    Copying the ``.sqlite3`` file alone can miss recent commits (in WAL mode they sit in the
+    ``-wal`` file until a checkpoint); the backup API reads through SQLite instead, as one
+    consistent snapshot, and a running bot keeps writing meanwhile (WAL readers block no writer).
+    The copy is checked and only then renamed into place, so ``target`` is never half a database.
+    """
+    if settings.database_url is not None:
+        print(
+            "BOT_DATABASE is PostgreSQL: back it up with its own tool, e.g.\n"
+            f"  pg_dump --format=custom --file=alliance-bot.dump '{settings.database_label}'\n"
+            "(restore with pg_restore --clean --dbname=URL alliance-bot.dump)",
+            file=sys.stderr,
+        )
+        return 2
+    source_path = settings.database
+    if not source_path.is_file():
+        print(f"Nothing to back up: {source_path} does not exist (set BOT_DATABASE?).", file=sys.stderr)
+        return 1
+    target = target.expanduser()
+    if target.is_dir():
+        target = target / f"alliance-bot-{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3"
+    if target.exists():
+        print(f"Not overwriting {target}: choose another name or remove it first.", file=sys.stderr)
+        return 1
+    if target.resolve() == source_path.resolve():
+        print("The backup must not be the database itself.", file=sys.stderr)
+        return 1
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        source = sqlite3.connect(source_path, timeout=30)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+                (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
+                if verdict != "ok":
+                    raise sqlite3.DatabaseError(f"the copy fails its integrity check: {verdict}")
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            finally:
+                copy.close()
+        finally:
+            source.close()
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 1
+    os.replace(partial, target)
+    print(f"ok   backup: {source_path} -> {target} ({target.stat().st_size:,} bytes)")
+    return 0
 
 
 async def preflight_database(settings: Settings, *, sandbox: bool) -> None:

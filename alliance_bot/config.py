@@ -6,13 +6,25 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
 from dotenv import dotenv_values
 
 APP_NAME = "alliance-bot"
-BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _bundled_data_dir() -> Path:
+    """The facts shipped with the bot: ``alliance_bot/data`` in an installed wheel (setuptools maps
+    the repository's ``data/`` there), else the ``data/`` folder of a source checkout."""
+    packaged = resources.files(__package__) / "data"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+BUNDLED_DATA_DIR = _bundled_data_dir()
 
 
 class SettingsError(ValueError):
@@ -101,6 +113,8 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     # SQLite's durability: NORMAL survives a crash of the process, FULL also a power loss (slower).
     sqlite_synchronous: str = "NORMAL"
+    # The heartbeat file `alliance-bot --health` reads (alliance_bot/health.py); one per process.
+    health_file: Path = field(default_factory=lambda: default_state_dir() / "health.json")
 
     @property
     def store_target(self) -> Path | str:
@@ -145,6 +159,7 @@ class Settings:
         if synchronous not in ("NORMAL", "FULL"):
             raise SettingsError(f"BOT_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got {synchronous!r}")
         url = database if is_postgres_url(database) else None
+        health_file = values.get("BOT_HEALTH_FILE", "").strip()
         return cls(
             token=token,
             database=default_state_dir() / "bot.sqlite3" if url or not database else Path(database).expanduser(),
@@ -152,6 +167,7 @@ class Settings:
             shard_count=shard_count,
             shard_ids=_parse_shard_ids(shard_ids_text, shard_count) if shard_ids_text else None,
             sqlite_synchronous=synchronous,
+            health_file=Path(health_file).expanduser() if health_file else default_state_dir() / "health.json",
             data_dir=Path(data_dir).expanduser() if data_dir else BUNDLED_DATA_DIR,
             dev_guild=_parse_id("BOT_DEV_GUILD", dev_guild) if dev_guild else None,
             owner_ids=frozenset(

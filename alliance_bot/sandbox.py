@@ -14,7 +14,7 @@ What makes it feel like Discord rather than a snapshot:
   posted or edited something on its own (a quiz reveal, the next question, results, a daily
   post), publishes the page with ``Preview.refresh()``; the browser picks it up without a click.
 * **One sandbox-only control.** ``/sandbox next-post`` moves the clock to the next daily
-  timeline post. It is added here, never by ``bot.client.EXTENSIONS``, so no real deployment
+  timeline post. It is added here, never by ``alliance_bot.client.EXTENSIONS``, so no real deployment
   can load it.
 """
 
@@ -337,7 +337,7 @@ def _refused_as(result: Mapping[str, Any], code: str) -> bool:
 
 
 class SandboxControls(commands.Cog):
-    """Sandbox-only commands. Added by run_sandbox; never listed in bot.client.EXTENSIONS."""
+    """Sandbox-only commands. Added by run_sandbox; never listed in alliance_bot.client.EXTENSIONS."""
 
     sandbox = app_commands.Group(name="sandbox", description=text.GROUP_DESCRIPTION, guild_only=True)
 

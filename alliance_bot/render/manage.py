@@ -7,6 +7,7 @@ from .timeline import SERIES_CHOICES, SERIES_HELP, TIME_HELP
 MANAGE_DESCRIPTION = "Moderator tools: correct this server's facts and set up daily timeline posts"
 FACTS_DESCRIPTION = "Correct, add, hide, revert, import and export this server's facts"
 TIMELINE_DESCRIPTION = "Daily timeline posts: subscribe a channel, stop them, see their status"
+FORGET_SERVER_DESCRIPTION = "Delete all this bot holds for this server: scores, names, fact edits, daily posts"
 FACT_ID_HELP = "The entry's id (type to search by id or by text)"
 VERSION_HELP = "The version to go back to (0 is the bundled entry; see /facts history)"
 IMPORT_FILE_HELP = "A YAML file in the bundled schema (at most 256 KB), e.g. from /manage facts export"
@@ -14,6 +15,7 @@ IMPORT_FILE_HELP = "A YAML file in the bundled schema (at most 256 KB), e.g. fro
 __all__ = [
     "FACTS_DESCRIPTION",
     "FACT_ID_HELP",
+    "FORGET_SERVER_DESCRIPTION",
     "IMPORT_FILE_HELP",
     "MANAGE_DESCRIPTION",
     "SERIES_CHOICES",

@@ -27,12 +27,12 @@ _COMPONENT_TYPES = (discord.InteractionType.component, discord.InteractionType.m
 
 # Loaded in this order by setup_hook; an explicit tuple, never a directory scan.
 EXTENSIONS: tuple[str, ...] = (
-    "bot.cogs.meta",
-    "bot.cogs.ask",
-    "bot.cogs.quiz",
-    "bot.cogs.timeline",
-    "bot.cogs.facts",
-    "bot.cogs.manage",
+    "alliance_bot.cogs.meta",
+    "alliance_bot.cogs.ask",
+    "alliance_bot.cogs.quiz",
+    "alliance_bot.cogs.timeline",
+    "alliance_bot.cogs.facts",
+    "alliance_bot.cogs.manage",
 )
 
 
@@ -216,8 +216,13 @@ class AllianceBot(commands.Bot):
         self._known_names[(guild_id, user_id)] = name
 
     def forget_names_of(self, user_id: int) -> None:
-        """Drop what this process remembers having stored of ``user_id``'s names (after /privacy forget-me)."""
+        """Drop what this process remembers having stored of ``user_id``'s names (after /privacy forget)."""
         for key in [key for key in self._known_names if key[1] == user_id]:
+            del self._known_names[key]
+
+    def forget_names_in(self, guild_id: int) -> None:
+        """Drop what this process remembers having stored of names in one server (after /manage forget-server)."""
+        for key in [key for key in self._known_names if key[0] == guild_id]:
             del self._known_names[key]
 
     async def display_names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:

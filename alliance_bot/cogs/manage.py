@@ -9,16 +9,21 @@ The work itself is done by the Facts and Timeline cogs; this cog declares the co
 
 from __future__ import annotations
 
+import logging
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from ..client import AllianceBot
+from ..domain.errors import UserError
+from ..render import help as render_help
 from ..render import manage as text
 from .checks import require_moderator
 from .facts import AddableKind, Facts
 from .timeline import Timeline
 
+log = logging.getLogger(__name__)
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
@@ -119,6 +124,32 @@ class Manage(commands.GroupCog, group_name="manage", group_description=text.MANA
     @timeline.command(name="status", description="Each daily-post channel: its next post and its last result")
     async def timeline_status(self, interaction: discord.Interaction) -> None:
         await self._timeline().status(interaction)
+
+
+    # ------------------------------------------------------------------ /manage forget-server
+
+    @app_commands.command(name="forget-server", description=text.FORGET_SERVER_DESCRIPTION)
+    @app_commands.describe(confirm="True to delete now; without it you see what would be deleted")
+    async def forget_server(self, interaction: discord.Interaction, confirm: bool = False) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        store = self.bot.store
+        if not confirm:
+            data = await store.server_data(guild_id)
+            await interaction.response.send_message(render_help.forget_server_prompt(data), ephemeral=True)
+            return
+        forgotten = await store.forget_server(guild_id)
+        if forgotten is None:
+            raise UserError(render_help.QUIZ_RUNNING_NOTHING_DELETED)
+        self.bot.invalidate_facts(guild_id)
+        self.bot.forget_names_in(guild_id)
+        self._timeline().scheduler.wake()  # its subscriptions are gone
+        # Logged without what was deleted: who asked, where, and how many records.
+        log.warning(
+            "server %s: all its stored data deleted at the request of moderator %s (%d records)",
+            guild_id, interaction.user.id, forgotten.total,
+        )
+        await interaction.response.send_message(render_help.server_forgotten_text(forgotten), ephemeral=True)
 
 
 async def setup(bot: AllianceBot) -> None:

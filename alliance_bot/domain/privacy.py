@@ -1,4 +1,4 @@
-"""What the bot keeps about one person: the record /privacy shows and forget-me clears (Discord-free)."""
+"""What the bot keeps about one person (/privacy) and about one server (/manage forget-server), Discord-free."""
 
 from __future__ import annotations
 
@@ -21,3 +21,19 @@ class KeptAbout:
     @property
     def total(self) -> int:
         return self.answers + self.scores + self.names + self.fact_versions + self.quizzes_started + self.subscriptions
+
+
+@dataclass(frozen=True)
+class ServerData:
+    """How many records the bot holds for one server."""
+
+    quizzes: int
+    answers: int
+    players: int
+    names: int
+    fact_versions: int
+    subscriptions: int
+
+    @property
+    def total(self) -> int:
+        return self.quizzes + self.answers + self.players + self.names + self.fact_versions + self.subscriptions
