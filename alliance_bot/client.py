@@ -36,6 +36,11 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 
+# What the bot asks for when added to a server (README, /about): View Channels, Send Messages,
+# Send Messages in Threads, Embed Links, Attach Files, Read Message History.
+INVITE_PERMISSIONS = discord.Permissions(274878024704)
+
+
 def bot_intents() -> discord.Intents:
     """Minimal intents: slash commands need only guild events; nothing privileged."""
     intents = discord.Intents.none()
@@ -76,6 +81,9 @@ class AllianceBot(commands.Bot):
         self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
         self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
         self._lean_items: list[type[discord.ui.DynamicItem[Any]]] = []
+        # Top-level slash command name -> its id on Discord, for clickable mentions (/help, /about):
+        # from the last sync, kept in the database so an ordinary restart knows them too.
+        self.command_ids: dict[str, int] = {}
         self.tree.on_error = self.handle_interaction_error  # type: ignore[method-assign]
         self.tree.interaction_check = self._text_options_storable  # type: ignore[method-assign]
         # Set by the command line for a long-running bot (never in tests, which build many bots):
@@ -248,17 +256,53 @@ class AllianceBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
         key = f"tree_hash:{guild_id or 'global'}"
         digest = self.tree_payload_hash(guild_id)
+        ids_key = f"command_ids:{guild_id or 'global'}"
         if not force and await self.store.get_meta(key) == digest:
             log.info("command tree unchanged; not syncing")
+            await self._load_command_ids(ids_key, guild)
             return False
         synced = await self.tree.sync(guild=guild)
         await self.store.set_meta(key, digest)
+        await self._keep_command_ids(ids_key, synced)
         if self.sandboxed:
             where = "to the local sandbox (nothing was sent to Discord)"
         else:
             where = f"to guild {guild_id}" if guild_id else "globally"
         log.info("synced %d commands %s", len(synced), where)
         return True
+
+    async def _keep_command_ids(self, ids_key: str, commands_: Iterable[app_commands.AppCommand]) -> None:
+        self.command_ids = {
+            command.name: command.id for command in commands_ if command.type is discord.AppCommandType.chat_input
+        }
+        await self.store.set_meta(ids_key, json.dumps(self.command_ids, sort_keys=True))
+
+    async def _load_command_ids(self, ids_key: str, guild: discord.Object | None) -> None:
+        """The ids of the commands synced earlier; fetched once if an older version synced them."""
+        stored = await self.store.get_meta(ids_key)
+        if stored is not None:
+            try:
+                self.command_ids = {str(name): int(id_) for name, id_ in json.loads(stored).items()}
+                return
+            except (ValueError, TypeError, AttributeError):
+                log.warning("ignoring unreadable stored command ids")
+        try:
+            await self._keep_command_ids(ids_key, await self.tree.fetch_commands(guild=guild))
+        except discord.HTTPException as error:  # /help then shows commands as code, not as mentions
+            log.warning("could not fetch the command ids (%s); /help shows plain command names", error)
+
+    def invite_url(self) -> str | None:
+        """The link that adds the bot to a server or to a member's apps (once the application id is known)."""
+        if self.application_id is None:
+            return None
+        return discord.utils.oauth_url(
+            self.application_id, permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+        )
+
+    def command_mention(self, qualified_name: str) -> str | None:
+        """A clickable ``</name sub:id>`` for a command, or None while its id is unknown."""
+        command_id = self.command_ids.get(qualified_name.split()[0])
+        return None if command_id is None else f"</{qualified_name}:{command_id}>"
 
     # ------------------------------------------------------------------ the one error path
 

@@ -36,6 +36,15 @@ def default_state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME))
 
 
+def _parse_url(name: str, value: str) -> str | None:
+    """An https link for /about, or None when unset."""
+    if not value:
+        return None
+    if not re.fullmatch(r"https?://[^\s<>]{1,500}", value):
+        raise SettingsError(f"{name} must be an http(s) URL, got {value[:80]!r}")
+    return value
+
+
 def _parse_id(name: str, value: str) -> int:
     try:
         parsed = int(value)
@@ -115,6 +124,9 @@ class Settings:
     sqlite_synchronous: str = "NORMAL"
     # The heartbeat file `alliance-bot --health` reads (alliance_bot/health.py); one per process.
     health_file: Path = field(default_factory=lambda: default_state_dir() / "health.json")
+    # Shown by /about when set (never guessed): where the code is, where to ask for help.
+    source_url: str | None = None
+    support_url: str | None = None
 
     @property
     def store_target(self) -> Path | str:
@@ -160,6 +172,8 @@ class Settings:
             raise SettingsError(f"BOT_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got {synchronous!r}")
         url = database if is_postgres_url(database) else None
         health_file = values.get("BOT_HEALTH_FILE", "").strip()
+        source_url = _parse_url("BOT_SOURCE_URL", values.get("BOT_SOURCE_URL", "").strip())
+        support_url = _parse_url("BOT_SUPPORT_URL", values.get("BOT_SUPPORT_URL", "").strip())
         return cls(
             token=token,
             database=default_state_dir() / "bot.sqlite3" if url or not database else Path(database).expanduser(),
@@ -168,6 +182,8 @@ class Settings:
             shard_ids=_parse_shard_ids(shard_ids_text, shard_count) if shard_ids_text else None,
             sqlite_synchronous=synchronous,
             health_file=Path(health_file).expanduser() if health_file else default_state_dir() / "health.json",
+            source_url=source_url,
+            support_url=support_url,
             data_dir=Path(data_dir).expanduser() if data_dir else BUNDLED_DATA_DIR,
             dev_guild=_parse_id("BOT_DEV_GUILD", dev_guild) if dev_guild else None,
             owner_ids=frozenset(

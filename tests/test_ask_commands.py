@@ -408,7 +408,7 @@ async def test_every_ask_reply_is_sent_with_mentions_off(world, question):
 
 # --------------------------------------------------------------------------- the fact-check menu (issue 26)
 
-FACT_CHECK = "Fact-check alliances"
+FACT_CHECK = "Check alliances in this message"  # the name issue 26 gives
 
 
 async def test_a_claim_in_chat_is_fact_checked_from_the_message_menu(world):
@@ -419,6 +419,43 @@ async def test_a_claim_in_chat_is_fact_checked_from_the_message_menu(world):
     assert embed.title == "No — the United States and Russia are not allies; they are rivals."
     assert embed.footer.text.startswith("Facts as of")
     assert "Checked: “the US and Russia are allies now”" in (result.response.content or "")
+    labels = [c["label"] for row in result.response.components for c in row["components"]]
+    assert "Post publicly" in labels and "Timeline" in labels  # the sections, and the way to share it
+
+
+async def test_the_menu_answers_each_pair_and_alliance_in_a_message_briefly_up_to_three(world):
+    text = (
+        "Japan and China are allies, right? Also Germany and France are allied.\n"
+        "And is Finland in NATO? Japan and China are allies!! Brazil and Argentina too."
+    )
+    claim = await world.moderator.send(world.general, text)
+    result = await world.member.context_menu(world.general, FACT_CHECK, claim)
+    assert result.ephemeral
+    embeds = result.response.embeds
+    assert len(embeds) == 3  # the first three distinct claims; the repeated Japan–China one counted once
+    authors = [e.author.name for e in embeds]
+    assert authors == ["“Japan and China are allies, right?”", "“Germany and France are allied.”", "“is Finland in NATO?”"]
+    assert embeds[0].title.startswith("No") and "Japan" in embeds[0].title and "China" in embeds[0].title
+    assert embeds[1].title.startswith("Yes") and "France" in embeds[1].title
+    assert "NATO" in (embeds[2].title or "")
+    assert sum(len(e) for e in embeds) <= 6000 and all(len(e.description or "") <= 600 for e in embeds)
+    assert all(any(f.name == "Sources" for f in e.fields) or e.footer.text for e in embeds)
+    assert result.response.content == "Checked 3 claims in that message:"
+
+
+async def test_post_publicly_shares_the_private_answer_in_the_channel_without_mentions(world):
+    claim = await world.moderator.send(world.general, "Germany and France are allies. So are Japan and China.")
+    private = await world.member.context_menu(world.general, FACT_CHECK, claim)
+    clicked = await world.member.click(private.response.message, label="Post publicly")
+    posted = clicked.followups[-1]
+    assert not posted.ephemeral
+    assert [e.title for e in posted.embeds] == [e.title for e in private.response.embeds]
+    assert world.member.name in posted.content and "shared by" in posted.content
+    policy = world.env.backend.get_message(world.general.id, posted.message.id).allowed_mentions
+    assert (policy.everyone, policy.users, policy.roles) == (False, frozenset(), frozenset())
+    # The private copy has lost its button: it cannot be posted twice.
+    edited = clicked.response
+    assert not any(row["components"] for row in (edited.components or []))
 
 
 async def test_a_message_without_text_cannot_be_fact_checked_and_says_why(world):

@@ -26,8 +26,13 @@ def test_every_variable_is_read(tmp_path):
         "BOT_DATA_DIR": str(tmp_path),
         "BOT_DEV_GUILD": "123456789012345678",
         "BOT_OWNER_IDS": "1, 2;3",
+        "BOT_HEALTH_FILE": str(tmp_path / "beat.json"),
+        "BOT_SOURCE_URL": "https://example.org/code",
+        "BOT_SUPPORT_URL": " https://example.org/help ",
     }
     settings = Settings.from_env(env, dotenv=None)
+    assert settings.health_file == tmp_path / "beat.json"
+    assert (settings.source_url, settings.support_url) == ("https://example.org/code", "https://example.org/help")
 
     assert settings.token == "secret-token"
     assert settings.database == tmp_path / "x.db"
@@ -53,7 +58,11 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("BOT_DEV_GUILD", "my-server"), ("BOT_OWNER_IDS", "1,two"), ("BOT_DEV_GUILD", "-5")]
+    ("name", "value"),
+    [
+        ("BOT_DEV_GUILD", "my-server"), ("BOT_OWNER_IDS", "1,two"), ("BOT_DEV_GUILD", "-5"),
+        ("BOT_SOURCE_URL", "javascript:alert(1)"), ("BOT_SUPPORT_URL", "https://x.org/a b"),
+    ],
 )
 def test_bad_ids_are_refused_with_the_variable_name(name, value):
     with pytest.raises(SettingsError, match=name):

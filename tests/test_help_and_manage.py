@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import discord
 from discord import app_commands
 
 from alliance_bot.render import EMBED_TOTAL_LIMIT, FIELD_VALUE_LIMIT, NEEDS_MANAGE_GUILD
@@ -36,12 +37,16 @@ async def test_help_lists_every_command_once_members_first_and_fits_discord(worl
     text = embed_text(embeds)
     commands = leaves(world.env.bot)
     assert set(HELP) == commands
+    ids = world.env.bot.command_ids
+    assert set(ids) == {c.name for c in world.env.bot.tree.get_commands(type=discord.AppCommandType.chat_input)}
     for name in commands:
-        listed = re.findall(rf"^`/{re.escape(name)}[ `]", text, flags=re.MULTILINE)
+        # A clickable mention (the ids are known from the sync), then its options as code.
+        listed = re.findall(rf"^</{re.escape(name)}:{ids[name.split()[0]]}>[ :]", text, flags=re.MULTILINE)
         assert len(listed) == 1, f"/{name} is listed {len(listed)} times"
-        assert f"`{HELP[name].example}`" in text, f"/{name} has no example"
+        # A command without options is its own example: the mention is the thing to click.
+        assert f"`{HELP[name].example}`" in text or HELP[name].example == f"/{name}", f"/{name} has no example"
     # Members' commands come before every moderator tool.
-    assert text.index("`/quiz start") < text.index("`/manage facts")
+    assert text.index("</quiz start:") < text.index("</manage facts")
     assert text.index("/timeline browse") < text.index("/manage timeline subscribe")
 
 
@@ -63,8 +68,47 @@ async def test_about_is_short_and_names_its_data(world):
     embed = result.response.embeds[0]
     text = embed_text([embed])
     assert "…" not in text
-    assert "as of" in text and "/help" in text and "source" in text
+    assert "as of" in text and "source" in text
     assert "/manage" not in text and len(embed) < 1500
+
+
+async def test_about_gives_the_version_coverage_and_links_it_knows_and_never_guesses_others(world):
+    from dataclasses import replace
+
+    from alliance_bot import __version__
+
+    bot = world.env.bot
+    ids = bot.command_ids
+    embed = (await world.member.slash(world.general, "about")).response.embeds[0]
+    text = embed_text([embed])
+    assert embed.footer.text == f"alliance-bot {__version__}"
+    assert "789 ATOP 5.1 alliances" in text and "1815–2018" in text
+    invite = re.search(r"\(<(https://discord\.com/oauth2/authorize\?[^>]+)>\)", text)
+    assert invite, text
+    assert f"client_id={bot.application_id}" in invite[1] and "permissions=274878024704" in invite[1]
+    assert "applications.commands" in invite[1]
+    assert f"</privacy about:{ids['privacy']}>" in text and f"</help:{ids['help']}>" in text
+    assert "Source code" not in text and "Support" not in text  # not set: not shown, not invented
+
+    bot.settings = replace(bot.settings, source_url="https://example.org/code", support_url="https://example.org/help")
+    text = embed_text([(await world.member.slash(world.general, "about")).response.embeds[0]])
+    assert "[Source code](<https://example.org/code>)" in text and "[Support](<https://example.org/help>)" in text
+
+
+async def test_command_ids_survive_a_restart_without_a_sync_and_are_fetched_once_if_never_stored(world):
+    bot = world.env.bot
+    synced = dict(bot.command_ids)
+    assert synced and all(isinstance(i, int) for i in synced.values())
+
+    bot.command_ids = {}
+    assert await bot.sync_commands() is False  # the tree is unchanged: nothing is sent
+    assert bot.command_ids == synced  # read back from the database
+
+    await bot.store.execute("DELETE FROM meta WHERE key = ?", ("command_ids:global",))
+    bot.command_ids = {}
+    assert await bot.sync_commands() is False
+    assert bot.command_ids == synced  # fetched from Discord once, and stored again
+    assert await bot.store.get_meta("command_ids:global") is not None
 
 
 async def test_members_do_not_see_moderator_tools(world):

@@ -24,12 +24,14 @@ from ..domain.questions import (
     AlliesAnswer,
     Answer,
     AskEngine,
+    Claim,
     FaqAnswer,
     HistoryAnswer,
     NoVerdict,
     PairAnswer,
     When,
     engine_for,
+    find_claims,
     read_question,
 )
 from ..render import AUTOCOMPLETE_LIMIT, ReadyComponents, pictures
@@ -73,25 +75,72 @@ class Ask(commands.Cog):
 
     async def cog_load(self) -> None:
         # No View kept per reply: the buttons are answered from their custom_id (client.py).
-        self.bot.add_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
+        self.bot.add_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton, render_ask.PostPubliclyButton)
         self.bot.tree.add_command(self._fact_check_menu)
         # pycountry reads its tables on first use: do that off the event loop, once.
         await asyncio.to_thread(default_resolver)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton)
+        self.bot.remove_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton, render_ask.PostPubliclyButton)
         self.bot.tree.remove_command(self._fact_check_menu.name, type=self._fact_check_menu.type)
 
     async def fact_check(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """The message menu: answer the message's words as /ask would, to the member who asked only."""
-        claim = (message.content or "").strip()[: render_ask.FACT_CHECK_LENGTH]
-        if not claim:
+        """The message menu: the alliance claims in a message (up to three), each answered as /ask
+        would, to the member who asked only, with a button to post the answer in the channel."""
+        text = (message.content or "").strip()[: render_ask.FACT_CHECK_SCAN]
+        if not text:
             raise UserError(render_ask.NOTHING_TO_CHECK)
+        engine = await self._engine(interaction)
+        today = discord.utils.utcnow().date()
+        claims = await asyncio.to_thread(find_claims, engine, text, today.year, render_ask.FACT_CHECK_CLAIMS)
+        if len(claims) > 1:
+            await self._send_claims(interaction, engine, claims, today)
+            return
+        # One claim (or none the engine could place): the full /ask answer to it.
+        claim = claims[0][0] if claims else text
+        claim = claim[: render_ask.FACT_CHECK_LENGTH]
         token = _CHECKING.set(claim)
         try:
             await self._answer(interaction, claim)
         finally:
             _CHECKING.reset(token)
+
+    async def _send_claims(
+        self, interaction: discord.Interaction, engine: AskEngine, claims: list[Claim], today: date
+    ) -> None:
+        """Several claims: one brief answer each, in one private message."""
+        embeds = []
+        for sentence, answer in claims:
+            brief = render_ask.brief_embed(self._claim_embed(engine, answer, today))
+            brief.set_author(name=render_ask.clip(f"“{sentence}”", 256))
+            if outside_a_server(interaction):
+                brief.set_footer(text=render_ask.bundled_footer(brief.footer.text))
+            embeds.append(brief)
+        view = ReadyComponents([render_ask.post_row(interaction.user.id)])
+        content = render_ask.checked_many_line(len(claims))
+        await interaction.response.send_message(content=content, embeds=embeds, view=view, ephemeral=True)
+
+    @staticmethod
+    def _claim_embed(engine: AskEngine, answer: PairAnswer | AllianceAnswer, today: date) -> discord.Embed:
+        resolver = engine.resolver
+        if isinstance(answer, AllianceAnswer):
+            return render_allies.alliance_embed(answer, resolver)
+        verdict = answer.verdict
+        if answer.is_us_russia:
+            return render_ask.section_embed("verdict", engine.facts, verdict, resolver, today)
+        record = engine.alliances.record if verdict.missing is not None or verdict.year is not None else None
+        return render_ask.pair_embed(verdict, resolver, engine.treaty_count, record)
+
+    async def post_publicly(self, interaction: discord.Interaction, owner_id: int) -> None:
+        """The Post publicly button: the private fact-check, posted in the channel as it reads."""
+        message = interaction.message
+        if message is None:
+            raise UserError(render_ask.NOTHING_TO_CHECK)
+        embeds = render_ask.public_copy(message.embeds)
+        content = render_ask.shared_line(message.content, interaction.user.display_name)
+        # The private copy loses its button first (the click's acknowledgement), then the public post.
+        await interaction.response.edit_message(view=None)
+        await interaction.followup.send(content=content, embeds=embeds)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
         facts = await self.bot.facts_for(interaction.guild_id)
@@ -367,6 +416,9 @@ class Ask(commands.Cog):
         claim = _CHECKING.get()
         if claim is not None:  # a fact-check from the message menu: say what was checked, privately
             kwargs |= {"content": render_ask.checked_line(claim), "ephemeral": True}
+            rows = [*(view.to_components() if view is not None else []), render_ask.post_row(interaction.user.id)]
+            if len(rows) <= 5:  # Discord's limit of action rows
+                view = ReadyComponents(rows)
         file = await self._picture_file(picture, png) if picture is not None else None
         if file is not None:
             embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared

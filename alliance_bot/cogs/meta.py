@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from .. import __version__
 from ..client import AllianceBot
 from ..domain.errors import UserError
 from ..render import help as render_help
@@ -30,14 +31,15 @@ class Meta(commands.Cog):
     async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
         commands_ = self._commands()
         if command is None:
-            await interaction.response.send_message(embeds=render_help.help_embeds(commands_), ephemeral=True)
+            embeds = render_help.help_embeds(commands_, self.bot.command_mention)
+            await interaction.response.send_message(embeds=embeds, ephemeral=True)
             return
         name = " ".join(command.strip().lstrip("/").lower().split())
         found = next((c for c in commands_ if c.qualified_name == name), None)
         entry = render_help.HELP.get(name)
         if found is None or entry is None:
             raise UserError(render_help.UNKNOWN_COMMAND.format(name=command[:60]))
-        await interaction.response.send_message(embed=render_help.command_embed(found, entry), ephemeral=True)
+        await interaction.response.send_message(embed=render_help.command_embed(found, entry, self.bot.command_mention), ephemeral=True)
 
     @help.autocomplete("command")
     async def _command_names(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -48,7 +50,15 @@ class Meta(commands.Cog):
     @app_commands.command(name="about", description="What this bot does, how current its facts are and where they come from")
     async def about(self, interaction: discord.Interaction) -> None:
         facts = await self.bot.facts_for(interaction.guild_id)
-        await interaction.response.send_message(embed=render_help.about_embed(facts), ephemeral=True)
+        settings = self.bot.settings
+        links = render_help.AboutLinks(
+            version=__version__,
+            invite=self.bot.invite_url(),
+            source=settings.source_url,
+            support=settings.support_url,
+        )
+        embed = render_help.about_embed(facts, links, self.bot.command_mention)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
     privacy = app_commands.Group(

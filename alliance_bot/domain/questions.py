@@ -862,3 +862,41 @@ def check_year(year: int | None, current_year: int) -> None:
     """Refuse a year in the future (the data describes the past and present only)."""
     if year is not None and year > current_year:
         raise UserError(f"I can only answer for years up to {current_year}, not the future.")
+
+
+# --------------------------------------------------------------------------- claims in a message
+
+_CLAIM_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
+# Words that join a sentence to the one before it ("And is Finland in NATO?"): not part of the claim.
+_LEADING_JOINERS = re.compile(r"^(?:(?:and|also|but|so|plus|or|then|oh|ok|okay|well)\b[\s,]*)+", re.IGNORECASE)
+Claim = tuple[str, "PairAnswer | AllianceAnswer"]
+
+
+def claims_in(text: str, limit: int = 20) -> list[str]:
+    """The sentences of a message, each one a claim the engine can read on its own."""
+    parts = (_LEADING_JOINERS.sub("", " ".join(part.split())) for part in _CLAIM_BREAK.split(text))
+    return [part for part in parts if len(part) >= 3][:limit]
+
+
+def find_claims(engine: AskEngine, text: str, current_year: int, limit: int = 3) -> list[Claim]:
+    """The alliance claims a message makes, in its order: each sentence naming a pair of countries
+    or an alliance, answered as /ask would; one answer per pair and year or per alliance."""
+    found: list[Claim] = []
+    seen: set[object] = set()
+    for sentence in claims_in(text):
+        try:
+            answer = engine.answer(read_question(sentence, current_year))
+        except UserError:  # e.g. a year in the future: not a claim about what is or was
+            continue
+        if isinstance(answer, PairAnswer):
+            key: object = (frozenset((answer.verdict.a, answer.verdict.b)), answer.verdict.year)
+        elif isinstance(answer, AllianceAnswer):
+            key = answer.summary.key
+        else:
+            continue
+        if key not in seen:
+            seen.add(key)
+            found.append((sentence, answer))
+            if len(found) == limit:
+                break
+    return found

@@ -265,9 +265,12 @@ def pair_embed(
 
 
 EMPTY_QUESTION = "Your question is empty. Try something like “is the U.S. allies with Russia?”."
-FACT_CHECK_MENU = "Fact-check alliances"  # the message menu's name (32 characters at most)
+FACT_CHECK_MENU = "Check alliances in this message"  # the message menu's name (32 characters at most)
 NOTHING_TO_CHECK = "That message has no text I can check: try the menu on a message with a claim in words."
-FACT_CHECK_LENGTH = 300  # as much of a message as /ask reads
+FACT_CHECK_LENGTH = 300  # as much of one claim as /ask reads
+FACT_CHECK_SCAN = 2000  # as much of a message as the menu looks through for claims (a message's own limit)
+FACT_CHECK_CLAIMS = 3  # claims answered at most, each briefly
+POST_PUBLICLY = "Post publicly"
 
 
 BUNDLED_NOTE = "bundled facts (no server's own edits)"
@@ -282,6 +285,81 @@ def checked_line(claim: str) -> str:
     """The line above a fact-check answer: which words were checked."""
     shown = clip(" ".join(claim.split()), 150)
     return f"Checked: “{discord.utils.escape_markdown(shown)}”"
+
+
+def checked_many_line(count: int) -> str:
+    return f"Checked {count} claims in that message:"
+
+
+def shared_line(content: str | None, user_name: str) -> str:
+    """The public copy's first line: what was checked, and who shared it (a name, never a mention)."""
+    who = discord.utils.escape_mentions(discord.utils.escape_markdown(user_name))
+    head = content or "Fact-check"
+    return clip(f"{head}\n-# shared by {who}", 2000)
+
+
+BRIEF_DESCRIPTION = 600
+BRIEF_SOURCES = 400
+
+
+def brief_embed(embed: discord.Embed) -> discord.Embed:
+    """One claim's answer, short: its headline, the start of its evidence, its sources and date."""
+    brief = discord.Embed(title=embed.title, description=clip(embed.description or "", BRIEF_DESCRIPTION) or None)
+    brief.colour = embed.colour
+    for field in embed.fields:
+        if field.name == "Sources":
+            brief.add_field(name=field.name, value=clip(field.value or "", BRIEF_SOURCES), inline=False)
+    if embed.footer.text:
+        brief.set_footer(text=embed.footer.text)
+    return brief
+
+
+def public_copy(embeds: Sequence[discord.Embed]) -> list[discord.Embed]:
+    """A private answer's embeds for a public post: pictures attached to the private reply are not carried over."""
+    copies = []
+    for embed in embeds:
+        copy = embed.copy()
+        if copy.image and (copy.image.url or "").startswith("attachment://"):
+            copy.set_image(url=None)
+        copies.append(copy)
+    return copies
+
+
+class PostHandler(Protocol):
+    async def post_publicly(self, interaction: discord.Interaction, owner_id: int) -> None: ...
+
+
+class PostPubliclyButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"ask:post:(?P<owner>[0-9]{1,20})"
+):
+    """On a private fact-check: post the same answer in the channel, for everyone to read."""
+
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label=POST_PUBLICLY, style=discord.ButtonStyle.primary, custom_id=f"ask:post:{owner_id}")
+        )
+        self.owner_id = owner_id
+
+    def is_dispatchable(self) -> bool:
+        return False  # clicks reach it through AllianceBot.add_lean_dynamic_items
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> PostPubliclyButton:
+        return cls(int(match["owner"]))
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await owner_may_use(interaction, self.owner_id)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler: PostHandler = loaded_cog(interaction, "Ask")
+        await handler.post_publicly(interaction, self.owner_id)
+
+
+def post_row(owner_id: int) -> dict[str, Any]:
+    """The row with the Post publicly button, as Discord's component payload."""
+    return {"type": 1, "components": [PostPubliclyButton(owner_id).item.to_component_dict()]}
 
 
 @dataclass(frozen=True)

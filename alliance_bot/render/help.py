@@ -7,7 +7,7 @@ A test checks that every command in the tree has exactly one entry here and vice
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -90,7 +90,6 @@ ABOUT_SOURCES = (
     "its timeline and the quiz questions, every entry with its source and date. This server's moderators "
     "can correct entries for this server only; every change is kept."
 )
-ABOUT_NEXT = "`/help` lists every command with an example."
 
 
 def _signature(command: discord.app_commands.Command) -> str:
@@ -100,19 +99,41 @@ def _signature(command: discord.app_commands.Command) -> str:
     return " ".join(parts)
 
 
-def command_line(command: discord.app_commands.Command, entry: HelpEntry) -> str:
+# A command's clickable mention (``</quiz start:123>``) once its id is known, else None.
+Mention = Callable[[str], str | None]
+
+
+def _no_mentions(_name: str) -> None:
+    return None
+
+
+def _shown(command: discord.app_commands.Command, mention: Mention) -> str:
+    """The command as the list shows it: clickable when its id is known, then its options as code."""
+    signature = _signature(command)
+    clickable = mention(command.qualified_name)
+    if clickable is None:
+        return f"`{signature}`"
+    options = signature.removeprefix(f"/{command.qualified_name}").strip()
+    return f"{clickable} `{options}`" if options else clickable
+
+
+def command_line(command: discord.app_commands.Command, entry: HelpEntry, mention: Mention = _no_mentions) -> str:
     """One command in the list: its signature, what it does and an example (unless it takes no options,
     when the signature is the example)."""
-    line = f"`{_signature(command)}`: {command.description}"
+    line = f"{_shown(command, mention)}: {command.description}"
     return line if entry.example == _signature(command) else f"{line}\n  e.g. `{entry.example}`"
 
 
-def help_fields(commands: Sequence[discord.app_commands.Command]) -> list[tuple[str, str]]:
+def help_fields(commands: Sequence[discord.app_commands.Command], mention: Mention = _no_mentions) -> list[tuple[str, str]]:
     """Fields for /help: one per category (split when a category outgrows a field), in order."""
     by_name = {command.qualified_name: command for command in commands}
     fields: list[tuple[str, str]] = []
     for category, _moderators in CATEGORIES:
-        lines = [command_line(by_name[name], entry) for name, entry in HELP.items() if entry.category == category and name in by_name]
+        lines = [
+            command_line(by_name[name], entry, mention)
+            for name, entry in HELP.items()
+            if entry.category == category and name in by_name
+        ]
         chunk: list[str] = []
         for line in lines:
             if chunk and len("\n".join([*chunk, line])) > 1024:
@@ -125,11 +146,11 @@ def help_fields(commands: Sequence[discord.app_commands.Command]) -> list[tuple[
     return fields
 
 
-def help_embeds(commands: Sequence[discord.app_commands.Command]) -> list[discord.Embed]:
+def help_embeds(commands: Sequence[discord.app_commands.Command], mention: Mention = _no_mentions) -> list[discord.Embed]:
     """/help: members' categories in the first embed, moderators' in the second."""
     member_fields, moderator_fields = [], []
     moderator_categories = {category for category, moderators in CATEGORIES if moderators}
-    for name, value in help_fields(commands):
+    for name, value in help_fields(commands, mention):
         base = name.removesuffix(" (more)")
         (moderator_fields if base in moderator_categories else member_fields).append((name, value))
     embeds = [make_embed(HELP_TITLE, HELP_INTRO, fields=member_fields)]
@@ -138,9 +159,10 @@ def help_embeds(commands: Sequence[discord.app_commands.Command]) -> list[discor
     return embeds
 
 
-def command_embed(command: discord.app_commands.Command, entry: HelpEntry) -> discord.Embed:
+def command_embed(command: discord.app_commands.Command, entry: HelpEntry, mention: Mention = _no_mentions) -> discord.Embed:
     """/help command: one command, its options and an example."""
-    lines = [command.description, ""]
+    clickable = mention(command.qualified_name)
+    lines = [command.description, *([f"Run it: {clickable}"] if clickable else []), ""]
     for parameter in command.parameters:
         optional = "" if parameter.required else " (optional)"
         lines.append(f"• `{parameter.name}`{optional}: {parameter.description}")
@@ -157,18 +179,50 @@ def command_choices(names: Sequence[str], current: str) -> list[discord.app_comm
     return [discord.app_commands.Choice(name=clip(f"/{name}", SELECT_LABEL_LIMIT), value=name) for name in matches[:AUTOCOMPLETE_LIMIT]]
 
 
-def about_embed(facts: FactBase) -> discord.Embed:
-    """/about: what the bot does, how current its data is and where it comes from. Always short."""
+@dataclass(frozen=True)
+class AboutLinks:
+    """Where /about points: the invite is built from the application id; source and support are
+    whatever the operator set (BOT_SOURCE_URL, BOT_SUPPORT_URL), never guessed."""
+
+    version: str
+    invite: str | None = None
+    source: str | None = None
+    support: str | None = None
+
+
+def _coverage(facts: FactBase) -> str:
     newest = max((fact.as_of for fact in facts), default=None)
-    counts = facts.counts()
-    total = sum(counts.values())
-    current = f"The newest fact is as of {format_as_of(newest)}; {total} entries in all." if newest else "No facts are loaded."
+    if newest is None:
+        return "No facts are loaded."
+    lines = [f"{sum(facts.counts().values())} researched entries, the newest as of {format_as_of(newest)}."]
+    record = facts.record
+    if record is not None:
+        lines.append(
+            f"History: {len(record.alliances)} ATOP 5.1 alliances and {len(record.states)} states, 1815–2018."
+        )
+    else:
+        lines.append("History: no historical record is loaded (answers cover the researched entries only).")
+    return "\n".join(lines)
+
+
+def about_embed(facts: FactBase, links: AboutLinks, mention: Mention = _no_mentions) -> discord.Embed:
+    """/about: what the bot does, how current its data is, where it comes from, and its links. Always short."""
+    shown = [f"[Add it to a server or to your apps](<{links.invite}>)"] if links.invite else []
+    if links.source:
+        shown.append(f"[Source code](<{links.source}>)")
+    if links.support:
+        shown.append(f"[Support](<{links.support}>)")
+    shown.append(f"Privacy: {mention('privacy about') or '`/privacy about`'}")
+    next_step = f"{mention('help') or '`/help`'} lists every command with an example."
     fields = [
-        ("How current", current),
+        ("How current", _coverage(facts)),
         ("Where the data comes from", ABOUT_SOURCES),
-        ("Commands", ABOUT_NEXT),
+        ("Links", "\n".join(shown)),
+        ("Commands", next_step),
     ]
-    return make_embed(ABOUT_TITLE, ABOUT_TEXT, fields=fields)
+    embed = make_embed(ABOUT_TITLE, ABOUT_TEXT, fields=fields)
+    embed.set_footer(text=f"alliance-bot {links.version}")
+    return embed
 
 
 # --------------------------------------------------------------------------- privacy
