@@ -18,7 +18,7 @@ async def test_the_privacy_statement_says_what_is_kept_and_how_to_delete_it(worl
     result = await world.member.slash(world.general, "privacy about")
     assert result.ephemeral
     text = result.response.embeds[0].description
-    for kept in ("display name", "quiz answers", "fact", "/privacy forget"):
+    for kept in ("display name", "quiz answers", "fact", "/privacy forget", "for how long", "/manage forget-server"):
         assert kept in text, kept
 
 

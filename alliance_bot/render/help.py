@@ -235,6 +235,9 @@ PRIVACY_STATEMENT = (
     "and each quiz you started.\n"
     "Nothing else: no message content is read or kept (the fact-check menu reads only the message you "
     "pick, and keeps nothing). The data stay in this bot's own database and are not shared.\n\n"
+    "**Why, and for how long**: answers and scores make the quiz boards and your stats; names let boards "
+    "show a name; ids on facts keep a server's edits accountable. All of it is kept until you delete it "
+    "(below) or the server's moderators delete the server's data (`/manage forget-server`).\n\n"
     "**Deleting it**: `/privacy forget confirm: True` deletes your quiz answers, scores and names in "
     "every server at once. The facts you edited stay for the server, without your id on them."
 )
