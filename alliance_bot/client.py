@@ -19,6 +19,7 @@ from .config import Settings
 from .domain.errors import UserError, storable
 from .domain.facts import FactBase, Problem, load_fact_base
 from .domain.overlay import FactVersion, compute_overlay
+from .interactions import LeanItems, component_is_live
 from .storage import Ownership, Store, StoreEvent, is_storage_failure
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class AllianceBot(commands.Bot):
         self._facts_cache: dict[int, FactBase] = {}
         self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
         self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
-        self._lean_items: list[type[discord.ui.DynamicItem[Any]]] = []
+        self._lean_items = LeanItems()
         # Top-level slash command name -> its id on Discord, for clickable mentions (/help, /about):
         # from the last sync, kept in the database so an ordinary restart knows them too.
         self.command_ids: dict[str, int] = {}
@@ -374,55 +375,13 @@ class AllianceBot(commands.Bot):
     # ------------------------------------------------------------------ lean dynamic items
 
     def add_lean_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
-        """Like ``add_dynamic_items``, for items built from their custom_id alone.
-
-        discord.py rebuilds a whole View from the clicked message before it calls a dynamic item
-        (about 70 µs of a bare bot's 230 µs click, bench/run.py's click floor). These items are
-        instead matched and called from ``on_component``: ``from_custom_id`` receives ``None``
-        for the message's button, so such an item must not read it (the quiz's answer buttons
-        need only their custom_id). An item with an ``on_click(interaction, match)`` classmethod
-        is not built at all: the click goes straight to it (about 17 µs of a quiz click).
-        """
-        self._lean_items.extend(items)
+        """Like ``add_dynamic_items``, for items built from their custom_id alone (interactions.py)."""
+        self._lean_items.add(*items)
 
     def remove_lean_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
-        self._lean_items = [item for item in self._lean_items if item not in items]
-
-    async def _dispatch_lean_item(self, interaction: discord.Interaction) -> bool:
-        """Call the lean dynamic item this click is for; False if it is for none."""
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
-        for factory in self._lean_items:
-            match = factory.__discord_ui_compiled_template__.fullmatch(custom_id)
-            if match is None:
-                continue
-            try:
-                on_click = getattr(factory, "on_click", None)
-                if on_click is not None:  # the item answers from its custom_id alone: nothing to build
-                    await on_click(interaction, match)
-                else:
-                    item = await factory.from_custom_id(interaction, None, match)  # type: ignore[arg-type]
-                    if await item.interaction_check(interaction):
-                        await item.callback(interaction)
-            except Exception as error:
-                await self.handle_interaction_error(interaction, error)
-            return True
-        return False
+        self._lean_items.remove(*items)
 
     # ------------------------------------------------------------------ expired components
-
-    def _component_is_live(self, interaction: discord.Interaction) -> bool:
-        # discord.py's ViewStore has no public lookup; these are the maps dispatch_view and
-        # dispatch_modal consult (discord/ui/view.py).
-        store: Any = self._connection._view_store
-        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
-        custom_id = str(data.get("custom_id", ""))
-        if interaction.type is discord.InteractionType.modal_submit:
-            return custom_id in store._modals
-        key = (data.get("component_type"), custom_id)
-        message_id = interaction.message.id if interaction.message else None
-        if key in store._views.get(message_id, {}) or key in store._views.get(None, {}):
-            return True
-        return any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items)
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         super().dispatch(event_name, *args, **kwargs)
@@ -433,9 +392,11 @@ class AllianceBot(commands.Bot):
 
     async def on_component(self, interaction: discord.Interaction) -> None:
         """Call lean dynamic items; answer clicks on buttons (and forms) nobody listens to any more."""
-        if interaction.type is discord.InteractionType.component and await self._dispatch_lean_item(interaction):
+        if interaction.type is discord.InteractionType.component and await self._lean_items.dispatch(
+            interaction, self.handle_interaction_error
+        ):
             return
-        if self._component_is_live(interaction):
+        if component_is_live(self, interaction):
             return
         text = render.EXPIRED_MODAL if interaction.type is discord.InteractionType.modal_submit else render.EXPIRED_COMPONENT
         try:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_discord_py_is_pinned_to_the_minor_version_whose_internals_the_bot_reads():
-    # alliance_bot/client.py's lean button dispatch and expired-component detection read discord.py
+    # alliance_bot/interactions.py (lean button dispatch, expired-component detection) reads discord.py
     # internals (_view_store, _modals): an upgrade past the tested minor must be a deliberate one.
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     spec = next(d for d in project["project"]["dependencies"] if d.startswith("discord.py"))
@@ -87,7 +87,7 @@ def test_the_wheel_carries_the_data_and_runs_its_check_from_an_empty_directory(t
 
 def test_the_private_attributes_the_bot_reads_still_exist():
     # Fails loudly on an upgrade that renames them, instead of letting expired-button detection
-    # (alliance_bot/client.py) or the one-hop SQLite transaction (alliance_bot/storage/sqlite.py) break at run time.
+    # (alliance_bot/interactions.py) or the one-hop SQLite transaction (alliance_bot/storage/sqlite.py) break at run time.
     from discord.ui.view import ViewStore
 
     client = discord.Client(intents=discord.Intents.none())

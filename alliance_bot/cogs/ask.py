@@ -74,7 +74,7 @@ class Ask(commands.Cog):
         return rendered
 
     async def cog_load(self) -> None:
-        # No View kept per reply: the buttons are answered from their custom_id (client.py).
+        # No View kept per reply: the buttons are answered from their custom_id (interactions.py).
         self.bot.add_lean_dynamic_items(render_ask.SectionButton, render_ask.SuggestionButton, render_ask.PostPubliclyButton)
         self.bot.tree.add_command(self._fact_check_menu)
         # pycountry reads its tables on first use: do that off the event loop, once.

@@ -82,7 +82,7 @@ class Quiz(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_lean_dynamic_items(view.AnswerButton)  # no View rebuilt per click (client.py)
+        self.bot.add_lean_dynamic_items(view.AnswerButton)  # no View rebuilt per click (interactions.py)
         # cog_load runs before the bot is connected: close leftover quizzes once it is ready.
         self._recovery = asyncio.create_task(self._close_interrupted(), name="quiz-recovery")
 
