@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import hashlib
 import json
@@ -17,10 +16,10 @@ from discord.ext import commands
 from . import render
 from .config import Settings
 from .domain.errors import UserError, storable
-from .domain.facts import FactBase, Problem, load_fact_base
-from .domain.overlay import FactVersion, compute_overlay
+from .domain.facts import FactBase
 from .interactions import LeanItems, component_is_live
-from .storage import Ownership, Store, StoreEvent, is_storage_failure
+from .services import FactsService, NamesService, Services
+from .storage import Ownership, Store, is_storage_failure
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +61,6 @@ def client_options() -> dict[str, Any]:
     }
 
 
-def _merge(bundled: FactBase, versions: list[FactVersion]) -> tuple[FactBase, list[Problem]]:
-    """The server's view: bundled facts with its stored changes applied (runs in a worker thread)."""
-    overlay, problems = compute_overlay(versions)
-    return bundled.with_overlay(overlay), problems
-
-
 class AllianceBot(commands.Bot):
     """The alliance bot. Build it with :func:`bot.create_bot`."""
 
@@ -75,12 +68,12 @@ class AllianceBot(commands.Bot):
         super().__init__(**client_options(), owner_ids=set(settings.owner_ids), **options)
         self.settings = settings
         self.sandboxed = False  # True when run_sandbox drives this bot against SimCord, not Discord
-        self._preloaded_facts = facts
-        self.facts: FactBase = facts if facts is not None else FactBase({})
         self._store: Store | None = None
-        self._facts_cache: dict[int, FactBase] = {}
-        self._facts_generation = 0  # bumped on every invalidation, so a view read during a change isn't cached
-        self._known_names: dict[tuple[int, int], str] = {}  # (guild, user) -> name already stored
+        # The features' own homes (alliance_bot/services): built here without I/O, started in setup_hook.
+        self.services = Services(
+            facts=FactsService(settings, lambda: self.store, facts),
+            names=NamesService(lambda: self.store),
+        )
         self._lean_items = LeanItems()
         # Top-level slash command name -> its id on Discord, for clickable mentions (/help, /about):
         # from the last sync, kept in the database so an ordinary restart knows them too.
@@ -102,15 +95,18 @@ class AllianceBot(commands.Bot):
     def store_is_open(self) -> bool:
         return self._store is not None
 
+    @property
+    def facts(self) -> FactBase:
+        """The bundled facts (every server's view starts from them)."""
+        return self.services.facts.bundled
+
     async def setup_hook(self) -> None:
-        if self._preloaded_facts is None:
-            # Parse and validate off the event loop; a broken file raises FactBaseError here.
-            self.facts = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
+        await self.services.facts.load()  # off the event loop; a broken file raises FactBaseError here
         self._store = await Store.open(
             self.settings.store_target, ownership=self.ownership, synchronous=self.settings.sqlite_synchronous
         )
         # Another process's fact edit or reload (PostgreSQL LISTEN/NOTIFY) reaches this one here.
-        await self._store.listen(self._on_store_event)
+        await self._store.listen(self.services.facts.on_store_event)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.auto_sync:
@@ -130,18 +126,6 @@ class AllianceBot(commands.Bot):
             return Ownership(instance=settings.instance)
         return Ownership(settings.instance, settings.shard_count, settings.shard_ids)
 
-    async def _on_store_event(self, event: StoreEvent) -> None:
-        kind, guild_id = event
-        if kind == "facts" and guild_id is not None:
-            self.invalidate_facts(guild_id)
-        elif kind == "reload":
-            try:
-                await self.reload_facts(announce=False)
-            except Exception:
-                log.exception("another process reloaded the facts, but this one could not; keeping the old data")
-        else:  # "reset": notifications may have been missed
-            self.invalidate_facts()
-
     async def close(self) -> None:
         gc.unfreeze()  # what setup_hook froze is collectable again (matters to processes that outlive us)
         try:
@@ -150,93 +134,6 @@ class AllianceBot(commands.Bot):
             if self._store is not None:
                 store, self._store = self._store, None
                 await store.close()
-
-    # ------------------------------------------------------------------ facts
-
-    async def facts_for(self, guild_id: int | None) -> FactBase:
-        """The facts as one server sees them: bundled data merged with that server's changes."""
-        if guild_id is None:
-            return self.facts
-        cached = self._facts_cache.get(guild_id)
-        if cached is not None:
-            return cached
-        generation, bundled = self._facts_generation, self.facts
-        versions = await self.store.latest_fact_versions(guild_id)
-        # Validating a server's changes grows with their number (up to the per-kind cap): off the loop.
-        view, problems = await asyncio.to_thread(_merge, bundled, versions)
-        for problem in problems:
-            log.warning("ignoring a stored fact change that no longer validates: %s", problem)
-        if generation == self._facts_generation:  # nothing changed or reloaded while we read
-            self._facts_cache[guild_id] = view
-        return view
-
-    def invalidate_facts(self, guild_id: int | None = None) -> None:
-        """Forget the cached view of one server (after a change there), or of every server."""
-        self._facts_generation += 1
-        if guild_id is None:
-            self._facts_cache.clear()
-        else:
-            self._facts_cache.pop(guild_id, None)
-
-    async def reload_facts(self, *, announce: bool = True) -> FactBase:
-        """Re-read the bundled data off the loop; on FactBaseError the old data keeps being served.
-
-        With ``announce``, every other process sharing the database reloads too.
-        """
-        fresh = await asyncio.to_thread(load_fact_base, self.settings.data_dir)
-        self.facts = fresh
-        self.invalidate_facts()
-        log.info("reloaded %d bundled facts from %s", len(fresh), self.settings.data_dir)
-        if announce and self.store_is_open:
-            await self.store.notify(("reload", None))
-        return fresh
-
-    # ------------------------------------------------------------------ display names
-
-    async def remember_name(self, guild_id: int | None, user: discord.abc.User) -> None:
-        """Keep the display name of a member who just played or acted, so embeds can show it.
-
-        Written only when it is new or changed since this process last stored it. The name is not
-        part of what the member did: a failed write is logged and never decides the action's reply
-        (it is tried again the next time the member acts).
-        """
-        if guild_id is None:
-            return
-        name = self.unstored_name(guild_id, user)
-        if name is None:
-            return
-        try:
-            await self.store.remember_names(guild_id, {user.id: name}, discord.utils.utcnow())
-        except Exception:
-            log.warning("could not store the display name of %s in guild %s", user.id, guild_id, exc_info=True)
-            return
-        self.name_stored(guild_id, user.id, name)
-
-    def unstored_name(self, guild_id: int, user: discord.abc.User) -> str | None:
-        """The member's display name if this process has not stored it yet (or it changed), else None.
-
-        For hot paths (a quiz click): the name rides along with the answer and is written in the
-        answer's own commit, so a click costs no extra database write. Call ``name_stored`` after.
-        """
-        name = user.display_name
-        return None if self._known_names.get((guild_id, user.id)) == name else name
-
-    def name_stored(self, guild_id: int, user_id: int, name: str) -> None:
-        self._known_names[(guild_id, user_id)] = name
-
-    def forget_names_of(self, user_id: int) -> None:
-        """Drop what this process remembers having stored of ``user_id``'s names (after /privacy forget)."""
-        for key in [key for key in self._known_names if key[1] == user_id]:
-            del self._known_names[key]
-
-    def forget_names_in(self, guild_id: int) -> None:
-        """Drop what this process remembers having stored of names in one server (after /manage forget-server)."""
-        for key in [key for key in self._known_names if key[0] == guild_id]:
-            del self._known_names[key]
-
-    async def display_names(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, str]:
-        """The stored display names of these members in one server (unknown ones are left out)."""
-        return await self.store.display_names(guild_id, list(user_ids))
 
     # ------------------------------------------------------------------ command sync
 

@@ -156,7 +156,7 @@ class TimelineScheduler:
     async def _post(self, subscription: tl.Subscription, day: date, now: datetime) -> None:
         store = self.bot.store
         guild_id, channel_id = subscription.guild_id, subscription.channel_id
-        facts = await self.bot.facts_for(guild_id)
+        facts = await self.bot.services.facts.view(guild_id)
         entries = tl.of_series(tl.timeline_entries(facts), subscription.topic)
         seen = await store.timeline_seen(guild_id, channel_id, day)
         choice = tl.choose_entry(entries, day, subscription.walk_key, seen)

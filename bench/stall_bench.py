@@ -125,7 +125,7 @@ async def _import_everything(world, payloads: dict[str, bytes]) -> None:
         if not summary.response or not summary.response.embeds:
             raise SystemExit(f"import of {kind} was refused: {summary.response.content if summary.response else summary}")
         await world.moderator.click(summary.response.message, label="Confirm")
-    view = await world.env.bot.facts_for(world.guild.id)
+    view = await world.env.bot.services.facts.view(world.guild.id)
     assert all(view.counts()[kind] == MAX_ENTRIES_PER_KIND for kind in FACT_KINDS), view.counts()
 
 

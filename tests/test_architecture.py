@@ -80,7 +80,7 @@ def test_the_rules_see_real_imports():
     assert "alliance_bot.domain.privacy.FORGOTTEN" in _imports("alliance_bot.storage.privacy", modules["alliance_bot.storage.privacy"])
 
 
-PRIVATE = re.compile(r"\._(view_store|views|modals|dynamic_items)\b|__discord_ui_compiled_template__")
+PRIVATE = re.compile(r"_view_store|\._(modals|dynamic_items)\b|store\._views\b|__discord_ui_compiled_template__")
 
 
 def test_discord_py_internals_are_read_in_one_module_only():

@@ -40,7 +40,7 @@ async def test_seed_question_gets_verdict_first_with_figures_and_sources(world, 
     embed = result.response.embeds[0]
     assert embed.title == "No — the United States and Russia are not allies; they are rivals."
     assert embed.description.startswith("Calling them rivals feels almost too gentle")  # the explainer's voice
-    facts = await world.env.bot.facts_for(world.guild.id)
+    facts = await world.env.bot.services.facts.view(world.guild.id)
     figures = render_ask.flagship_figures(facts.of_kind("figure"))
     assert len(figures) == 3
     for figure in figures:
@@ -89,7 +89,7 @@ async def test_only_the_asker_can_switch_sections(world):
 
 async def test_timeline_section_includes_every_timeline_fact_of_the_view(world):
     bot = world.env.bot
-    facts = await bot.facts_for(world.guild.id)
+    facts = await bot.services.facts.view(world.guild.id)
     result = await world.member.slash(world.general, "ask", question="are us and russia allies")
     await world.member.click(result.response.message, label="Timeline")
     text = world.general.last_message.embeds[0].description
@@ -106,7 +106,7 @@ async def test_pair_answer_has_evidence_year_and_sources(world):
     assert "NATO" in text and "Art. 5" in text and "signed 1949" in text
     assert "nato.int" in text
     # the footer shows the oldest "as of" among the treaties used (NATO, EU Art. 42(7), Aachen)
-    facts = await world.env.bot.facts_for(world.guild.id)
+    facts = await world.env.bot.services.facts.view(world.guild.id)
     used = [facts.get(i).as_of for i in ("nato", "eu-art-42-7", "france-germany-aachen")]
     assert embed.footer.text == f"Facts as of {format_as_of(min(used))}"
     assert min(used) == "2022"

@@ -306,7 +306,7 @@ async def test_a_no_answer_names_its_coverage_and_source(world):
 
 
 async def test_the_footer_shows_the_oldest_as_of_among_the_facts_used(world):
-    facts = await world.env.bot.facts_for(world.guild.id)
+    facts = await world.env.bot.services.facts.view(world.guild.id)
     result = await world.member.slash(world.general, "ally", country_a="Armenia", country_b="Russia")
     embed = result.response.embeds[0]
     used = [facts.get("csto").as_of, facts.get("russia-armenia-1997").as_of]
@@ -317,7 +317,7 @@ async def test_the_footer_shows_the_oldest_as_of_among_the_facts_used(world):
 
 
 async def test_an_alliance_that_ended_in_1800_does_not_date_todays_answer(world):
-    facts = await world.env.bot.facts_for(world.guild.id)
+    facts = await world.env.bot.services.facts.view(world.guild.id)
     today = await world.member.slash(world.general, "ally", country_a="US", country_b="France")
     embed = today.response.embeds[0]
     assert embed.title.startswith("Yes — ") and "Franco-American alliance (1778)" in _text(embed)

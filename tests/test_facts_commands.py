@@ -143,7 +143,7 @@ async def test_plain_member_cannot_edit_remove_revert_or_import_and_nothing_chan
         refused(world, result, NEEDS_MANAGE_GUILD)
 
     assert await store(world).latest_fact_versions(world.guild.id) == []
-    view = await world.env.bot.facts_for(world.guild.id)
+    view = await world.env.bot.services.facts.view(world.guild.id)
     assert list(view.facts.items()) == list(world.env.bot.facts.facts.items())
 
 
@@ -163,11 +163,11 @@ async def test_form_submitted_after_losing_manage_server_is_refused(world):
 async def test_remove_hides_only_after_confirm_and_only_for_a_current_moderator(world):
     prompt = await world.moderator.slash(world.general, "manage facts remove", fact_id="fig-trade-decline")
     assert prompt.ephemeral and "Hide" in prompt.response.content
-    assert "fig-trade-decline" in await world.env.bot.facts_for(world.guild.id)
+    assert "fig-trade-decline" in await world.env.bot.services.facts.view(world.guild.id)
 
     await world.moderator.click(prompt.response.message, label="Hide it")
 
-    assert "fig-trade-decline" not in await world.env.bot.facts_for(world.guild.id)
+    assert "fig-trade-decline" not in await world.env.bot.services.facts.view(world.guild.id)
     shown = await world.member.slash(world.general, "facts show", fact_id="fig-trade-decline")
     refused(world, shown, "hidden in this server")
     choices = await world.moderator.autocomplete(world.general, "manage facts revert", "fact_id", "trade")
@@ -175,7 +175,7 @@ async def test_remove_hides_only_after_confirm_and_only_for_a_current_moderator(
 
     cancel = await world.moderator.slash(world.general, "manage facts remove", fact_id=RELATIONSHIP)
     await world.moderator.click(cancel.response.message, label="Cancel")
-    assert RELATIONSHIP in await world.env.bot.facts_for(world.guild.id)
+    assert RELATIONSHIP in await world.env.bot.services.facts.view(world.guild.id)
 
 
 async def test_add_faq_creates_a_sourced_entry_seen_by_show(world):
@@ -193,7 +193,7 @@ async def test_add_faq_creates_a_sourced_entry_seen_by_show(world):
     )
     assert "Added" in result.response.embeds[0].title
     fact_id = "faq-do-the-us-and-russia-still-talk"
-    view = await world.env.bot.facts_for(world.guild.id)
+    view = await world.env.bot.services.facts.view(world.guild.id)
     assert view.get(fact_id).answer == "Yes, through embassies that remain open."
 
     show = await world.member.slash(world.general, "facts show", fact_id=fact_id)
@@ -212,8 +212,8 @@ async def test_edited_figure_changes_the_quiz_question_generated_from_it(world):
     await edit(world.moderator, world.general, "fig-sanctioned-entities", value="3,100")
 
     key = "gen:fig:fig-sanctioned-entities"
-    in_a = generate_questions(await world.env.bot.facts_for(world.guild.id), "us-russia")[key]
-    in_b = generate_questions(await world.env.bot.facts_for(server_b.guild.id), "us-russia")[key]
+    in_a = generate_questions(await world.env.bot.services.facts.view(world.guild.id), "us-russia")[key]
+    in_b = generate_questions(await world.env.bot.services.facts.view(server_b.guild.id), "us-russia")[key]
     assert in_a.right_choice == "3,100"
     assert in_b.right_choice == "1,706"
 
@@ -232,7 +232,7 @@ async def test_fact_id_autocomplete_searches_ids_and_text(world):
 
 
 async def test_import_with_one_invalid_entry_changes_nothing_and_names_it(world):
-    good = (await world.env.bot.facts_for(world.guild.id)).get(RELATIONSHIP)
+    good = (await world.env.bot.services.facts.view(world.guild.id)).get(RELATIONSHIP)
     good_raw = good.model_dump(mode="json", exclude_none=True) | {"headline": NEW_HEADLINE}
     bad_raw = {"id": "faq-no-source", "kind": "faq", "question": "Q?", "answer": "A.", "as_of": "2025"}
     payload = yaml.safe_dump({"entries": [good_raw, bad_raw]}).encode()
@@ -273,8 +273,8 @@ async def test_export_then_import_into_a_fresh_server_reproduces_the_view(world)
 
     await fresh.moderator.click(reply.message, label="Confirm")
 
-    view_a = await world.env.bot.facts_for(world.guild.id)
-    view_fresh = await world.env.bot.facts_for(fresh.guild.id)
+    view_a = await world.env.bot.services.facts.view(world.guild.id)
+    view_fresh = await world.env.bot.services.facts.view(fresh.guild.id)
     assert list(view_fresh.facts.items()) == list(view_a.facts.items())
     assert await ask_title(fresh, fresh.general) == NEW_HEADLINE
     versions = await store(world).latest_fact_versions(fresh.guild.id)
@@ -282,7 +282,7 @@ async def test_export_then_import_into_a_fresh_server_reproduces_the_view(world)
 
 
 async def test_import_cancel_changes_nothing(world):
-    raw = (await world.env.bot.facts_for(world.guild.id)).get(RELATIONSHIP).model_dump(mode="json", exclude_none=True)
+    raw = (await world.env.bot.services.facts.view(world.guild.id)).get(RELATIONSHIP).model_dump(mode="json", exclude_none=True)
     payload = yaml.safe_dump({"entries": [raw | {"headline": NEW_HEADLINE}]}).encode()
     summary = await world.moderator.slash(world.general, "manage facts import", file=("one.yaml", payload))
     await world.moderator.click(summary.response.message, label="Cancel")

@@ -64,14 +64,14 @@ async def test_editing_another_field_keeps_both_cited_items_of_one_source(world)
         }
     )
     await world.env.bot.store.record_fact_versions(world.guild.id, world.moderator.id, [NewVersion(fact.id, "add", fact)])
-    world.env.bot.invalidate_facts(world.guild.id)
+    world.env.bot.services.facts.invalidate(world.guild.id)
 
     shown = await world.moderator.slash(world.general, "manage facts edit", fact_id=fact.id)
     assert "US Treasury Department" in prefilled(shown)["source"] and "Pentagon reports" in prefilled(shown)["source"]
     result = await world.moderator.submit_modal(shown, prefilled(shown) | {"answer": "Several US agencies."})
     assert "version 2" in result.response.embeds[0].description
 
-    saved = (await world.env.bot.facts_for(world.guild.id)).get(fact.id)
+    saved = (await world.env.bot.services.facts.view(world.guild.id)).get(fact.id)
     assert saved.answer == "Several US agencies."
     assert [source.cites for source in saved.sources] == ["US Treasury Department", "Pentagon reports"]
     show = await world.member.slash(world.general, "facts show", fact_id=fact.id)

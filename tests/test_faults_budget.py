@@ -226,7 +226,7 @@ async def test_failed_edit_reply_saves_once_and_says_it_was_saved(world, status,
 
     told(result, "Saved", "version 1")
     assert [v.version for v in await _versions(world)] == [1], "the edit was not saved exactly once"
-    assert (await world.env.bot.facts_for(world.guild.id)).get(RELATIONSHIP).headline == NEW_HEADLINE
+    assert (await world.env.bot.services.facts.view(world.guild.id)).get(RELATIONSHIP).headline == NEW_HEADLINE
     no_unexpected_errors(world)
 
 
@@ -437,7 +437,7 @@ async def test_failed_fetch_of_the_remove_prompt_still_leaves_working_buttons(wo
 
     assert "Hide" in prompt.response.content and not prompt.followups
     await world.moderator.click(prompt.response.message, label="Hide it")
-    assert "fig-trade-decline" not in await world.env.bot.facts_for(world.guild.id)
+    assert "fig-trade-decline" not in await world.env.bot.services.facts.view(world.guild.id)
     no_unexpected_errors(world)
 
 
@@ -457,7 +457,7 @@ async def test_failed_browse_page_turn_keeps_the_card_and_the_position_in_step(w
     titles.append(second.response.embeds[0].title)
     from alliance_bot.domain import timeline as tl
 
-    entries = tl.timeline_entries(await world.env.bot.facts_for(world.guild.id))
+    entries = tl.timeline_entries(await world.env.bot.services.facts.view(world.guild.id))
     expected = [entry.title for entry in tl.ordered(entries)][:2]
     assert all(want in got for want, got in zip(expected, titles, strict=True)), (
         f"the failed page turn moved the position: {titles} vs {expected}"
@@ -572,7 +572,7 @@ async def test_failed_remove_cancel_keeps_the_entry(world, status, code, message
     fault_fired(world)
 
     told(clicked, "Discord did not accept my reply")
-    assert "fig-trade-decline" in await world.env.bot.facts_for(world.guild.id)
+    assert "fig-trade-decline" in await world.env.bot.services.facts.view(world.guild.id)
     assert await world.env.bot.store.latest_fact_versions(world.guild.id) == []
     no_unexpected_errors(world)
 

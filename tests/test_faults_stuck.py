@@ -103,7 +103,7 @@ async def test_a_subscription_saved_is_reported_saved_even_if_the_name_write_fai
 async def test_an_import_saved_is_reported_saved_and_audited_even_if_the_name_write_fails(world, monkeypatch):
     audit = await world.moderator.slash(world.general, "manage facts audit", channel=world.timeline)
     assert audit.ephemeral
-    raw = (await world.env.bot.facts_for(world.guild.id)).get("fig-sanctioned-entities")
+    raw = (await world.env.bot.services.facts.view(world.guild.id)).get("fig-sanctioned-entities")
     payload = yaml.safe_dump(
         {"entries": [raw.model_dump(mode="json", exclude_none=True) | {"detail": "A corrected figure."}]}
     ).encode()

@@ -155,7 +155,7 @@ async def test_buttons_and_forms_recheck_manage_server(world):
     again = await world.moderator.click(rejected.response.message, label="Edit again")
     assert again.modal is None
     refused(world, again, NEEDS_MANAGE_GUILD)
-    assert RELATIONSHIP in await world.env.bot.facts_for(world.guild.id)
+    assert RELATIONSHIP in await world.env.bot.services.facts.view(world.guild.id)
     assert await world.env.bot.store.fact_history(world.guild.id, RELATIONSHIP) == []
 
 

@@ -43,7 +43,7 @@ async def _fill(world, kind: str) -> None:
     summary = await _import(world, kind, overlay.MAX_ENTRIES_PER_KIND - have)
     assert summary.response.embeds, _text(summary)
     await world.moderator.click(summary.response.message, label="Confirm")
-    view = await world.env.bot.facts_for(world.guild.id)
+    view = await world.env.bot.services.facts.view(world.guild.id)
     assert view.counts()[kind] == overlay.MAX_ENTRIES_PER_KIND
 
 
@@ -75,7 +75,7 @@ async def test_a_server_at_the_cap_can_add_no_more_of_that_kind(world):
     again = await world.moderator.slash(world.general, "manage facts add", kind="faq")
     assert again.modal is None and "500 faq entries" in _text(again) and again.ephemeral
     _only_refusals(world)
-    assert (await world.env.bot.facts_for(world.guild.id)).counts()["faq"] == overlay.MAX_ENTRIES_PER_KIND
+    assert (await world.env.bot.services.facts.view(world.guild.id)).counts()["faq"] == overlay.MAX_ENTRIES_PER_KIND
 
 
 async def test_quiz_questions_are_generated_off_the_loop_once_per_quiz(world, monkeypatch):

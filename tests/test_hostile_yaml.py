@@ -46,7 +46,7 @@ async def test_the_edit_form_reads_no_yaml_so_nested_brackets_are_only_text(worl
     result = await edit(world.moderator, world.general, "fig-sanctioned-entities", label=deep)
 
     assert "version 1" in result.response.embeds[0].description
-    view = await world.env.bot.facts_for(world.guild.id)
+    view = await world.env.bot.services.facts.view(world.guild.id)
     assert view.get("fig-sanctioned-entities").label == deep
 
 

@@ -49,7 +49,7 @@ async def test_forget_keeps_the_facts_a_member_edited_but_not_their_name_on_them
     await edit(world.moderator, world.general, "fig-sanctioned-entities", value="3,100")
     done = await world.moderator.slash(world.general, "privacy forget", confirm=True)
     assert done.ephemeral
-    view = await world.env.bot.facts_for(world.guild.id)
+    view = await world.env.bot.services.facts.view(world.guild.id)
     assert view.get("fig-sanctioned-entities").value == "3,100"  # the server's facts are not lost
     versions = await world.env.bot.store.fact_history(world.guild.id, "fig-sanctioned-entities")
     assert versions and all(v.author_id != world.moderator.id for v in versions)
@@ -101,7 +101,7 @@ async def test_forget_server_asks_first_then_deletes_that_server_only(simcord_en
     done = await world.moderator.slash(world.general, "manage forget-server", confirm=True)
     assert done.ephemeral and done.response.content.startswith("Deleted everything")
     assert (await store.server_data(world.guild.id)).total == 0
-    view = await world.env.bot.facts_for(world.guild.id)
+    view = await world.env.bot.services.facts.view(world.guild.id)
     assert view.get("fig-sanctioned-entities").value == world.env.bot.facts.get("fig-sanctioned-entities").value
     board = await world.member.slash(world.general, "quiz leaderboard")
     assert alice.name not in (board.response.embeds[0].description or "")

@@ -14,4 +14,4 @@ async def test_about_says_what_the_bot_does_and_how_current_the_facts_are(world)
     assert "answer alliance questions straight" in embed.description
     fields = {field.name: field.value for field in embed.fields}
     assert f"as of {format_as_of(newest)}" in fields["How current"]
-    assert "`/help`" in fields["Commands"]
+    assert f"</help:{world.env.bot.command_ids['help']}>" in fields["Commands"]  # a clickable mention

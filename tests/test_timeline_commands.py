@@ -295,7 +295,7 @@ async def test_a_servers_own_entry_joins_only_that_servers_timeline(world):
     )
     bot = world.env.bot
     await bot.store.record_fact_versions(world.guild.id, world.moderator.id, [NewVersion(own.id, "add", own)])
-    bot.invalidate_facts(world.guild.id)
+    bot.services.facts.invalidate(world.guild.id)
 
     here = await world.member.slash(world.general, "timeline browse", year=year)
     assert here.response.embeds[0].title == f"{year}: A moderator-added entry"

@@ -143,7 +143,7 @@ class Ask(commands.Cog):
         await interaction.followup.send(content=content, embeds=embeds)
 
     async def _engine(self, interaction: discord.Interaction) -> AskEngine:
-        facts = await self.bot.facts_for(interaction.guild_id)
+        facts = await self.bot.services.facts.view(interaction.guild_id)
         last = self._last_engine.get(interaction.guild_id)
         if last is not None and last[0] is facts:
             return last[1]

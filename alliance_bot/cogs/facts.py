@@ -90,8 +90,8 @@ class Facts(commands.Cog):
         except VersionConflict as conflict:
             raise UserError(view.CHANGED_MEANWHILE.format(fact_id=conflict.fact_id, version=conflict.actual)) from None
         finally:
-            self.bot.invalidate_facts(guild_id)
-        await self.bot.remember_name(guild_id, interaction.user)
+            self.bot.services.facts.invalidate(guild_id)
+        await self.bot.services.names.remember(guild_id, interaction.user)
         names = {interaction.user.id: interaction.user.display_name}
         if len(stored) == 1:
             (version,) = stored
@@ -136,7 +136,7 @@ class Facts(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Suggest entries by id or text, including those this server added or hid."""
-        facts = await self.bot.facts_for(interaction.guild_id)
+        facts = await self.bot.services.facts.view(interaction.guild_id)
         extra: list[str] = []
         if interaction.guild_id is not None:
             extra = [v.fact_id for v in await self.bot.store.latest_fact_versions(interaction.guild_id)]
@@ -152,7 +152,7 @@ class Facts(commands.Cog):
         if guild_id is None:
             raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
         fact, latest = await self._require_fact(guild_id, fact_id)
-        names = await self.bot.display_names(guild_id, [latest.author_id] if latest is not None else [])
+        names = await self.bot.services.names.display_names(guild_id, [latest.author_id] if latest is not None else [])
         status = view.status_text(latest, self.bot.facts.origin.get(fact_id), names)
         embed = view.fact_embed(fact, status, discord.utils.utcnow().date())
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)
@@ -199,7 +199,7 @@ class Facts(commands.Cog):
             ensure_moderator(modal_interaction)
             guild_id = modal_interaction.guild_id
             assert guild_id is not None
-            current = await self.bot.facts_for(guild_id)
+            current = await self.bot.services.facts.view(guild_id)
             history_ids = [v.fact_id for v in await self.bot.store.latest_fact_versions(guild_id)]
             try:
                 draft = apply_form(kind, "new-entry", None, values)
@@ -221,7 +221,7 @@ class Facts(commands.Cog):
             return view.FactFormModal(title=view.add_title(kind), kind=kind, values=values, on_submit=submitted)
 
         if interaction.guild_id is not None:
-            current = await self.bot.facts_for(interaction.guild_id)
+            current = await self.bot.services.facts.view(interaction.guild_id)
             if current.counts().get(kind, 0) >= MAX_ENTRIES_PER_KIND:
                 raise UserError(view.kind_full(kind, cap_text(kind)))
         await interaction.response.send_modal(form(form_values(None, kind)))
@@ -265,7 +265,7 @@ class Facts(commands.Cog):
         bundled = self.bot.facts.get(fact_id)
         if not versions and bundled is None:
             raise UserError(view.UNKNOWN_FACT.format(fact_id=fact_id[:64]))
-        names = await self.bot.display_names(guild_id, [version.author_id for version in versions])
+        names = await self.bot.services.names.display_names(guild_id, [version.author_id for version in versions])
         embed = view.history_embed(fact_id, versions, bundled, self.bot.facts.origin.get(fact_id), names)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -308,7 +308,7 @@ class Facts(commands.Cog):
         guild_id = interaction.guild_id
         assert guild_id is not None
         latest = await self.bot.store.latest_fact_versions(guild_id)
-        current = await self.bot.facts_for(guild_id)
+        current = await self.bot.services.facts.view(guild_id)
         # Hiding an entry only this server had added changes nothing elsewhere: leave it out.
         overlay = {
             v.fact_id: current.get(v.fact_id)
@@ -337,7 +337,7 @@ class Facts(commands.Cog):
         except UnicodeDecodeError:
             raise UserError(view.IMPORT_NOT_TEXT) from None
         latest_before = {v.fact_id: v.version for v in await self.bot.store.latest_fact_versions(guild_id)}
-        current = await self.bot.facts_for(guild_id)
+        current = await self.bot.services.facts.view(guild_id)
         try:
             plan: ImportPlan = await asyncio.to_thread(plan_import, text, file.filename, self.bot.facts, current)
         except ImportRefused as refused:
@@ -378,7 +378,7 @@ class Facts(commands.Cog):
         await ensure_owner(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            fresh = await self.bot.reload_facts()
+            fresh = await self.bot.services.facts.reload()
         except FactBaseError as error:
             log.warning("bundled facts reload refused: %s", error)
             await interaction.followup.send(embed=view.reload_failed_embed(error.problems), ephemeral=True)

@@ -141,8 +141,8 @@ class Manage(commands.GroupCog, group_name="manage", group_description=text.MANA
         forgotten = await store.forget_server(guild_id)
         if forgotten is None:
             raise UserError(render_help.QUIZ_RUNNING_NOTHING_DELETED)
-        self.bot.invalidate_facts(guild_id)
-        self.bot.forget_names_in(guild_id)
+        self.bot.services.facts.invalidate(guild_id)
+        self.bot.services.names.forget_guild(guild_id)
         self._timeline().scheduler.wake()  # its subscriptions are gone
         # Logged without what was deleted: who asked, where, and how many records.
         log.warning(

@@ -49,7 +49,7 @@ class Meta(commands.Cog):
     @everywhere
     @app_commands.command(name="about", description="What this bot does, how current its facts are and where they come from")
     async def about(self, interaction: discord.Interaction) -> None:
-        facts = await self.bot.facts_for(interaction.guild_id)
+        facts = await self.bot.services.facts.view(interaction.guild_id)
         settings = self.bot.settings
         links = render_help.AboutLinks(
             version=__version__,
@@ -81,7 +81,7 @@ class Meta(commands.Cog):
             await interaction.response.send_message(render_help.forget_prompt(kept), ephemeral=True)
             return
         forgotten = await self.bot.store.forget_user(interaction.user.id)
-        self.bot.forget_names_of(interaction.user.id)
+        self.bot.services.names.forget_user(interaction.user.id)
         # Logged without what was deleted, nor whose it was.
         log.info("a member's data was deleted at their request (%d records)", forgotten.total)
         await interaction.response.send_message(render_help.forgotten_text(forgotten), ephemeral=True)

@@ -114,7 +114,7 @@ class Quiz(
             raise UserError(view.no_questions(topic))
         guild_id, channel_id = interaction.guild_id, interaction.channel_id
         await self._refuse_if_running(guild_id, channel_id)
-        facts = await self.bot.facts_for(guild_id)
+        facts = await self.bot.services.facts.view(guild_id)
         rng = random.Random()
         # Generation grows with the server's entries: never on the event loop.
         pool = await asyncio.to_thread(generate_questions, facts, topic, rng)
@@ -150,7 +150,7 @@ class Quiz(
                 raise UserError(view.START_FAILED) from error
             raise
         run.task = asyncio.create_task(self._play(run), name=f"quiz-{quiz_id}")
-        await self.bot.remember_name(guild_id, interaction.user)  # never fails the quiz (client.py)
+        await self.bot.services.names.remember(guild_id, interaction.user)  # never fails the quiz (client.py)
 
     @app_commands.command(
         name="stop", description="Stop the quiz in this channel (its starter or a moderator)"
@@ -178,7 +178,7 @@ class Quiz(
         since = period_start(period, now)
         board = await self.bot.store.leaderboard(interaction.guild_id, period=period, now=now, user_id=interaction.user.id)
         shown = [row.user_id for row in board.rows] + ([board.caller.user_id] if board.caller else [])
-        names = await self.bot.display_names(interaction.guild_id, shown)
+        names = await self.bot.services.names.display_names(interaction.guild_id, shown)
         await interaction.response.send_message(
             embed=view.leaderboard_embed(board, period, since, interaction.user.id, names),
             allowed_mentions=NO_MENTIONS,
@@ -196,7 +196,7 @@ class Quiz(
             embed=view.stats_embed(who.id, stats, {who.id: who.display_name}), allowed_mentions=NO_MENTIONS
         )
         if stats.answered:
-            await self.bot.remember_name(interaction.guild_id, who)
+            await self.bot.services.names.remember(interaction.guild_id, who)
 
     # ------------------------------------------------------------------ answers
 
@@ -219,7 +219,7 @@ class Quiz(
         ):
             await send_ephemeral(interaction, view.CLOSED)
             return
-        name = self.bot.unstored_name(run.session.guild_id, interaction.user)
+        name = self.bot.services.names.unstored(run.session.guild_id, interaction.user)
         outcome = await self.bot.store.record_answer(
             AnswerIn(
                 guild_id=run.session.guild_id,
@@ -237,7 +237,7 @@ class Quiz(
         )
         if outcome.status == "recorded":
             if name is not None:
-                self.bot.name_stored(run.session.guild_id, interaction.user.id, name)
+                self.bot.services.names.stored(run.session.guild_id, interaction.user.id, name)
             text = view.locked_in(LETTERS[choice])
         elif outcome.status == "duplicate":
             text = view.already_answered(LETTERS[outcome.choice])
@@ -281,7 +281,7 @@ class Quiz(
                 status = "stopped"
             await self.bot.store.end_quiz(session.id, status, discord.utils.utcnow())
             rows = await self.bot.store.quiz_scores(session.id)
-            names = await self.bot.display_names(session.guild_id, [row.user_id for row in rows])
+            names = await self.bot.services.names.display_names(session.guild_id, [row.user_id for row in rows])
             channel = self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
             await channel.send(
                 embed=view.summary_embed(
@@ -359,7 +359,7 @@ class Quiz(
     async def _ask(self, run: QuizRun, number: int) -> AskedQuestion | None:
         """Pick the next question from the server's current facts, post it and open it for answers."""
         session = run.session
-        facts = await self.bot.facts_for(session.guild_id)
+        facts = await self.bot.services.facts.view(session.guild_id)
         if facts is not run.pool_facts:  # the server's facts changed since: their questions too
             run.pool = await asyncio.to_thread(generate_questions, facts, session.topic, run.rng)
             run.pool_facts = facts
@@ -432,7 +432,7 @@ class Quiz(
         right = [user_id for user_id, _, correct, _ in answers if correct]
         if asked.message_id is None:
             return len(answers)
-        names = await self.bot.display_names(guild_id, right)
+        names = await self.bot.services.names.display_names(guild_id, right)
         message = self.bot.get_partial_messageable(asked.channel_id).get_partial_message(asked.message_id)
         try:
             await message.edit(

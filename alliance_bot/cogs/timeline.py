@@ -58,7 +58,7 @@ class Timeline(commands.Cog):
         year: app_commands.Range[int, 1000, 2100] | None = None,
         topic: TimelineTopic | None = None,
     ) -> None:
-        facts = await self.bot.facts_for(interaction.guild_id)
+        facts = await self.bot.services.facts.view(interaction.guild_id)
         entries = tl.with_topic(tl.timeline_entries(facts), topic)
         if not entries:
             raise UserError(render.no_entries_for_topic(topic) if topic else render.NO_ENTRIES)
@@ -71,7 +71,7 @@ class Timeline(commands.Cog):
     @app_commands.describe(topic="Only show entries on this topic")
     async def today(self, interaction: discord.Interaction, topic: TimelineTopic | None = None) -> None:
         day = discord.utils.utcnow().date()
-        facts = await self.bot.facts_for(interaction.guild_id)
+        facts = await self.bot.services.facts.view(interaction.guild_id)
         entries = tl.on_this_day(tl.with_topic(tl.timeline_entries(facts), topic), day)
         if not entries:
             raise UserError(render.nothing_on_day(day, topic))
@@ -104,7 +104,7 @@ class Timeline(commands.Cog):
             interaction.guild.id, channel.id, post_time, now, by=interaction.user.id, topic=series
         )
         self.scheduler.wake()
-        await self.bot.remember_name(interaction.guild.id, interaction.user)
+        await self.bot.services.names.remember(interaction.guild.id, interaction.user)
         log.info("timeline subscription %s/%s at %s UTC", interaction.guild.id, channel.id, tl.format_post_time(post_time))
         first = tl.next_post_at(now, subscription, None)
         text = render.subscribed_text(channel.name, tl.format_post_time(post_time), first, series)
