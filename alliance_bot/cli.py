@@ -21,7 +21,7 @@ import discord
 from . import create_bot
 from .config import Settings, SettingsError
 from .domain import timeline as tl
-from .domain.facts import FactBase, FactBaseError, load_fact_base, stale_facts
+from .domain.facts import TIE_LAYERS, FactBase, FactBaseError, load_fact_base, stale_facts
 from .health import read_health
 from .lifecycle import run_until_stopped
 from .storage import SCHEMA_VERSION, Store, StoreError
@@ -218,6 +218,42 @@ async def preflight_database(settings: Settings, *, sandbox: bool) -> None:
     await store.close()
 
 
+def present_day_report(facts: FactBase) -> list[str]:
+    """The present-day layer (issue 20): pairs covered per layer and the oldest "as of" of each."""
+    lines = []
+    ties = facts.of_kind("tie")
+    for layer in TIE_LAYERS:
+        chosen = [tie for tie in ties if tie.layer == layer]
+        if not chosen:
+            lines.append(f"warn present day ({layer}): no entries")
+            continue
+        pairs = {frozenset(tie.pair) for tie in chosen}
+        oldest = min(tie.as_of for tie in chosen)
+        lines.append(f"ok   present day ({layer}): {len(chosen)} entries, {len(pairs)} pairs, oldest as of {oldest}")
+    recent = [a for a in facts.of_kind("alliance") if facts.origin.get(a.id) == "present_day_treaties.yaml"]
+    if recent:
+        lines.append(
+            f"ok   present day (treaties 2019-): {len(recent)} entries, oldest as of {min(a.as_of for a in recent)}"
+        )
+    checks = facts.of_kind("atop_check")
+    record = facts.record
+    if record is not None:
+        in_force_2018 = sum(1 for a in record.alliances.values() if a.ongoing)
+        by_status = Counter(check.status for check in checks)
+        shown = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(by_status.items()))
+        lines.append(
+            f"ok   present day (ATOP checks): {len(checks)} of the {in_force_2018} alliances in force in 2018 "
+            f"checked for 2019-2026 ({shown or 'none'}); the others read as 'on record in 2018, not checked since'"
+        )
+    wars = facts.of_kind("war")
+    if wars:
+        lines.append(
+            f"ok   wars: {len(wars)} wars, {sum(len(w.participants) for w in wars)} participant rows, "
+            f"oldest as of {min(w.as_of for w in wars)}"
+        )
+    return lines
+
+
 def timeline_report(facts: FactBase) -> list[str]:
     """Timeline entries per topic and the days of the year without an event of their own."""
     entries = tl.timeline_entries(facts)
@@ -269,6 +305,8 @@ async def check(settings: Settings, *, stale_months: int = 12, strict: bool = Fa
                 f"{len(record.members)} member rows, {len(record.states)} states"
             )
         for line in timeline_report(facts):
+            print(line)
+        for line in present_day_report(facts):
             print(line)
     if settings.database_url is None and not settings.database.exists():
         # A check must not create (and migrate) the real database on a machine that has none yet.

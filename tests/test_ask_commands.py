@@ -131,7 +131,11 @@ async def test_ally_with_year_option(world):
 async def test_ally_close_partners_and_exceptions(world):
     result = await world.member.slash(world.general, "ally", country_a="US", country_b="NZ")
     embed = result.response.embeds[0]
-    assert embed.title == "No — the United States and New Zealand are close partners, not treaty allies."
+    # The present-day layer names what they are (issue 20): New Zealand's designated ally status.
+    assert embed.title == (
+        "No — not treaty allies, but New Zealand is a designated Major Non-NATO Ally of the United States "
+        "(since 1996): close partners without a mutual-defence treaty."
+    )
     assert "ANZUS: obligations between United States and New Zealand suspended since 1986" in _text(embed)
 
     # Yes through the 1997 bilateral treaty; the CSTO freeze is still shown as an exception.
@@ -186,7 +190,8 @@ async def test_ambiguous_name_offers_buttons_that_reask(world):
     assert _labels(result.response.components) == ["South Korea & Japan", "North Korea & Japan"]
 
     click = await world.member.click(result.response.message, label="South Korea & Japan")
-    assert click.response.embeds[0].title.startswith("No — as of 2018 (the end of the ATOP record), South Korea and Japan were not allies")
+    # The TAC, checked for 2019 on, is shown as the multilateral framework it is (issue 20).
+    assert click.response.embeds[0].title.startswith("No — South Korea and Japan are not allies: both are parties to the Treaty of Amity")
 
 
 async def test_no_confident_match_offers_three_closest_questions(world):

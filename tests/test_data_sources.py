@@ -300,7 +300,8 @@ async def test_a_no_answer_names_its_coverage_and_source(world):
     embed = result.response.embeds[0]
     text = _text(embed)
     assert embed.title.startswith("No — ")
-    assert "ATOP" in text and "the end of the ATOP record" in text
+    # The record's coverage (to 2018) beside the present-day tie that heads the answer (issue 20).
+    assert "ATOP" in text and "(to 2018)" in text and "strategic partnership" in embed.title
     sources = next(f.value for f in embed.fields if f.name == "Sources")
     assert "atopdata.org" in sources and "](<http" in sources
 

@@ -236,7 +236,9 @@ def test_pair_years(index, a, b, year, word, basis, years):
     text = _text(embed)
     if basis is not None and basis.startswith("atop:"):
         assert f"ATOP {basis[5:]}" in text and years in text
-        if year is not None:
+        if year is not None and not verdict.standing.known:
+            # A tie of the present-day layer (a security assurance, a rivalry) heads the answer where
+            # one holds (issue 20); the record's alliance is then shown in the fields.
             assert f"ATOP {basis[5:]}" in embed.title
     if basis is None:
         assert "no alliance between them" in text and "1815–2018 from ATOP 5.1" in text

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import UserError
-from .facts import ALLIANCE_GRADE_KINDS, Alliance, FactBase, Membership, Relationship, Source
+from .facts import ALLIANCE_GRADE_KINDS, Alliance, AtopCheck, FactBase, Membership, Relationship, Source
 from .history import (
     ATOP_AS_OF,
     ATOP_FIRST_YEAR,
@@ -33,6 +33,7 @@ from .history import (
     HistoricalRecord,
 )
 from .places import ERA_ONLY, ISO_SPANS, PLACES_BY_CODE, Polity, ccode_of, era_place, iso_for
+from .present_day import Lapse, PresentDay, Standing
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,11 @@ class PairVerdict:
     research_as_of: str = ""
     # For Germany in 1955-1989 (West Germany): the ATOP alliances East Germany was in that year.
     sibling_treaties: tuple[AtopAlliance, ...] = ()
+    # The present-day layer (issue 20): ties below a treaty alliance, and a war between them.
+    standing: Standing = field(default_factory=Standing)
+    # ATOP alliances of 2018 that no longer bind the pair, with why; the check of the deciding one.
+    lapsed: tuple[tuple[AtopTie, Lapse], ...] = ()
+    tie_check: AtopCheck | None = None
 
     @property
     def allied(self) -> bool:
@@ -294,6 +300,7 @@ class AllianceIndex:
 
     def __init__(self, facts: FactBase) -> None:
         self.record: HistoricalRecord | None = facts.record
+        self.present = PresentDay(facts)
         self._by_country: dict[str, list[Alliance]] = {}
         alliances: list[Alliance] = facts.of_kind("alliance")
         # Each treaty's membership rows by country: grading reads them for two countries every year asked.
@@ -365,8 +372,22 @@ class AllianceIndex:
 
     # ------------------------------------------------------------------ grading
 
+    def _lapsed(self, tie: AtopTie, iso_a: str | None, iso_b: str | None, year: int | None) -> Lapse | None:
+        """Why an ATOP alliance in force in 2018 no longer binds the pair in ``year`` (None: today)."""
+        if year is not None and year <= ATOP_LAST_YEAR:
+            return None
+        ended = self.present.ended(tie.atopid)
+        if ended is not None and (year is None or int(ended[:4]) <= year):
+            return Lapse("ended", None, ended)
+        out = self.present.members_out(tie.atopid)
+        for code in (iso_a, iso_b):
+            change = out.get(code) if code is not None else None
+            if change is not None and (year is None or change.date is None or int(change.date[:4]) <= year):
+                return Lapse(change.change, code, change.date)
+        return None
+
     def grade(
-        self, a: str, b: str, *, year: int | None = None, current_year: int | None = None
+        self, a: str, b: str, *, year: int | None = None, current_year: int | None = None, today: date | None = None
     ) -> PairVerdict:
         """Grade the pair ``a``, ``b`` (ISO codes or former states' ids), as of ``year`` or today."""
         if a == b:
@@ -401,12 +422,24 @@ class AllianceIndex:
             # After 2018 the researched entries are authoritative for the pairs they cover.
             linked = frozenset(i for s in shared for i in s.alliance.atop_ids)
             ties = self.atop_ties(polity_a.ccode, polity_b.ccode, year, linked)
+        lapsed = []
+        for tie in list(ties):
+            why = self._lapsed(tie, iso_a, iso_b, year)
+            if why is not None:
+                ties.remove(tie)
+                lapsed.append((tie, why))
         in_force = tuple(s for s in shared if s.in_force)
         not_binding = tuple(s for s in shared if not s.in_force)
         if missing is not None and missing.reason == "before_data" and in_force:
             missing = None  # a researched treaty older than the record decides it
         if missing is not None:
-            in_force, not_binding, ties = (), (), []
+            in_force, not_binding, ties, lapsed = (), (), [], []
+        standing = Standing()
+        if missing is None:
+            standing = self.present.standing(
+                iso_a, iso_b, polity_a.ccode if polity_a else None, polity_b.ccode if polity_b else None,
+                year, today or date.today(),
+            )
         candidates = [Basis(treaty=t) for t in in_force] + [Basis(tie=t) for t in ties]
         basis = max(candidates, key=lambda c: c.strength, default=None)
         grade: Grade = basis.grade if basis is not None else "none"
@@ -425,6 +458,16 @@ class AllianceIndex:
         if missing is not None and missing.reason in ("not_a_state", "not_in_system"):
             sources.append(COW_SOURCE)
             as_of.append(COW_AS_OF)
+        if standing.known and grade != "treaty_allies":
+            # What decides a "No" beyond the treaties: its sources first, its date in the footer.
+            deciding: list[Any] = [standing.war.war] if standing.war else list(standing.ties[:1])
+            others = [tie for tie in standing.ties if tie not in deciding]
+            sources = [s for fact in (*deciding, *others) for s in fact.sources[:2]] + sources
+            as_of = [fact.as_of for fact in deciding]
+        elif lapsed and grade != "treaty_allies":
+            checks = [self.present.checked(tie.atopid) for tie, _ in lapsed]
+            sources = [s for check in checks if check is not None for s in check.sources[:2]] + sources
+            as_of = [check.as_of for check in checks if check is not None] or as_of
         return PairVerdict(
             a=a,
             b=b,
@@ -445,6 +488,9 @@ class AllianceIndex:
             sibling_treaties=self._east_german_treaties(year) if polity_a and polity_b and 260 in (
                 polity_a.ccode, polity_b.ccode
             ) else (),
+            standing=standing,
+            lapsed=tuple(lapsed),
+            tie_check=self.present.checked(basis.tie.atopid) if basis is not None and basis.tie is not None else None,
         )
 
     def _east_german_treaties(self, year: int | None) -> tuple[AtopAlliance, ...]:

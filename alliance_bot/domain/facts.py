@@ -306,6 +306,147 @@ class Alliance(_FactBase):
         return self
 
 
+# --------------------------------------------------------------------------- the present-day layer
+# Issue 20: ties beyond a treaty with a defence promise, researched to late 2026 (data/present_day_*.yaml,
+# written by scripts/import_present_day.py from research/present_day/). Strongest layer first.
+
+TIE_LAYERS = ("designated", "commitment", "partnership", "hostility")
+TieLayer = Literal["designated", "commitment", "partnership", "hostility"]
+TIE_TYPES: dict[str, dict[str, str]] = {
+    "designated": {
+        "major_non_nato_ally": "designated Major Non-NATO Ally",
+        "major_defense_partner": "designated Major Defense Partner",
+        "other_designation": "designated partner",
+    },
+    "commitment": {
+        "security_commitment_law": "security commitment in law",
+        "bilateral_security_agreement": "bilateral security agreement",
+        "security_assurance": "security assurance",
+        "executive_security_guarantee": "security guarantee by executive act",
+        "other_commitment": "security commitment",
+    },
+    "partnership": {
+        "strategic_partnership": "strategic partnership",
+        "comprehensive_strategic_partnership": "comprehensive strategic partnership",
+        "global_strategic_partnership": "global strategic partnership",
+        "special_strategic_partnership": "special strategic partnership",
+        "all_weather_partnership": "all-weather partnership",
+        "reciprocal_access_agreement": "reciprocal access agreement",
+        "other_named_partnership": "named partnership",
+    },
+    "hostility": {
+        "no_diplomatic_relations": "no diplomatic relations",
+        "adversary_designation": "formal adversary designation",
+        "rivalry": "rivalry",
+    },
+}
+Note = Annotated[str, Field(min_length=1, max_length=600)]
+
+
+def _in_order(since: str | None, until: str | None, what: str) -> None:
+    if since is not None and until is not None and until < since and not since.startswith(until):
+        raise ValueError(f"{what} ends ({until}) before it begins ({since})")
+
+
+class PresentTie(_FactBase):
+    """A present-day tie between two states at one layer below a treaty alliance.
+
+    ``pair`` is ordered for one-way ties: [the state that designates or commits, the other].
+    """
+
+    kind: Literal["tie"]
+    layer: TieLayer
+    type: Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")]
+    designation: Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")] | None = None
+    pair: tuple[CountryCode, CountryCode]
+    name: ShortText
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    summary: LongText
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PresentTie:
+        if self.pair[0] == self.pair[1]:
+            raise ValueError("pair must name two different countries")
+        if self.type not in TIE_TYPES[self.layer]:
+            raise ValueError(f"type {self.type!r} is not one of layer {self.layer!r}: {', '.join(TIE_TYPES[self.layer])}")
+        _in_order(self.since, self.until, "the tie")
+        return self
+
+
+MemberChangeKind = Literal["left", "suspended", "readmitted", "joined", "withdrawal_announced", "frozen"]
+
+
+class MemberChange(_Strict):
+    code: CountryCode
+    change: MemberChangeKind
+    date: PartialDate | None = None
+    note: Note | None = None
+
+
+class AtopCheck(_FactBase):
+    """What became of an alliance of the ATOP record (in force in 2018) from 2019 to today."""
+
+    kind: Literal["atop_check"]
+    atopid: Annotated[int, Field(ge=1000, le=99999)]
+    name: ShortText | None = None
+    status: Literal["in_force", "ended", "changed"]
+    ended: PartialDate | None = None
+    changes: list[MemberChange] = Field(default_factory=list, max_length=50)
+    summary: LongText
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AtopCheck:
+        if (self.status == "ended") != (self.ended is not None):
+            raise ValueError("an ended alliance needs its end date, and only an ended one has one")
+        if self.status == "changed" and not self.changes:
+            raise ValueError("a changed alliance lists its changes")
+        return self
+
+
+CowCode = Annotated[int, Field(ge=1, le=999)]
+
+
+class Belligerent(_Strict):
+    cow: CowCode
+    side: Annotated[str, Field(min_length=1, max_length=60)]
+    entered: PartialDate
+    left: PartialDate | None = None
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Belligerent:
+        _in_order(self.entered, self.left, "the participation")
+        return self
+
+
+class NotAtWar(_Strict):
+    a: CowCode
+    b: CowCode
+    until: PartialDate | None = None
+    note: Note | None = None
+
+
+class War(_FactBase):
+    """A war between states: who fought on which side, from when to when (COW state codes)."""
+
+    kind: Literal["war"]
+    name: ShortText
+    began: PartialDate
+    ended: PartialDate | None = None
+    participants: list[Belligerent] = Field(min_length=2, max_length=120)
+    pairs_not_at_war: list[NotAtWar] = Field(default_factory=list, max_length=60)
+    summary: LongText
+
+    @model_validator(mode="after")
+    def _consistent(self) -> War:
+        _in_order(self.began, self.ended, "the war")
+        if len({p.side for p in self.participants}) < 2:
+            raise ValueError("a war has at least two sides")
+        return self
+
+
 Fact: TypeAlias = Annotated[
     Relationship
     | Figure
@@ -315,7 +456,10 @@ Fact: TypeAlias = Annotated[
     | EconomicMeasure
     | Perspective
     | Point
-    | Alliance,
+    | Alliance
+    | PresentTie
+    | AtopCheck
+    | War,
     Field(discriminator="kind"),
 ]
 FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact)
@@ -329,9 +473,23 @@ FACT_KINDS = (
     "perspective",
     "point",
     "alliance",
+    "tie",
+    "atop_check",
+    "war",
 )
 FactModel = (
-    Relationship | Figure | TimelineEntry | Faq | QuizQuestion | EconomicMeasure | Perspective | Point | Alliance
+    Relationship
+    | Figure
+    | TimelineEntry
+    | Faq
+    | QuizQuestion
+    | EconomicMeasure
+    | Perspective
+    | Point
+    | Alliance
+    | PresentTie
+    | AtopCheck
+    | War
 )
 
 
@@ -581,7 +739,27 @@ def load_fact_base(data_dir: Path) -> FactBase:
         record = load_record(data_dir / "atop")
     except (OSError, ValueError, KeyError, TypeError, AssertionError, yaml.YAMLError) as error:
         raise FactBaseError([Problem("atop/", "files", f"cannot be read ({error!r})")]) from None
+    problems = _record_problems(facts, record)
+    if problems:
+        raise FactBaseError(problems)
     return FactBase(facts.facts, facts.origin, record)
+
+
+def _record_problems(facts: FactBase, record: Any) -> list[Problem]:
+    """Entries that name the record must name what is in it: a checked alliance in force at the end
+    of 2018, a belligerent state on the COW list."""
+    problems = []
+    for fact in facts.of_kind("atop_check"):
+        alliance = record.alliances.get(fact.atopid)
+        if alliance is None or not alliance.ongoing:
+            reason = "is not in the record" if alliance is None else "was not in force at the end of 2018"
+            problems.append(Problem(facts.origin[fact.id], f"'{fact.id}'", f"ATOP {fact.atopid} {reason}"))
+    for fact in facts.of_kind("war"):
+        codes = {p.cow for p in fact.participants} | {c for pair in fact.pairs_not_at_war for c in (pair.a, pair.b)}
+        unknown = sorted(code for code in codes if code not in record.states)
+        if unknown:
+            problems.append(Problem(facts.origin[fact.id], f"'{fact.id}'", f"COW codes not on the state list: {unknown}"))
+    return problems
 
 
 def dump_facts(facts: Iterable[FactModel]) -> str:

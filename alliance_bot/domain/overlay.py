@@ -233,6 +233,25 @@ FORMS: dict[str, tuple[FormField, ...]] = {
         _SOURCE,
         _AS_OF,
     ),
+    # The present-day layer (issue 20): its dates, parties, members and changes change by import.
+    "tie": (
+        FormField("name", "text"),
+        FormField("summary", "text", long=True, max_length=1000),
+        _SOURCE,
+        _AS_OF,
+    ),
+    "atop_check": (
+        FormField("status", "text", max_length=12),
+        FormField("summary", "text", long=True, max_length=1000),
+        _SOURCE,
+        _AS_OF,
+    ),
+    "war": (
+        FormField("name", "text"),
+        FormField("summary", "text", long=True, max_length=1000),
+        _SOURCE,
+        _AS_OF,
+    ),
 }
 
 # Starting values for the required fields a new entry's form does not ask for.

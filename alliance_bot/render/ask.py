@@ -64,6 +64,7 @@ from . import (
     source_domain,
     source_text,
 )
+from . import present_day as render_present
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,34 @@ def _oldest_as_of(facts: Iterable[Any]) -> str | None:
 # ------------------------------------------------------------------------- pair verdicts
 
 
+def _name_of(resolver: CountryResolver, verdict: PairVerdict) -> Callable[[str], str]:
+    """A country of a present-day tie as the answer names it (the pair as asked, or another state)."""
+
+    def name(code: str) -> str:
+        if code == verdict.a:
+            return place_text(resolver, verdict, "a")
+        if code == verdict.b:
+            return place_text(resolver, verdict, "b")
+        return resolver.get(code).in_sentence
+
+    return name
+
+
 def headline(verdict: PairVerdict, resolver: CountryResolver) -> str:
     """The embed title: the verdict word first, then the plain sentence."""
     relationship = verdict.relationship
     word = "Yes" if verdict.allied else "No"
+    if not verdict.allied and verdict.standing.war is not None:  # a war is said first, whatever else holds
+        return render_present.war_headline(verdict, verdict.standing.war, *_places(resolver, verdict))
     if relationship is not None and relationship.headline.startswith(f"{word} {DASH}"):
         return relationship.headline
+    lead = render_present.lead_tie(verdict) if not verdict.allied else None
+    if lead is not None:
+        return render_present.tie_headline(verdict, lead, _name_of(resolver, verdict))
+    if not verdict.allied and verdict.year is None and (verdict.tie_basis is None or not verdict.tie_basis.allied):
+        lapsed = render_present.lapsed_headline(verdict, *_places(resolver, verdict), tie_label, _name_of(resolver, verdict))
+        if lapsed is not None:
+            return lapsed
     if verdict.tie_basis is not None:
         return tie_headline(verdict, verdict.tie_basis, resolver)
     a, b = _places(resolver, verdict)
@@ -175,8 +198,11 @@ def exception_line(
 
 def summary_text(verdict: PairVerdict, resolver: CountryResolver, treaty_count: int) -> str:
     """A short paragraph in plain words under the headline."""
-    if verdict.relationship is not None:
+    if verdict.relationship is not None and verdict.standing.war is None:
         return verdict.relationship.summary
+    present = render_present.summary(verdict) if not verdict.allied else None
+    if present is not None:
+        return present
     a, b = _places(resolver, verdict)
     note = renamed_note(verdict, resolver)
     note = f"\n\n{note}" if note else ""
@@ -238,6 +264,7 @@ def pair_embed(
     tie_field = ties_field(verdict, resolver)
     if tie_field is not None:
         fields.append(tie_field)
+    fields += render_present.standing_fields(verdict, _name_of(resolver, verdict), tie_label)
     if verdict.not_binding:
         lines = [
             exception_line(t, e, resolver, verdict.year) for t in verdict.not_binding for e in t.exceptions
@@ -245,6 +272,9 @@ def pair_embed(
         fields.append(("Exceptions", "\n".join(lines)))
     label = verdict.relationship.label if verdict.relationship is not None else verdict.grade
     label_text = GRADE_LABELS.get(label) or RELATIONSHIP_LABELS.get(label, "no alliance in my data")
+    present_label = render_present.relationship_text(verdict) if not verdict.allied else None
+    if present_label is not None and (verdict.relationship is None or verdict.standing.war is not None):
+        label_text = present_label
     fields.append(("Relationship", _capital(label_text)))
     if verdict.year is not None:
         fields.append(("Year asked about", f"{verdict.year}, judged from the treaties' dates"))
@@ -932,19 +962,33 @@ def _war_text(tie: AtopTie) -> str:
     return f"wartime allies in {war}" if war else "wartime allies"
 
 
+def is_framework(tie: AtopTie) -> bool:
+    """A multilateral pact with no defence promise (the TAC, the Helsinki Final Act...): shown as what
+    it is, never as a bilateral pact between two of its parties."""
+    return not tie.alliance.bilateral and tie.level in ("non_aggression", "consultation", "neutrality")
+
+
 def tie_headline(verdict: PairVerdict, tie: AtopTie, resolver: CountryResolver) -> str:
     """The verdict line when the historical record decides it."""
     a, b = _places(resolver, verdict)
+    are = "were"
     if verdict.year is not None and verdict.year <= ATOP_LAST_YEAR:
         when = f"in {verdict.year}{_partial_year(tie, verdict.year)}, "
-    else:  # today, or a year after the record: say how old the evidence is
-        when = f"as of {ATOP_LAST_YEAR} (the end of the ATOP record), "
-    are = "were"
+    elif verdict.tie_check is not None:  # checked for 2019 to now: present tense, the check dates it
+        when, are = "", "are"
+    else:  # today, or a year after the record, unchecked since: say how old the evidence is
+        when = f"on the ATOP record of {ATOP_LAST_YEAR} (not checked since), "
     label = tie_label(tie)
     if tie.level == "defense":
         return f"Yes {DASH} {when}{a} and {b} {are} allies: {label}."
     if tie.level == "wartime":
         return f"Yes {DASH} {when}{a} and {b} {are} {_war_text(tie)}: {label}."
+    if is_framework(tie):
+        the = "" if label.startswith(("a ", "an ", "the ")) else "the "
+        return (
+            f"No {DASH} {when}{a} and {b} {are} not allies: both {are} parties to {the}{label}, "
+            "a multilateral framework without a defence promise."
+        )
     return f"No {DASH} {when}{a} and {b} {are} not allies, but bound by a {_LEVEL_TEXT[tie.level]}: {label}, {tie_years(tie)}."
 
 

@@ -112,6 +112,12 @@ KIND_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("point", "text"): "The point",
     ("alliance", "name"): "Full name",
     ("alliance", "short_name"): "Short name (e.g. NATO)",
+    ("tie", "name"): "The tie's official name",
+    ("tie", "summary"): "What it means, in a few sentences",
+    ("atop_check", "status"): "Status: in force, ended or changed",
+    ("atop_check", "summary"): "What happened since 2018",
+    ("war", "name"): "The war's name",
+    ("war", "summary"): "The war in a few sentences",
 }
 PLACEHOLDERS: dict[str, str] = {
     "as_of": "e.g. 2024-03",
@@ -185,6 +191,9 @@ KIND_NAMES = {
     "perspective": "expert perspective",
     "point": "answer point",
     "alliance": "alliance",
+    "tie": "present-day tie",
+    "atop_check": "check of a 2018 alliance",
+    "war": "war",
 }
 ACTION_VERBS = {
     "edit": "edited",
