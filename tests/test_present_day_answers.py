@@ -77,7 +77,7 @@ TABLE = [
 
 @pytest.mark.parametrize(("a", "b", "year", "word", "says", "host"), TABLE)
 def test_the_pairs_people_ask_about_get_their_strongest_tie(index, a, b, year, word, says, host):
-    verdict, embed, text = _answer(index, a, b, year)
+    _verdict, embed, _text = _answer(index, a, b, year)
     assert embed.title.startswith(f"{word} — "), embed.title
     assert says.lower() in embed.title.lower(), embed.title
     if host is not None:
@@ -88,7 +88,7 @@ def test_the_pairs_people_ask_about_get_their_strongest_tie(index, a, b, year, w
 
 
 def test_a_pair_on_both_sides_of_a_rupture_sees_it_beside_the_treaty(index):
-    _, embed, text = _answer(index, "DZ", "MA")
+    _, _embed, text = _answer(index, "DZ", "MA")
     assert "No diplomatic relations" in text or "no diplomatic relations" in text
 
 
