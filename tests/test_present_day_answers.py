@@ -159,3 +159,32 @@ def test_no_multilateral_framework_heads_a_pair_as_a_bilateral_pact(facts, index
                         assert "multilateral framework" in embed.title, embed.title
                     checked += 1
     assert checked >= 20
+
+
+def test_allies_of_russia_today_list_rivals_apart_and_the_map_colours_them_apart(facts):
+    from alliance_bot.domain.questions import engine_for, read_question
+    from alliance_bot.render import allies as render_allies
+    from alliance_bot.render.pictures import COLOURS
+
+    engine = engine_for(facts)
+    answer = engine.answer(read_question("who are russia's allies", TODAY.year))
+    result = answer.allies
+    rivals = {p.place for p in result.rivals}
+    assert {"US", "UA", "GB", "PL"} <= rivals  # issue 20: they were among Russia's "weaker ties today"
+    assert not {"US", "UA", "GB", "PL"} & {p.place for p in result.weaker + result.partners + result.allies}
+    assert {"CN", "IN"} <= {p.place for p in result.partners}
+    embed = render_allies.allies_embed(answer, engine.resolver)
+    names = [f.name for f in embed.fields]
+    assert any(n.startswith("Rivals and adversaries (") for n in names)
+    assert any(n.startswith("Designated allies, commitments and partners (") for n in names)
+    groups = dict(render_allies.allies_picture(answer, engine.resolver).groups)
+    assert "US" in groups["rival"] and "US" not in groups["weaker"]
+    assert COLOURS["rival"] not in (COLOURS["weaker"], COLOURS["defence"], COLOURS["partner"])
+
+
+def test_a_multilateral_framework_is_no_weaker_tie_of_its_parties(facts):
+    from alliance_bot.domain.questions import engine_for, read_question
+
+    engine = engine_for(facts)
+    result = engine.answer(read_question("who are japan's allies", TODAY.year)).allies
+    assert "KR" not in {p.place for p in result.weaker}  # only the TAC: a framework, not a tie

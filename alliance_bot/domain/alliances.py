@@ -547,6 +547,9 @@ class AllianceIndex:
         polity = self.polity(place, when)
         allies: list[Partner] = []
         weaker: list[Partner] = []
+        partners: list[Partner] = []
+        rivals: list[Partner] = []
+        no_relations: list[Partner] = []
         for other in self.places_in(year, current_year):
             if other == place:
                 continue
@@ -558,16 +561,32 @@ class AllianceIndex:
                 if verdict.missing.place == place:
                     return CountryAllies(place, year, polity, (), (), verdict.missing)
                 continue
+            lead = verdict.standing.lead
             if verdict.allied:
                 allies.append(Partner(other, verdict))
-            elif verdict.grade != "none":
+            elif lead is not None and lead.type == "no_diplomatic_relations" and verdict.standing.war is None:
+                no_relations.append(Partner(other, verdict))
+            elif verdict.standing.war is not None or (lead is not None and lead.layer == "hostility"):
+                rivals.append(Partner(other, verdict))
+            elif lead is not None:
+                partners.append(Partner(other, verdict))
+            elif verdict.grade != "none" and not (verdict.basis is None and verdict.tie_basis is not None
+                                                 and is_framework(verdict.tie_basis)):
+                # A multilateral framework (the TAC, the Helsinki Final Act) is no tie between two of
+                # its parties: they are not listed for it.
                 weaker.append(Partner(other, verdict))
-        return CountryAllies(place, year, polity, tuple(allies), tuple(weaker))
+        return CountryAllies(
+            place, year, polity, tuple(allies), tuple(weaker),
+            partners=tuple(partners), rivals=tuple(rivals), no_relations=tuple(no_relations),
+        )
 
     def allies_during(self, place: str, first: int, last: int, *, current_year: int) -> CountryAllies:
         """Everyone allied with ``place`` at some time from ``first`` to ``last`` (each partner once)."""
         allies: dict[str, Partner] = {}
         weaker: dict[str, Partner] = {}
+        partners: dict[str, Partner] = {}
+        rivals: dict[str, Partner] = {}
+        no_relations: dict[str, Partner] = {}
         polity = None
         missing_every_year: Missing | None = None
         for year in range(first, last + 1):
@@ -580,10 +599,21 @@ class AllianceIndex:
                 allies.setdefault(partner.place, partner)
             for partner in found.weaker:
                 weaker.setdefault(partner.place, partner)
+            for partner in found.partners:
+                partners.setdefault(partner.place, partner)
+            for partner in found.rivals:
+                rivals.setdefault(partner.place, partner)
+            for partner in found.no_relations:
+                no_relations.setdefault(partner.place, partner)
         if not allies and not weaker and polity is None and missing_every_year is not None:
             return CountryAllies(place, None, None, (), (), missing_every_year, (first, last))
         weaker_only = tuple(p for code, p in weaker.items() if code not in allies)
-        return CountryAllies(place, None, polity, tuple(allies.values()), weaker_only, None, (first, last))
+        return CountryAllies(
+            place, None, polity, tuple(allies.values()), weaker_only, None, (first, last),
+            partners=tuple(p for code, p in partners.items() if code not in allies),
+            rivals=tuple(p for code, p in rivals.items() if code not in allies),
+            no_relations=tuple(p for code, p in no_relations.items() if code not in allies),
+        )
 
     def history(
         self, a: str, b: str, first: int, last: int, *, current_year: int | None = None
@@ -625,6 +655,12 @@ def _period_key(verdict: PairVerdict) -> tuple[str, str, str, str]:
     if verdict.basis is not None:
         return (verdict.grade, f"fact:{verdict.basis.alliance.id}", *names)
     return (verdict.grade, "", *names)
+
+
+def is_framework(tie: AtopTie) -> bool:
+    """A multilateral pact with no defence promise (the TAC, the Helsinki Final Act...): shown as what
+    it is, never as a bilateral pact between two of its parties, nor as a tie on a map."""
+    return not tie.alliance.bilateral and tie.level in ("non_aggression", "consultation", "neutrality")
 
 
 def is_alliance_grade(kind: str) -> bool:
@@ -669,6 +705,11 @@ class CountryAllies:
     weaker: tuple[Partner, ...]  # only neutrality, non-aggression, consultation or partnership
     missing: Missing | None = None
     span: tuple[int, int] | None = None  # a span of years asked about ("during WW2"); then year is None
+    # The present-day layer (issue 20): designated allies, commitments and named partners; and
+    # rivals, adversaries and states at war with it.
+    partners: tuple[Partner, ...] = ()
+    rivals: tuple[Partner, ...] = ()
+    no_relations: tuple[Partner, ...] = ()  # no diplomatic relations, and nothing sharper
 
     def groups(self, partners: tuple[Partner, ...]) -> list[tuple[str, list[Partner]]]:
         """Partners grouped by the treaty that decides each pair, largest group first."""

@@ -10,7 +10,7 @@ import discord
 
 from ..domain.alliances import AllianceSummary, CountryAllies, PairVerdict, Partner, Period
 from ..domain.countries import CountryResolver
-from ..domain.facts import TREATY_KINDS, Source, format_as_of
+from ..domain.facts import TIE_TYPES, TREATY_KINDS, Source, format_as_of
 from ..domain.history import ATOP_LAST_YEAR, OBLIGATIONS
 from ..domain.questions import AllianceAnswer, AlliesAnswer, HistoryAnswer
 from . import COLOUR_INFO, COLOUR_NO, COLOUR_YES, FIELD_VALUE_LIMIT, clip, footer_for, make_embed, source_text
@@ -114,6 +114,17 @@ def allies_embed(answer: AlliesAnswer, resolver: CountryResolver) -> discord.Emb
         )
         colour = COLOUR_NO
     fields: list[tuple[str, str]] = []
+    if result.partners:
+        lines = sorted(f"{partner_name(p, resolver)} ({_lead_kind(p)})" for p in result.partners)
+        fields.append(
+            (f"Designated allies, commitments and partners ({len(lines)})", clip(", ".join(lines), FIELD_VALUE_LIMIT))
+        )
+    if result.rivals:
+        lines = sorted(f"{partner_name(p, resolver)} ({_lead_kind(p)})" for p in result.rivals)
+        fields.append((f"Rivals and adversaries ({len(lines)})", clip(", ".join(lines), FIELD_VALUE_LIMIT)))
+    if result.no_relations:
+        names = sorted(partner_name(p, resolver) for p in result.no_relations)
+        fields.append((f"No diplomatic relations ({len(names)})", clip(", ".join(names), FIELD_VALUE_LIMIT)))
     if result.weaker:
         names = sorted(partner_name(p, resolver) for p in result.weaker)
         text = f"{len(names)} countries, by neutrality, non-aggression, consultation or partnership only: " + ", ".join(names)
@@ -126,12 +137,21 @@ def allies_embed(answer: AlliesAnswer, resolver: CountryResolver) -> discord.Emb
         )
     if answer.left_out:
         fields.append(("Not answered here", f"Your question also asked “{clip(answer.left_out, 200)}”: ask that on its own."))
-    verdicts = [p.verdict for p in result.allies + result.weaker]
+    verdicts = [p.verdict for p in result.allies + result.partners + result.rivals + result.no_relations + result.weaker]
     sources = _sources(verdicts)
     if sources:
         fields.append(("Sources", source_text(sources)))
     as_of = _oldest(verdicts)
     return make_embed(title, description, colour=colour, fields=fields, footer=footer_for(as_of) if as_of else None)
+
+
+def _lead_kind(partner: Partner) -> str:
+    """What binds or divides the pair, in a few words: "at war", "designated Major Non-NATO Ally"..."""
+    standing = partner.verdict.standing
+    if standing.war is not None:
+        return "at war"
+    lead = standing.lead
+    return TIE_TYPES[lead.layer][lead.type] if lead is not None else "no tie"
 
 
 def _research(result: CountryAllies) -> str:
@@ -154,13 +174,16 @@ def allies_picture(answer: AlliesAnswer, resolver: CountryResolver) -> Picture |
     name = resolver.get(result.place).name
     when = _answer_when(answer)
     caption = (
-        f"{name} (dark blue), its allies bound by a defence promise (green) and countries tied to it only by "
-        f"weaker agreements (yellow), {when}. Shown on today's borders. Data: ATOP 5.1 (to {ATOP_LAST_YEAR}) and "
-        f"researched entries (to {format_as_of(_research(result))})."
+        f"{name} (dark blue), its allies bound by a defence promise (green), designated allies, commitments "
+        f"and partners without a defence treaty (light blue), rivals and adversaries (red) and countries tied "
+        f"to it only by weaker agreements (yellow), {when}. Shown on today's borders. Data: ATOP 5.1 "
+        f"(to {ATOP_LAST_YEAR}) and researched entries (to {format_as_of(_research(result))})."
     )
     groups = (
         ("focus", (result.place,)),
         ("defence", tuple(p.place for p in result.allies)),
+        ("partner", tuple(p.place for p in result.partners)),
+        ("rival", tuple(p.place for p in result.rivals)),
         ("weaker", tuple(p.place for p in result.weaker)),
     )
     return Picture("map", "allies-map.png", f"{name}'s allies {when}", caption, groups=groups)

@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeVar
 
 import discord
 
-from ..domain.alliances import PairException, PairVerdict, Period, SharedTreaty
+from ..domain.alliances import PairException, PairVerdict, Period, SharedTreaty, is_framework
 from ..domain.countries import CountryResolver
 from ..domain.facts import (
     RELATIONSHIP_LABELS,
@@ -960,12 +960,6 @@ def _partial_year(tie: AtopTie, year: int | None) -> str:
 def _war_text(tie: AtopTie) -> str:
     war = WAR_NAMES.get(tie.war)
     return f"wartime allies in {war}" if war else "wartime allies"
-
-
-def is_framework(tie: AtopTie) -> bool:
-    """A multilateral pact with no defence promise (the TAC, the Helsinki Final Act...): shown as what
-    it is, never as a bilateral pact between two of its parties."""
-    return not tie.alliance.bilateral and tie.level in ("non_aggression", "consultation", "neutrality")
 
 
 def tie_headline(verdict: PairVerdict, tie: AtopTie, resolver: CountryResolver) -> str:

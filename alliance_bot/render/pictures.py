@@ -28,6 +28,8 @@ COLOURS = {
     "focus": "#1f3b73",
     "defence": "#2e8b57",
     "weaker": "#e0b32f",
+    "partner": "#7fb3d5",
+    "rival": "#c0392b",
     "none": "#d9d9d9",
     "missing": "#f2f2f2",
 }
@@ -35,6 +37,8 @@ LEGEND = {
     "focus": "the country asked about",
     "defence": "allies: a defence promise or wartime alliance",
     "weaker": "weaker ties: neutrality, non-aggression, consultation",
+    "partner": "designated allies, commitments, partners (no defence treaty)",
+    "rival": "rivals, adversaries, at war",
     "none": "no alliance",
     "missing": "no data",
 }
