@@ -547,3 +547,27 @@ def test_in_system_from_covered_spans_agrees_with_reading_every_atop_row(index):
             assert record.in_system(ccode, year) == expected, (ccode, year)
             covered += expected
     assert covered > 10_000
+
+
+# ------------------------------------------------------------------ names follow the state (issue 20)
+
+
+def test_a_name_used_outside_its_years_is_answered_for_the_same_state_under_its_name_then(index):
+    verdict = index.grade("RU", "AUSHUN", year=1819, current_year=YEAR)
+    assert verdict.missing is None  # COW 300 was in the system: the Austrian Empire
+    assert verdict.polity_b is not None and verdict.polity_b.in_sentence == "the Austrian Empire"
+    embed = render_ask.pair_embed(verdict, default_resolver(), 0, index.record)
+    assert "that state was the Austrian Empire" in _text(embed)
+    assert verdict.allied  # the Holy Alliance (and the Quadruple Alliance) bound them in 1819
+    # Outside any year of its state, it is still "no data" (Austria-Hungary's COW state ended in 1918).
+    assert index.grade("US", "AUSHUN", year=1950, current_year=YEAR).missing is not None
+
+
+def test_member_lists_name_states_as_they_were_then(facts):
+    from alliance_bot.domain.questions import engine_for
+
+    catalogue = engine_for(facts).catalogue
+    key = catalogue.find("warsaw pact")
+    members = {m.place for m in catalogue.summary(key, 1970, YEAR).members}
+    assert "USSR" in members and "RU" not in members
+    assert "GDR" in members

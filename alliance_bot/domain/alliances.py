@@ -851,8 +851,13 @@ class AllianceCatalogue:
         rows = record.alliance_members(atopid)
         everyone: dict[int, AllianceMember] = {}
         members: dict[int, AllianceMember] = {}
+        def named_then(ccode: int, when: int) -> str:
+            """The member as it was in ``when`` ("USSR" in the Warsaw Pact of 1970, not "RU")."""
+            era = era_place(ccode, when)
+            return era.code if era is not None else self.index.place_for(ccode, when)
+
         for row in rows:
-            place = self.index.place_for(row.ccode, row.entry.year)
+            place = named_then(row.ccode, row.entry.year)
             left = row.exit.year if row.exit is not None else None
             known = everyone.get(row.ccode)
             joined = min(row.entry.year, known.joined or row.entry.year) if known else row.entry.year
@@ -863,7 +868,7 @@ class AllianceCatalogue:
                 else row.entry.year <= year and (row.exit is None or row.exit.year >= year)
             )
             if in_year:
-                members[row.ccode] = AllianceMember(self.index.place_for(row.ccode, year or current_year), joined, left)
+                members[row.ccode] = AllianceMember(named_then(row.ccode, year or current_year), joined, left)
         assert atop.name is not None
         return AllianceSummary(
             key=f"atop:{atopid}",

@@ -137,7 +137,11 @@ def ccode_of(place: str, year: int, record: HistoricalRecord) -> int | None:
     """The COW code ``place`` stood for in ``year``, or None if it maps to none then."""
     historical = PLACES_BY_CODE.get(place)
     if historical is not None:
-        return historical.ccode if historical.first <= year <= historical.last else None
+        if historical.first <= year <= historical.last:
+            return historical.ccode
+        # A name used outside its own years for the same state under another name then
+        # ("Austria-Hungary" in 1819: COW 300, then the Austrian Empire) is that state.
+        return historical.ccode if era_place(historical.ccode, year) is not None else None
     for first, last, ccode in ISO_SPANS.get(place, ()):
         if first <= year <= last:
             return ccode
