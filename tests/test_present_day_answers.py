@@ -188,3 +188,15 @@ def test_a_multilateral_framework_is_no_weaker_tie_of_its_parties(facts):
     engine = engine_for(facts)
     result = engine.answer(read_question("who are japan's allies", TODAY.year)).allies
     assert "KR" not in {p.place for p in result.weaker}  # only the TAC: a framework, not a tie
+
+
+def test_the_us_russia_strip_draws_no_partnership_after_2018_only_what_was_checked(facts, index):
+    from alliance_bot.domain.questions import HistoryAnswer, When
+    from alliance_bot.render import allies as render_allies
+
+    periods = index.history("US", "RU", 1815, TODAY.year, current_year=TODAY.year)
+    answer = HistoryAnswer("US", "RU", When(1815, TODAY.year, "", "ever"), tuple(periods))
+    bands = render_allies.strip_picture(answer, default_resolver()).bands
+    after = [band for band in bands if band.last > 2018]
+    assert after and all(band.kind in ("rival", "missing", "none") for band in after), after
+    assert any(band.kind == "rival" for band in after)  # the rivalry and the designations, sourced

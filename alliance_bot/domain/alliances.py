@@ -645,16 +645,20 @@ class Period:
         return self.verdict.missing is None
 
 
-def _period_key(verdict: PairVerdict) -> tuple[str, str, str, str]:
-    """What makes a year the same as the one before: the standing, its treaty and both states' names."""
+def _period_key(verdict: PairVerdict) -> tuple[str, ...]:
+    """What makes a year the same as the one before: the standing, its treaty, the present-day tie
+    or war that heads it, whether its alliance was checked, and both states' names."""
     names = tuple(p.name if p is not None else "" for p in (verdict.polity_a, verdict.polity_b))
+    standing = verdict.standing
+    lead = standing.war.war.id if standing.war is not None else (standing.lead.id if standing.lead else "")
     if verdict.missing is not None:
         return ("missing", verdict.missing.reason, *names)
+    checked = "checked" if verdict.tie_check is not None else ""
     if verdict.tie_basis is not None:
-        return (verdict.grade, f"atop:{verdict.tie_basis.atopid}", *names)
+        return (verdict.grade, f"atop:{verdict.tie_basis.atopid}", lead, checked, *names)
     if verdict.basis is not None:
-        return (verdict.grade, f"fact:{verdict.basis.alliance.id}", *names)
-    return (verdict.grade, "", *names)
+        return (verdict.grade, f"fact:{verdict.basis.alliance.id}", lead, *names)
+    return (verdict.grade, "", lead, *names)
 
 
 def is_framework(tie: AtopTie) -> bool:

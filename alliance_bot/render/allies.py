@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from ..domain.alliances import AllianceSummary, CountryAllies, PairVerdict, Partner, Period
+from ..domain.alliances import AllianceSummary, CountryAllies, PairVerdict, Partner, Period, is_framework
 from ..domain.countries import CountryResolver
 from ..domain.facts import TIE_TYPES, TREATY_KINDS, Source, format_as_of
 from ..domain.history import ATOP_LAST_YEAR, OBLIGATIONS
@@ -302,6 +302,17 @@ def _band_kind(period: Period) -> str:
         return "missing"
     if verdict.allied:
         return "defence"
+    lead = verdict.standing.lead
+    if verdict.standing.war is not None or (lead is not None and lead.layer == "hostility"
+                                            and lead.type != "no_diplomatic_relations"):
+        return "rival"
+    if lead is not None and lead.layer != "hostility":
+        return "partner"
+    if verdict.basis is None and verdict.tie_basis is not None:
+        if is_framework(verdict.tie_basis):
+            return "none"  # a multilateral framework is no tie between two of its parties
+        if period.first > ATOP_LAST_YEAR and verdict.tie_check is None:
+            return "missing"  # after 2018 only what was checked is drawn
     return "none" if verdict.grade == "none" else "weaker"
 
 

@@ -269,5 +269,7 @@ def _draw_strip(title: str, caption: str, bands: Sequence[Band]) -> bytes:
             text += "..."
         draw.text((left + 22, y), text, fill="#222222", font=label_font)
         y += 26
-    legend = [kind for kind in ("defence", "weaker", "none", "missing") if any(b.kind == kind for b in bands)]
+    legend = [
+        kind for kind in ("defence", "partner", "weaker", "rival", "none", "missing") if any(b.kind == kind for b in bands)
+    ]
     return _png(_framed(body, title, caption, legend))
