@@ -48,7 +48,11 @@ def test_the_wheel_carries_the_data_and_runs_its_check_from_an_empty_directory(t
         names = set(archive.namelist())
     assert "alliance_bot/data/us_russia.yaml" in names
     assert "alliance_bot/data/atop/alliances.tsv" in names
+    assert "alliance_bot/data/names/demonyms.tsv" in names
     assert not any(name.startswith("alliance_bot/data/unconfirmed/") for name in names)
+    # Every package of the source tree is in the wheel (a new one must be listed in pyproject.toml).
+    packages = {str(p.parent.relative_to(ROOT)) for p in (ROOT / "alliance_bot").rglob("__init__.py")}
+    assert {f"{package}/__init__.py" for package in packages} <= names, packages
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)

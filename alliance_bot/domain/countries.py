@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 import pycountry
@@ -22,6 +23,54 @@ from rapidfuzz.distance import OSA
 from .places import HISTORICAL_PLACES
 
 log = logging.getLogger(__name__)
+
+# What people call a country's people, from the countryinfo library (data/names/demonyms.tsv,
+# written by scripts/import_names.py): "the americans", "the chinese", "israelis".
+DEMONYMS_FILE = Path("names") / "demonyms.tsv"  # under the bundled data directory
+# Nicknames and plural slang no library lists, kept by hand: "the brits", "aussies", "the soviets".
+PEOPLE_SLANG: dict[str, str] = {
+    "brits": "GB",
+    "brit": "GB",
+    "limeys": "GB",
+    "aussies": "AU",
+    "aussie": "AU",
+    "kiwis": "NZ",
+    "yanks": "US",
+    "yankees": "US",
+    "soviets": "USSR",
+    "the soviet": "USSR",
+    "nazis": "DE",
+    "nazi germany": "DE",
+    "saudis": "SA",
+    "emiratis": "AE",
+    "poles": "PL",
+    "danes": "DK",
+    "swedes": "SE",
+    "finns": "FI",
+    "turks": "TR",
+    "greeks": "GR",
+    "spaniards": "ES",
+    "scots": "GB",
+    "filipinos": "PH",
+    "north koreans": "KP",
+    "south koreans": "KR",
+}
+
+
+def load_demonyms(path: Path | None = None) -> dict[str, str]:
+    """Demonym (folded) -> ISO code, from the generated file; empty if it is missing."""
+    if path is None:
+        from ..config import BUNDLED_DATA_DIR  # the checkout's data/ or the installed package's
+
+        path = BUNDLED_DATA_DIR / DEMONYMS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        log.warning("no demonyms file at %s: people's names ('the french') will not be understood", path)
+        return {}
+    pairs = (line.split("\t") for line in lines if line and not line.startswith("#"))
+    return {word: code for word, code in pairs}
+
 
 # Names people use that pycountry does not list (folded form on the left).
 ALIASES: dict[str, str] = {
@@ -41,9 +90,11 @@ ALIASES: dict[str, str] = {
     "russia": "RU",
     "russian federation": "RU",
     "north korea": "KP",
+    "n korea": "KP",
     "dprk": "KP",
     "democratic peoples republic of korea": "KP",
     "south korea": "KR",
+    "s korea": "KR",
     "rok": "KR",
     "republic of korea": "KR",
     "turkey": "TR",
@@ -87,6 +138,7 @@ ALIASES: dict[str, str] = {
     "micronesia": "FM",
     "brunei": "BN",
     "uae": "AE",
+    "nz": "NZ",
     "emirates": "AE",
     "the emirates": "AE",
     "saudi": "SA",
@@ -380,7 +432,7 @@ def tokenize(text: str) -> list[Token]:
 class CountryResolver:
     """Resolve country names in free text and in single fields; build once, reuse everywhere."""
 
-    def __init__(self) -> None:
+    def __init__(self, demonyms: Mapping[str, str] | None = None) -> None:
         self._countries: dict[str, Country] = {}
         self._keys: dict[str, tuple[str, ...]] = {}
         for record in pycountry.countries:
@@ -402,11 +454,25 @@ class CountryResolver:
                 self._add_key(spelling, place.code, replace=True)
         for alias, codes in AMBIGUOUS.items():
             self._keys[fold(alias)] = codes
+        # People's names: exact words only (never matched fuzzily, never over a country's own name).
+        people = {**(demonyms or {}), **PEOPLE_SLANG}
+        exact_only: set[str] = set()
+        for word, code in people.items():
+            if code not in self._countries:
+                continue
+            for spelling in (word, f"the {word}"):
+                key = fold(spelling)
+                if key and key not in self._keys:
+                    self._keys[key] = (code,)
+                    exact_only.add(key)
         self._by_length: dict[int, list[str]] = {}
         for key in self._keys:
             self._by_length.setdefault(len(key.split()), []).append(key)
         self._fuzzy_keys: dict[int, list[str]] = {
-            n: [k for k in keys if len(k) >= _FUZZY_MIN_LENGTH and self._keys[k] and len(self._keys[k]) == 1]
+            n: [
+                k for k in keys
+                if len(k) >= _FUZZY_MIN_LENGTH and self._keys[k] and len(self._keys[k]) == 1 and k not in exact_only
+            ]
             for n, keys in self._by_length.items()
         }
         # _fuzzy compares a phrase only with the names whose length is within the edits it allows
@@ -611,4 +677,4 @@ def _allowed_edits(length: int) -> int:
 def default_resolver() -> CountryResolver:
     """The shared resolver (pycountry's tables are read on first use, so warm it up off the loop)."""
     log.debug("building the country resolver")
-    return CountryResolver()
+    return CountryResolver(load_demonyms())

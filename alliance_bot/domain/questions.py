@@ -364,9 +364,38 @@ class Reading:
         return (self.when is not None and self.when.kind != "year") or self.allies_of
 
 
+# Chat spellings of the function words a pair question is built from (issue 23): read as the words
+# they stand for, so "r the us n uk allys" reads like "are the us and uk allies". Kept by hand: they
+# are the question's grammar, which no country library has.
+_CASUAL = (
+    # Whole words only, never a letter of an abbreviation ("U.S.", "N. Korea").
+    (re.compile(r"(?<![.\w])(?:r|ar)(?![.\w])", re.IGNORECASE), "are"),
+    (re.compile(r"(?<![.\w])u(?![.\w])", re.IGNORECASE), "you"),
+    (re.compile(r"(?<![.\w])(?:n|nd)(?![.\w])(?=\s+(?:the\s+)?\w)", re.IGNORECASE), "and"),
+    (re.compile(r"\s&\s"), " and "),
+    (re.compile(r"\brn\b", re.IGNORECASE), "now"),
+    (re.compile(r"\bw/\s*", re.IGNORECASE), "with "),
+    (re.compile(r"\b(?:allys|alies|allis|allyes|alllies|allie)\b", re.IGNORECASE), "allies"),
+    (re.compile(r"\b(?:alied|allyed)\b", re.IGNORECASE), "allied"),
+    (re.compile(r"\b(?:aly|ali)\b", re.IGNORECASE), "ally"),
+)
+# A shared noun: "north and south korea" is North Korea and South Korea.
+_SHARED_NOUN = re.compile(
+    r"\b(north|south|east|west)\s+and\s+(north|south|east|west)\s+([a-z]+)", re.IGNORECASE
+)
+
+
+def casual_text(question: str) -> str:
+    """The question with chat spellings of its function words and shared nouns spelled out."""
+    text = question
+    for pattern, word in _CASUAL:
+        text = pattern.sub(word, text)
+    return _SHARED_NOUN.sub(lambda m: f"{m[1]} {m[3]} and {m[2]} {m[3]}", text)
+
+
 def read_question(question: str, current_year: int) -> Reading:
     """Read ``question`` for :meth:`AskEngine.answer` (cheap: a few patterns over its words)."""
-    text = question.strip()
+    text = casual_text(question.strip())
     when = find_when(text, current_year)
     return Reading(text, current_year, when, _asks_allies_of(text))
 
@@ -560,11 +589,21 @@ class AskEngine:
         self._faq_owner: list[int] = []
         self._faq_exact: dict[str, int] = {}
         self._recent: OrderedDict[tuple[str, int], Answer] = OrderedDict()
+        self._faq_pairs: dict[str, frozenset[str]] = {}
         for index, faq in enumerate(self.faqs):
             for text in (faq.question, *faq.paraphrases):
                 self._faq_keys.append(faq_key(text, self.resolver))
                 self._faq_owner.append(index)
                 self._faq_exact.setdefault(fold(text), index)
+
+    def _faq_pair(self, faq: Faq) -> frozenset[str]:
+        """The countries a FAQ entry's question names (part of its match: a pair question about
+        another pair never gets it)."""
+        cached = self._faq_pairs.get(faq.id)
+        if cached is None:
+            found = self.resolver.find(faq.question)
+            cached = self._faq_pairs[faq.id] = frozenset(m.codes[0] for m in found if not m.ambiguous)
+        return cached
 
     # ------------------------------------------------------------------ pairs
 
@@ -695,6 +734,11 @@ class AskEngine:
                 return PairAnswer(verdict)
         faq_ranked = self.faq_matches(text, tokens=tokens, mentions=mentions)
         top_faq = faq_ranked[0] if faq_ranked else None
+        named = {code for m in mentions if not m.ambiguous for code in m.codes[:1]}
+        if top_faq is not None and len(named) == 2 and self._faq_pair(top_faq[0]) != frozenset(named):
+            # Pair first: two places named win over a FAQ entry about another pair (issue 23).
+            top_faq, faq_ranked = None, [f for f in faq_ranked if self._faq_pair(f[0]) == frozenset(named)]
+            top_faq = faq_ranked[0] if faq_ranked else None
         if top_faq and top_faq[1] >= FAQ_CERTAIN and not self._plain_pair(tokens, mentions):
             return FaqAnswer(*top_faq)
 
