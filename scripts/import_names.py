@@ -1,6 +1,10 @@
-"""Write data/names/demonyms.tsv: what people call a country's people, from the countryinfo library.
+"""Write data/names/: what people call countries and their people, derived from libraries.
 
-    python scripts/import_names.py
+    python scripts/import_names.py [DIR]
+
+- demonyms.tsv, from the countryinfo library (see below);
+- countries_i18n.tsv: each country's name in Spanish, French, German, Portuguese, Russian,
+  Ukrainian and Chinese, from Babel's CLDR territory names (language, name, ISO code).
 
 countryinfo (MIT) ships one English demonym per country ("American", "Chinese"); this adds the
 plural people type ("Americans"; "Chinese" and "French" stay as they are). A demonym the library
@@ -20,7 +24,8 @@ from pathlib import Path
 import pycountry
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "data" / "names" / "demonyms.tsv"
+OUT = ROOT / "data" / "names"
+LANGUAGES = ("es", "fr", "de", "pt", "ru", "uk", "zh")
 # Demonyms whose plural is the same word: -ese (Chinese), -sh/-ch (British, French, Dutch), -ss (Swiss).
 SAME_PLURAL = ("ese", "sh", "ch", "ss")
 
@@ -29,8 +34,28 @@ def plural(demonym: str) -> str:
     return demonym if demonym.lower().endswith(SAME_PLURAL) else demonym + "s"
 
 
+def write_i18n(out: Path) -> int:
+    """Country names in the seven languages, as CLDR (through Babel) gives them; a name two
+    countries share in one language is left out."""
+    from babel import Locale
+
+    lines = ["# language\tname\tiso (CLDR territory names through Babel; see scripts/import_names.py)"]
+    for language in LANGUAGES:
+        names: dict[str, set[str]] = {}
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code) is not None:
+                names.setdefault(name.strip(), set()).add(code)
+        for name, codes in sorted(names.items()):
+            if len(codes) == 1:
+                lines.append(f"{language}\t{name}\t{next(iter(codes))}")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines) - 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    out = Path(argv[0]) if argv else OUT
+    folder = Path(argv[0]) if argv else OUT
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "demonyms.tsv"
     rows: dict[str, dict[str, int]] = {}
     data = resources.files("countryinfo") / "data"
     for entry in sorted(data.iterdir(), key=lambda e: e.name):
@@ -50,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         # One place, or one with ten times the people of the next: the word names that country.
         if len(ranked) == 1 or ranked[0][1] >= 10 * max(ranked[1][1], 1):
             lines.append(f"{word}\t{ranked[0][0]}")
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {len(lines) - 1} demonyms to {out}")
+    print(f"wrote {write_i18n(folder / 'countries_i18n.tsv')} names in {len(LANGUAGES)} languages")
     return 0
 
 

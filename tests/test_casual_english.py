@@ -110,6 +110,7 @@ def test_the_demonyms_are_what_the_script_makes_of_the_library(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    out = tmp_path / "demonyms.tsv"
-    subprocess.run([sys.executable, "scripts/import_names.py", str(out)], cwd=root, check=True, capture_output=True)
-    assert out.read_text(encoding="utf-8") == (BUNDLED_DATA_DIR / "names" / "demonyms.tsv").read_text(encoding="utf-8")
+    subprocess.run([sys.executable, "scripts/import_names.py", str(tmp_path)], cwd=root, check=True, capture_output=True)
+    for name in ("demonyms.tsv", "countries_i18n.tsv"):
+        made = (tmp_path / name).read_text(encoding="utf-8")
+        assert made == (BUNDLED_DATA_DIR / "names" / name).read_text(encoding="utf-8"), name

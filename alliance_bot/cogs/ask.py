@@ -32,6 +32,7 @@ from ..domain.questions import (
     When,
     engine_for,
     find_claims,
+    question_language,
     read_question,
 )
 from ..render import AUTOCOMPLETE_LIMIT, ReadyComponents, pictures
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # The claim a message-menu fact-check is answering, for the replies of that interaction only.
 _CHECKING: contextvars.ContextVar[str | None] = contextvars.ContextVar("fact_check_claim", default=None)
+# The language the question was asked in, for the one-line note that answers are in English.
+_LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("question_language", default="en")
 
 
 class Ask(commands.Cog):
@@ -167,14 +170,22 @@ class Ask(commands.Cog):
     async def _answer(self, interaction: discord.Interaction, question: str) -> None:
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
+        locale = str(interaction.locale)
         answer = engine.recall(question, today.year)
         if answer is None:
-            reading = read_question(question, today.year)
+            reading = read_question(question, today.year, locale)
+            language = reading.language
             if reading.grades_many_pairs:  # a span of years or a country's allies: off the event loop
                 answer = await asyncio.to_thread(engine.answer, reading)
             else:
                 answer = engine.answer(reading)
-        await self._reply(interaction, engine, answer, today)
+        else:
+            language = question_language(question, locale)
+        token = _LANGUAGE.set(language)
+        try:
+            await self._reply(interaction, engine, answer, today)
+        finally:
+            _LANGUAGE.reset(token)
 
     @everywhere
     @app_commands.command(name="ally", description="Are two countries allies? Optionally as of a past year")
@@ -413,9 +424,13 @@ class Ask(commands.Cog):
         if outside_a_server(interaction):  # no server's own edits apply here: say whose facts these are
             embed = kwargs["embed"] = embed.copy()  # never change an embed we were given: it may be shared
             embed.set_footer(text=render_ask.bundled_footer(embed.footer.text))
+        note = render_ask.english_note(_LANGUAGE.get())
+        if note is not None:  # asked in another language: say, in it, that answers are in English for now
+            kwargs["content"] = note
         claim = _CHECKING.get()
         if claim is not None:  # a fact-check from the message menu: say what was checked, privately
-            kwargs |= {"content": render_ask.checked_line(claim), "ephemeral": True}
+            checked = render_ask.checked_line(claim)
+            kwargs |= {"content": f"{checked}\n{note}" if note else checked, "ephemeral": True}
             rows = [*(view.to_components() if view is not None else []), render_ask.post_row(interaction.user.id)]
             if len(rows) <= 5:  # Discord's limit of action rows
                 view = ReadyComponents(rows)

@@ -57,12 +57,38 @@ PEOPLE_SLANG: dict[str, str] = {
 }
 
 
+I18N_FILE = Path("names") / "countries_i18n.tsv"  # CLDR names in seven languages (scripts/import_names.py)
+# Short forms the CLDR names lack, kept by hand: what people write for the big powers.
+I18N_SHORT: dict[str, str] = {
+    "ee uu": "US", "eeuu": "US", "eua": "US", "сша": "US", "美國": "US",
+    "рф": "RU", "кнр": "CN", "中國": "CN", "俄國": "RU", "英國": "GB", "日本国": "JP",
+}
+
+
+def _bundled(relative: Path) -> Path:
+    from ..config import BUNDLED_DATA_DIR  # the checkout's data/ or the installed package's
+
+    return BUNDLED_DATA_DIR / relative
+
+
+def load_i18n(path: Path | None = None) -> dict[str, str]:
+    """Country names in other languages (folded) -> ISO code; empty if the file is missing."""
+    try:
+        lines = (path or _bundled(I18N_FILE)).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        log.warning("no country names in other languages at %s", path)
+        return {}
+    names = {}
+    for line in lines:
+        if line and not line.startswith("#"):
+            _language, name, code = line.split("\t")
+            names.setdefault(name, code)
+    return {**names, **I18N_SHORT}
+
+
 def load_demonyms(path: Path | None = None) -> dict[str, str]:
     """Demonym (folded) -> ISO code, from the generated file; empty if it is missing."""
-    if path is None:
-        from ..config import BUNDLED_DATA_DIR  # the checkout's data/ or the installed package's
-
-        path = BUNDLED_DATA_DIR / DEMONYMS_FILE
+    path = path or _bundled(DEMONYMS_FILE)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -432,9 +458,10 @@ def tokenize(text: str) -> list[Token]:
 class CountryResolver:
     """Resolve country names in free text and in single fields; build once, reuse everywhere."""
 
-    def __init__(self, demonyms: Mapping[str, str] | None = None) -> None:
+    def __init__(self, demonyms: Mapping[str, str] | None = None, foreign: Mapping[str, str] | None = None) -> None:
         self._countries: dict[str, Country] = {}
         self._keys: dict[str, tuple[str, ...]] = {}
+        self._foreign: set[str] = set()
         for record in pycountry.countries:
             code = record.alpha_2
             common = getattr(record, "common_name", None)
@@ -456,6 +483,11 @@ class CountryResolver:
             self._keys[fold(alias)] = codes
         # People's names: exact words only (never matched fuzzily, never over a country's own name).
         people = {**(demonyms or {}), **PEOPLE_SLANG}
+        for name, code in (foreign or {}).items():  # names in other languages: exact, never over English
+            key = fold(name)
+            if key and key not in self._keys and code in self._countries:
+                self._keys[key] = (code,)
+                self._foreign.add(key)
         exact_only: set[str] = set()
         for word, code in people.items():
             if code not in self._countries:
@@ -465,13 +497,17 @@ class CountryResolver:
                 if key and key not in self._keys:
                     self._keys[key] = (code,)
                     exact_only.add(key)
+        # Names written without spaces around them (Chinese), for the question to be split into words.
+        self.unspaced_names = tuple(sorted((k for k in self._keys if any("\u4e00" <= ch <= "\u9fff" for ch in k)),
+                                           key=len, reverse=True))
         self._by_length: dict[int, list[str]] = {}
         for key in self._keys:
             self._by_length.setdefault(len(key.split()), []).append(key)
         self._fuzzy_keys: dict[int, list[str]] = {
             n: [
                 k for k in keys
-                if len(k) >= _FUZZY_MIN_LENGTH and self._keys[k] and len(self._keys[k]) == 1 and k not in exact_only
+                if len(k) >= _FUZZY_MIN_LENGTH and self._keys[k] and len(self._keys[k]) == 1
+                and k not in exact_only and k not in self._foreign
             ]
             for n, keys in self._by_length.items()
         }
@@ -677,4 +713,4 @@ def _allowed_edits(length: int) -> int:
 def default_resolver() -> CountryResolver:
     """The shared resolver (pycountry's tables are read on first use, so warm it up off the loop)."""
     log.debug("building the country resolver")
-    return CountryResolver(load_demonyms())
+    return CountryResolver(load_demonyms(), load_i18n())

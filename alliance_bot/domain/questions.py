@@ -27,6 +27,7 @@ from .alliances import (
 from .countries import QUALIFIERS, CountryResolver, Mention, Token, default_resolver, fold, tokenize
 from .errors import UserError
 from .facts import FactBase, Faq
+from .languages import ELISION, detect, split_chinese
 
 log = logging.getLogger(__name__)
 
@@ -357,6 +358,7 @@ class Reading:
     current_year: int
     when: When | None
     allies_of: bool  # worded as "who are X's allies" (one of the ``_ALLIES_OF`` patterns)
+    language: str = "en"  # the language it is written in (languages.detect); answers are in English
 
     @property
     def grades_many_pairs(self) -> bool:
@@ -367,18 +369,32 @@ class Reading:
 # Chat spellings of the function words a pair question is built from (issue 23): read as the words
 # they stand for, so "r the us n uk allys" reads like "are the us and uk allies". Kept by hand: they
 # are the question's grammar, which no country library has.
-_CASUAL = (
-    # Whole words only, never a letter of an abbreviation ("U.S.", "N. Korea").
-    (re.compile(r"(?<![.\w])(?:r|ar)(?![.\w])", re.IGNORECASE), "are"),
-    (re.compile(r"(?<![.\w])u(?![.\w])", re.IGNORECASE), "you"),
-    (re.compile(r"(?<![.\w])(?:n|nd)(?![.\w])(?=\s+(?:the\s+)?\w)", re.IGNORECASE), "and"),
-    (re.compile(r"\s&\s"), " and "),
-    (re.compile(r"\brn\b", re.IGNORECASE), "now"),
-    (re.compile(r"\bw/\s*", re.IGNORECASE), "with "),
-    (re.compile(r"\b(?:allys|alies|allis|allyes|alllies|allie)\b", re.IGNORECASE), "allies"),
-    (re.compile(r"\b(?:alied|allyed)\b", re.IGNORECASE), "allied"),
-    (re.compile(r"\b(?:aly|ali)\b", re.IGNORECASE), "ally"),
+_CASUAL_WORDS = {
+    "r": "are", "ar": "are", "u": "you", "n": "and", "nd": "and", "rn": "now",
+    "allys": "allies", "alies": "allies", "allis": "allies", "allyes": "allies", "alllies": "allies",
+    "allie": "allies", "alied": "allied", "allyed": "allied", "aly": "ally", "ali": "ally",
+}
+# One pass over the question: whole words only, never a letter of an abbreviation ("U.S.", "N. Korea");
+# "n" only before another word ("china n russia").
+_CASUAL = re.compile(
+    r"(?<![.\w])(?:(?P<n>n|nd)(?=\s+\w)|(?P<w>r|ar|u|rn|allys|alies|allis|allyes|alllies|allie|alied|allyed|aly|ali))"
+    r"(?![.\w])|(?P<with>\bw/\s*)|(?P<amp>\s&\s)",
+    re.IGNORECASE,
 )
+
+
+_CASUAL_KEYS = frozenset(_CASUAL_WORDS)
+_COMPASS = frozenset({"north", "south", "east", "west"})
+
+
+def _casual_word(match: re.Match[str]) -> str:
+    if match["with"]:
+        return "with "
+    if match["amp"]:
+        return " and "
+    return _CASUAL_WORDS[match.group(0).lower()]
+
+
 # A shared noun: "north and south korea" is North Korea and South Korea.
 _SHARED_NOUN = re.compile(
     r"\b(north|south|east|west)\s+and\s+(north|south|east|west)\s+([a-z]+)", re.IGNORECASE
@@ -386,18 +402,35 @@ _SHARED_NOUN = re.compile(
 
 
 def casual_text(question: str) -> str:
-    """The question with chat spellings of its function words and shared nouns spelled out."""
+    """The question with chat spellings of its function words and shared nouns spelled out, French
+    elisions undone and a Chinese question split into words."""
     text = question
-    for pattern, word in _CASUAL:
-        text = pattern.sub(word, text)
-    return _SHARED_NOUN.sub(lambda m: f"{m[1]} {m[3]} and {m[2]} {m[3]}", text)
+    if not text.isascii():
+        text = split_chinese(ELISION.sub("", text), default_resolver().unspaced_names)
+    elif "'" in text:
+        text = ELISION.sub("", text)
+    words = set(text.lower().replace("?", " ").replace(",", " ").split())
+    if words & _CASUAL_KEYS or "&" in text or "w/" in text:  # most questions have none of them
+        text = _CASUAL.sub(_casual_word, text)
+    if " and " in text and words & _COMPASS:
+        text = _SHARED_NOUN.sub(lambda m: f"{m[1]} {m[3]} and {m[2]} {m[3]}", text)
+    return text
 
 
-def read_question(question: str, current_year: int) -> Reading:
-    """Read ``question`` for :meth:`AskEngine.answer` (cheap: a few patterns over its words)."""
+def question_language(question: str, locale: str | None = None) -> str:
+    """The language a question is written in (cheap; for an answer recalled without reading it)."""
+    text = casual_text(question.strip())
+    return detect(fold(text).split(), text, locale)
+
+
+def read_question(question: str, current_year: int, locale: str | None = None) -> Reading:
+    """Read ``question`` for :meth:`AskEngine.answer` (cheap: a few patterns over its words).
+
+    ``locale`` (the interaction's, e.g. "es-ES") only helps tell languages apart."""
     text = casual_text(question.strip())
     when = find_when(text, current_year)
-    return Reading(text, current_year, when, _asks_allies_of(text))
+    language = detect(fold(text).split(), text, locale)
+    return Reading(text, current_year, when, _asks_allies_of(text), language)
 
 
 def _asks_allies_of(text: str) -> bool:

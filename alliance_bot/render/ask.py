@@ -44,6 +44,7 @@ from ..domain.history import (
     date_text,
     tie_start_text,
 )
+from ..domain.languages import NOTES as LANGUAGE_NOTES
 from ..domain.places import PLACES_BY_CODE
 from ..domain.questions import HistoryAnswer, NoVerdict, When
 from . import (
@@ -309,6 +310,12 @@ BUNDLED_NOTE = "bundled facts (no server's own edits)"
 def bundled_footer(footer: str | None) -> str:
     """A footer outside a server: the answer rests on the bundled facts only."""
     return f"{footer} · {BUNDLED_NOTE}" if footer else BUNDLED_NOTE[:1].upper() + BUNDLED_NOTE[1:]
+
+
+def english_note(language: str) -> str | None:
+    """One line in the asker's language: the answers are in English for now (None for English)."""
+    note = LANGUAGE_NOTES.get(language)
+    return f"-# {note}" if note else None
 
 
 def checked_line(claim: str) -> str:
