@@ -18,6 +18,7 @@ from ..client import AllianceBot
 from ..domain.countries import default_resolver
 from ..domain.errors import UserError
 from ..domain.facts import FactBase
+from ..domain.followups import Context, Contexts, follow_up, names_no_pair
 from ..domain.questions import (
     RECORD_FIRST_YEAR,
     AllianceAnswer,
@@ -61,6 +62,8 @@ class Ask(commands.Cog):
         # (nearly every /ask) gets its engine without the thread hop.
         self._last_engine: dict[int | None, tuple[FactBase, AskEngine]] = {}
         self._rendered: weakref.WeakKeyDictionary[AskEngine, render_ask.RenderedReplies] = weakref.WeakKeyDictionary()
+        # Each member's last pair question per channel, for a few minutes (in memory only).
+        self._contexts = Contexts()
         # A message menu cannot be declared in a cog: it is added to the tree on load.
         self._fact_check_menu = app_commands.ContextMenu(
             name=render_ask.FACT_CHECK_MENU,
@@ -165,12 +168,24 @@ class Ask(commands.Cog):
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300]) -> None:
         if not question.strip():
             raise UserError(render_ask.EMPTY_QUESTION)
-        await self._answer(interaction, question)
+        await self._answer(interaction, question, follow=True)
 
-    async def _answer(self, interaction: discord.Interaction, question: str) -> None:
+    async def _answer(self, interaction: discord.Interaction, question: str, *, follow: bool = False) -> None:
+        """Answer a question; with ``follow``, a short follow-up ("what about china?") is read against
+        the member's last pair question in this channel, and this one becomes the one to follow."""
         engine = await self._engine(interaction)
         today = discord.utils.utcnow().date()
         locale = str(interaction.locale)
+        now = discord.utils.utcnow().timestamp()
+        channel_id = interaction.channel_id or 0
+        if follow:
+            context = self._contexts.recent(channel_id, interaction.user.id, now)
+            rewritten = follow_up(question, context, engine.resolver) if context is not None else None
+            if rewritten is not None:
+                question = rewritten
+            elif names_no_pair(question):  # "are they allies?" with nothing to follow: ask back
+                await self._reply(interaction, engine, NoVerdict("needs_pair"), today)
+                return
         answer = engine.recall(question, today.year)
         if answer is None:
             reading = read_question(question, today.year, locale)
@@ -181,6 +196,9 @@ class Ask(commands.Cog):
                 answer = engine.answer(reading)
         else:
             language = question_language(question, locale)
+        if follow and isinstance(answer, PairAnswer) and answer.verdict.missing is None:
+            verdict = answer.verdict
+            self._contexts.remember(channel_id, interaction.user.id, Context(verdict.a, verdict.b, verdict.year, now))
         token = _LANGUAGE.set(language)
         try:
             await self._reply(interaction, engine, answer, today)

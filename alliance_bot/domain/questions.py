@@ -483,7 +483,7 @@ class FaqAnswer:
     score: float
 
 
-NoVerdictReason = Literal["unknown_place", "same_country", "ambiguous", "future_year", "no_match"]
+NoVerdictReason = Literal["unknown_place", "same_country", "ambiguous", "future_year", "no_match", "needs_pair"]
 
 
 @dataclass(frozen=True)

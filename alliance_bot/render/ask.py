@@ -747,6 +747,12 @@ def no_verdict_embed(answer: NoVerdict, resolver: CountryResolver) -> discord.Em
         case "future_year":
             title = f"I can't answer for {answer.year}"
             text = "My data describes treaties up to today; I don't predict future alliances."
+        case "needs_pair":
+            title = "Which two countries do you mean?"
+            text = (
+                "I won't guess. Ask with both names, e.g. “are France and Germany allies?”, or pick a pair "
+                "below; then “what about China?” or “and in 1944?” follow on from it."
+            )
         case _:
             title = "I couldn't match that question confidently"
             text = (
@@ -790,7 +796,16 @@ def no_verdict_choices(answer: NoVerdict, resolver: CountryResolver) -> list[Cho
     if answer.reason in ("no_match", "unknown_place"):
         for faq in answer.closest:
             choices.append(Choice(clip(faq.question, BUTTON_LABEL_LIMIT), faq_id=faq.id))
+    if answer.reason == "needs_pair":
+        for a, b in ASKED_PAIRS:
+            label = f"{resolver.get(a).name} & {resolver.get(b).name}"
+            choices.append(Choice(clip(label, BUTTON_LABEL_LIMIT), codes=(a, b), year=answer.year))
     return choices[:10]
+
+
+# The pairs offered when a question names none: the ones people ask about most (the US and Russia
+# first, the question this bot grew from).
+ASKED_PAIRS = (("US", "RU"), ("US", "CN"), ("RU", "CN"), ("US", "IL"), ("RU", "UA"))
 
 
 class ChoiceHandler(Protocol):
