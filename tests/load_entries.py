@@ -92,6 +92,20 @@ def entry(kind: str, i: int) -> dict[str, Any]:
             "description": "A synthetic arrangement for a load test.",
             "members": [{"code": code} for code in members],
         }
+    if kind == "tie":
+        a, b = _CODES[i % len(_CODES)], _CODES[(i + 1) % len(_CODES)]
+        return base | {
+            "layer": "partnership", "type": "strategic_partnership", "pair": [a, b],
+            "name": f"Synthetic partnership {i}", "summary": "A synthetic tie for a load test.",
+        }
+    if kind == "atop_check":
+        return base | {"atopid": 3180, "status": "in_force", "summary": f"A synthetic check {i} for a load test."}
+    if kind == "war":
+        return base | {
+            "name": f"Synthetic war {i}", "began": "1990", "ended": "1991",
+            "participants": [{"cow": 2, "side": "A", "entered": "1990"}, {"cow": 365, "side": "B", "entered": "1990"}],
+            "summary": "A synthetic war for a load test.",
+        }
     raise ValueError(kind)
 
 

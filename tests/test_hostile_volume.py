@@ -82,7 +82,7 @@ async def test_quiz_questions_are_generated_off_the_loop_once_per_quiz(world, mo
     from alliance_bot.cogs import quiz as quiz_cog
 
     calls: list[bool] = []
-    real = quiz_cog.generate_questions
+    real = quiz_cog.question_pool
 
     def recording(*args, **kwargs):
         try:
@@ -93,7 +93,7 @@ async def test_quiz_questions_are_generated_off_the_loop_once_per_quiz(world, mo
         calls.append(on_loop and threading.current_thread() is threading.main_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(quiz_cog, "generate_questions", recording)
+    monkeypatch.setattr(quiz_cog, "question_pool", recording)
     start = await world.member.slash(world.general, "quiz start", questions=3, seconds=10, topic="timeline")
     assert not start.ephemeral, start.response.content
     for _ in range(3):
@@ -144,7 +144,7 @@ def _recording(real, calls: list[bool]):
     [
         ("alliance_bot.cogs.ask", "engine_for", "ask", "slash"),
         ("alliance_bot.cogs.facts", "search_facts", "facts show", "autocomplete"),
-        ("alliance_bot.client", "compute_overlay", "facts show", "autocomplete"),
+        ("alliance_bot.services.facts", "compute_overlay", "facts show", "autocomplete"),
     ],
 )
 async def test_work_that_grows_with_a_servers_entries_runs_off_the_loop(world, monkeypatch, module, name, command, run):

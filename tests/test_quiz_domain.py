@@ -174,6 +174,20 @@ def check_question(question: Question, facts: FactBase) -> None:
         named_alike = [a for a in facts.record.alliances.values() if a.name and a.name.name == alliance.name.name]
         assert named_alike == [alliance]  # no second alliance of that name makes another year right
         return
+    if question.key.startswith("gen:state-existed:"):
+        from alliance_bot.domain.alliance_timeline import capital, signings
+
+        _, namer = signings(facts.record)
+        ccode, year = (int(part) for part in rest[1:3])
+        assert facts.record.states[ccode].member_in(year) and right == capital(namer(ccode, year))
+        for name in wrong:
+            states = [
+                s for s in facts.record.states.values()
+                if any(capital(namer(s.ccode, start)) == name for start, _ in s.periods)
+            ]
+            assert states and not any(s.member_in(y) for s in states for y in range(year - 5, year + 6)), name
+        assert any("Correlates of War" in s.name or "COW" in s.name for s in question.sources)
+        return
     for fact_id in question.fact_ids:
         source_fact = facts.get(fact_id)
         assert source_fact is not None
@@ -221,6 +235,43 @@ def check_question(question: Question, facts: FactBase) -> None:
         alliance = facts.get(rest[1])
         member = next(m for m in alliance.members if m.code == rest[2])
         assert right == str(member.joined) and str(member.joined) not in wrong
+    elif generator in ("war-enemy", "war-which"):
+        from datetime import date
+
+        from alliance_bot.domain.alliance_timeline import capital, signings
+        from alliance_bot.domain.present_day import PresentDay
+
+        present, (_, namer) = PresentDay(facts), signings(facts.record)
+        today = date.today()
+        war = facts.get(rest[1])
+        if generator == "war-enemy":
+            cow, year = int(rest[2]), int(rest[3])
+            called = {capital(namer(s.ccode, year)): s.ccode for s in facts.record.states.values()}
+            assert present.at_war(cow, called[right], year, today) is not None, right
+            for name in wrong:
+                assert present.at_war(cow, called[name], year, today) is None, name
+        else:
+            a, b = int(rest[2]), int(rest[3])
+            assert right == war.name
+            for name in wrong:
+                other = next(w for w in facts.of_kind("war") if w.name == name)
+                years = range(int(other.began[:4]), int((other.ended or today.isoformat())[:4]) + 1)
+                assert all(
+                    (found := present.at_war(a, b, y, today)) is None or found.war.id != other.id for y in years
+                ), name
+    elif generator == "tie-name":
+        tie = facts.get(rest[1])
+        assert right == tie.name
+        own = {t.name.casefold() for t in facts.of_kind("tie") if set(t.pair) == set(tie.pair)}
+        assert not {w.casefold() for w in wrong} & own
+    elif generator == "tie-holder":
+        tie = facts.get(rest[1])
+        assert right == country_name(tie.pair[1])
+        holders = {
+            country_name(t.pair[1]) for t in facts.of_kind("tie")
+            if t.type == tie.type and t.pair[0] == tie.pair[0] and t.until is None
+        }
+        assert not set(wrong) & holders
     else:  # pragma: no cover - a new generator must be checked here
         pytest.fail(f"unchecked generator {generator}")
 
@@ -382,3 +433,32 @@ def test_era_topics_hold_the_questions_about_their_years_and_mixed_holds_everyth
             assert question.right_choice == base.right_choice or question.prompt == base.prompt
     mixed = generate_questions(bundled, MIXED_TOPIC, random.Random(0))
     assert set(mixed) == set().union(*(set(pool) for pool in bases.values()))
+
+
+def test_the_bank_is_thousands_of_questions_with_hundreds_in_every_topic(bundled):
+    """Issue 25: at least 2,000 distinct questions, at least 300 in each of at least six topics and a
+    mixed topic (every generator's questions are checked above)."""
+    from alliance_bot.domain.quiz import ERA_TOPICS, MIXED_TOPIC
+
+    topics = [*QUIZ_TOPICS, *ERA_TOPICS]
+    pools = {topic: generate_questions(bundled, topic, random.Random(0)) for topic in [*topics, MIXED_TOPIC]}
+    assert len(topics) >= 6
+    for topic in topics:
+        assert len(pools[topic]) >= 300, (topic, len(pools[topic]))
+    distinct = set().union(*(set(pool) for pool in pools.values()))
+    assert len(distinct) >= 2000 and len(pools[MIXED_TOPIC]) >= 2000, len(distinct)
+    prompts = {q.prompt + "|" + q.right_choice for q in pools[MIXED_TOPIC].values()}
+    assert len(prompts) == len(pools[MIXED_TOPIC])  # no question is the same one under two keys
+
+
+def test_a_shared_pool_is_reshuffled_per_quiz(bundled):
+    from alliance_bot.domain.quiz import question_pool, reshuffled
+
+    pool = question_pool(bundled, "us-russia")
+    assert question_pool(bundled, "us-russia") is pool  # generated once per fact view
+    question = next(iter(pool.values()))
+    orders = {reshuffled(question, random.Random(seed)).choices for seed in range(20)}
+    assert len(orders) > 1
+    for seed in range(20):
+        again = reshuffled(question, random.Random(seed))
+        assert again.right_choice == question.right_choice and set(again.choices) == set(question.choices)

@@ -30,9 +30,10 @@ from ..domain.quiz import (
     REVEAL_PAUSE,
     UNANSWERED_LIMIT,
     Question,
-    generate_questions,
     period_start,
     pick_next,
+    question_pool,
+    reshuffled,
 )
 from ..render import NO_MENTIONS, reply_after_change, send_ephemeral
 from ..render import quiz as view
@@ -117,7 +118,7 @@ class Quiz(
         facts = await self.bot.services.facts.view(guild_id)
         rng = random.Random()
         # Generation grows with the server's entries: never on the event loop.
-        pool = await asyncio.to_thread(generate_questions, facts, topic, rng)
+        pool = await asyncio.to_thread(question_pool, facts, topic)
         if not pool:
             raise UserError(view.no_questions(topic))
         quiz_id = await self.bot.store.create_quiz(
@@ -361,7 +362,7 @@ class Quiz(
         session = run.session
         facts = await self.bot.services.facts.view(session.guild_id)
         if facts is not run.pool_facts:  # the server's facts changed since: their questions too
-            run.pool = await asyncio.to_thread(generate_questions, facts, session.topic, run.rng)
+            run.pool = await asyncio.to_thread(question_pool, facts, session.topic)
             run.pool_facts = facts
         pool = run.pool
         seen = await self.bot.store.seen_keys(session.guild_id, session.topic)
@@ -370,7 +371,7 @@ class Quiz(
             return None
         if new_cycle:
             await self.bot.store.reset_seen(session.guild_id, session.topic)
-        question = pool[key]
+        question = reshuffled(pool[key], run.rng)  # the pool is shared by the view's quizzes: new order here
         run.asked_keys.append(key)
         opened_at = discord.utils.utcnow()
         closes_at = opened_at + timedelta(seconds=session.seconds)

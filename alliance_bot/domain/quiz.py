@@ -21,6 +21,7 @@ import logging
 import random
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,17 +30,24 @@ from typing import Any, Literal, NamedTuple
 import pycountry
 
 from .alliance_timeline import cached_atop_entries, capital, signings
+from .countries import default_resolver
 from .facts import (
     QUIZ_TOPICS,
+    TIE_TYPES,
     Alliance,
     EconomicMeasure,
     FactBase,
     Figure,
     Perspective,
+    Point,
+    PresentTie,
     QuizQuestion,
     Source,
     TimelineEntry,
+    War,
 )
+from .history import COW_AS_OF, COW_SOURCE
+from .present_day import PresentDay
 
 log = logging.getLogger(__name__)
 
@@ -701,6 +709,178 @@ def _named_in(state: str, name: str) -> bool:
     return any(w[:3] in starts for w in _plain_words(name))
 
 
+# --------------------------------------------------------------------------- wars and today's ties
+
+
+def _from_wars(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    """Questions from the wars between states (data/wars.yaml), each checked against the same data
+    the answers use, so no wrong choice is also true:
+    "In YEAR, which of these states was at war with X?" (the others were not, that year) and
+    "Which war did X and Y fight on opposite sides of?" (not the others)."""
+    record = facts.record
+    if record is None:
+        return {}
+    present = PresentDay(facts)
+    wars: list[War] = facts.of_kind("war")
+    _, namer = signings(record)
+    today = datetime.now(UTC).date()
+    out: dict[str, Question] = {}
+    for war in wars:
+        first_year = int(war.began[:4])
+        for row in war.participants:
+            year = max(first_year, int(row.entered[:4]))
+            enemies = sorted({
+                p.cow for p in war.participants
+                if p.side != row.side and present.at_war(row.cow, p.cow, year, today) is not None
+            })
+            if not enemies:
+                continue
+            # Wrong choices: the war's other states and the states of nearby wars that were not at
+            # war with this one that year, named as they were called then.
+            nearby = {p.cow for w in wars if abs(int(w.began[:4]) - year) <= 10 for p in w.participants}
+            calm = sorted(
+                code for code in nearby | {p.cow for p in war.participants}
+                if code != row.cow and code not in enemies and record.in_system(code, year)
+                and present.at_war(row.cow, code, year, today) is None
+            )
+            name = namer(row.cow, year)
+            if len(calm) >= DEFAULT_CHOICES - 1 and not name.startswith("COW state"):
+                enemy = rng.choice(enemies)
+                wrong = [capital(namer(c, year)) for c in rng.sample(calm, DEFAULT_CHOICES - 1)]
+                right = capital(namer(enemy, year))
+                if right.casefold() not in {w.casefold() for w in wrong} and len(set(wrong)) == len(wrong):
+                    key = f"gen:war-enemy:{war.id}:{row.cow}:{year}"
+                    question = _shuffled(
+                        key, "alliances", f"In {year}, which of these states was at war with {name}?",
+                        right, wrong, rng, f"{war.name}: {war.summary}", [war],
+                    )
+                    out[key] = dataclasses.replace(question, year=year)
+            # Which war: the pair's other wars on opposite sides are never offered.
+            enemy = enemies[0]
+            if row.cow > enemy:
+                continue  # each pair once
+            fought = {
+                w.name for w in wars
+                if any(pa.cow == row.cow for pa in w.participants) and any(pb.cow == enemy for pb in w.participants)
+                and any(present.at_war(row.cow, enemy, y, today) is not None
+                        for y in range(int(w.began[:4]), int((w.ended or today.isoformat())[:4]) + 1))
+            }
+            others = [w.name for w in wars if w.name not in fought and abs(int(w.began[:4]) - year) <= 40]
+            if len(others) >= DEFAULT_CHOICES - 1:
+                a, b = capital(namer(row.cow, year)), namer(enemy, year)
+                key = f"gen:war-which:{war.id}:{row.cow}:{enemy}"
+                question = _shuffled(
+                    key, "alliances", f"Which war did {a} and {b} fight on opposite sides of?",
+                    war.name, rng.sample(sorted(others), DEFAULT_CHOICES - 1), rng,
+                    f"{war.name}: {war.summary}", [war],
+                )
+                out[key] = dataclasses.replace(question, year=year)
+    return out
+
+
+def _from_states(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    """"Which of these states existed in YEAR?" from the COW state list, once a decade per state: the
+    wrong choices are states of the list that were not in the system within five years of YEAR."""
+    record = facts.record
+    if record is None:
+        return {}
+    _, namer = signings(record)
+    out: dict[str, Question] = {}
+    states = sorted(record.states.values(), key=lambda s: s.ccode)
+    # Every state a name has stood for ("Yemen": the Yemen Arab Republic and today's Yemen): a wrong
+    # choice must be wrong for each of them.
+    stood_for: dict[str, set[int]] = {}
+    for state in states:
+        for start, _ in state.periods:
+            stood_for.setdefault(capital(namer(state.ccode, start)).casefold(), set()).add(state.ccode)
+    for year in range(1820, 2011, 10):
+        alive = [s for s in states if s.member_in(year)]
+        absent = [
+            s for s in states
+            if not any(s.member_in(y) for y in range(year - 5, year + 6)) and s.periods
+        ]
+        if len(absent) < DEFAULT_CHOICES - 1:
+            continue
+        for state in alive:
+            name = namer(state.ccode, year)
+            if name.startswith("COW state"):
+                continue
+            wrong = []
+            for other in rng.sample(absent, len(absent)):
+                called = capital(namer(other.ccode, other.periods[0][0]))
+                alive_then = any(
+                    record.states[code].member_in(y)
+                    for code in stood_for.get(called.casefold(), ()) for y in range(year - 5, year + 6)
+                )
+                if (called.casefold() != name.casefold() and called not in wrong and not alive_then
+                        and not called.startswith("COW state")):
+                    wrong.append(called)
+                if len(wrong) == DEFAULT_CHOICES - 1:
+                    break
+            if len(wrong) < DEFAULT_CHOICES - 1:
+                continue
+            key = f"gen:state-existed:{state.ccode}:{year}"
+            question = _shuffled(
+                key, "alliances", f"Which of these states was an independent member of the state system in {year}?",
+                capital(name), wrong, rng,
+                f"{capital(name)} was in the Correlates of War state list in {year}; the others were not, "
+                f"within five years of it.",
+                [_COW_FACT],
+            )
+            out[key] = dataclasses.replace(question, year=year)
+    return out
+
+
+def _from_present_ties(facts: FactBase, rng: random.Random) -> dict[str, Question]:
+    """Questions from the present-day layer: what a pair calls its partnership, and which state holds
+    a designated status (the wrong choices hold none of it, by the same data)."""
+    ties: list[PresentTie] = facts.of_kind("tie")
+    out: dict[str, Question] = {}
+    current = [t for t in ties if t.until is None]
+    # "What do A and B call their relationship?": other pairs' partnership names are wrong.
+    resolver = default_resolver()
+    # A name that names its countries ("China-France Comprehensive …") gives itself away: not used.
+    partnerships = [
+        t for t in current
+        if t.layer == "partnership" and t.type != "reciprocal_access_agreement" and not resolver.find(t.name)
+    ]
+    names = sorted({t.name.casefold(): t.name for t in partnerships}.values())
+    for tie in partnerships:
+        own = {t.name.casefold() for t in partnerships if set(t.pair) == set(tie.pair)}
+        wrong = [n for n in names if n.casefold() not in own]
+        if len(wrong) < DEFAULT_CHOICES - 1:
+            continue
+        a, b = (resolver.get(code).in_sentence for code in tie.pair)
+        key = f"gen:tie-name:{tie.id}"
+        out[key] = _shuffled(
+            key, "alliances", f"What do {a} and {b} officially call their relationship (as of {tie.as_of[:4]})?",
+            tie.name, rng.sample(wrong, DEFAULT_CHOICES - 1), rng, tie.summary, [tie],
+        )
+    # "Which of these states is a designated TYPE of the giver?"
+    for type_ in ("major_non_nato_ally", "major_defense_partner"):
+        holders = [t for t in current if t.type == type_ and not t.name[:1].islower()]
+        givers = {t.pair[0] for t in holders}
+        for giver in givers:
+            holding = {t.pair[1] for t in holders if t.pair[0] == giver}
+            # Wrong: states the giver is a partner of or committed to (plausible), never a holder.
+            near = sorted(
+                {c for t in current if giver in t.pair and t.layer in ("commitment", "partnership") for c in t.pair}
+                - holding - {giver} - {"TW"}
+            )
+            for tie in (t for t in holders if t.pair[0] == giver):
+                if len(near) < DEFAULT_CHOICES - 1:
+                    continue
+                label = TIE_TYPES["designated"][type_]
+                key = f"gen:tie-holder:{tie.id}"
+                out[key] = _shuffled(
+                    key, "alliances",
+                    f"Which of these states is a {label} of {resolver.get(giver).in_sentence} (as of {tie.as_of[:4]})?",
+                    country_name(tie.pair[1]),
+                    [country_name(c) for c in rng.sample(near, DEFAULT_CHOICES - 1)], rng, tie.summary, [tie],
+                )
+    return out
+
+
 # Topics cut from the timeline and alliance pools by the year their question is about, and one
 # topic of everything. Their questions are the same ones, under the topic's name.
 ERA_TOPICS: dict[str, tuple[int, int]] = {
@@ -709,6 +889,12 @@ ERA_TOPICS: dict[str, tuple[int, int]] = {
     "cold-war": (1946, 1991),
 }
 MIXED_TOPIC = "mixed"
+# The COW state list as the cited fact of a question built from it (the record's own citation).
+_COW_FACT = Point(
+    id="cow-state-list", kind="point", section="roots", title="COW state list", text="Correlates of War state list.",
+    sources=[COW_SOURCE], as_of=COW_AS_OF,
+)
+US_RUSSIA_TIMELINE = "timeline_us_russia.yaml"
 
 
 def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = None) -> dict[str, Question]:
@@ -728,13 +914,47 @@ def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = 
         pool |= _from_figures(facts, topic, rng)
         pool |= _from_perspectives(facts, rng)
         pool |= _from_economic(facts, rng)
+        # The US–Russia timeline's own events (data/timeline_us_russia.yaml), under this topic's name.
+        for key, question in _from_timeline(facts, rng).items():
+            if all(facts.origin.get(fact_id) == US_RUSSIA_TIMELINE for fact_id in question.fact_ids):
+                pool[key] = dataclasses.replace(question, topic=topic)
     elif topic == "timeline":
         pool |= _from_timeline(facts, rng)
     elif topic == "alliances":
         pool |= _from_alliances(facts, rng)
         pool |= _from_atop(facts, rng)
         pool |= _from_figures(facts, topic, rng)
+        pool |= _from_wars(facts, rng)
+        pool |= _from_states(facts, rng)
+        pool |= _from_present_ties(facts, rng)
     return pool
+
+
+_POOLS: dict[tuple[int, str], tuple[weakref.ref[FactBase], dict[str, Question]]] = {}
+_POOLS_KEPT = 64
+
+
+def question_pool(facts: FactBase, topic: str) -> dict[str, Question]:
+    """``topic``'s pool for this fact-base view, generated once per view (a moderator's edit makes a
+    new view, and so a new pool): generating the large topics takes most of a second. Each quiz
+    shuffles the choices of the questions it asks (:func:`reshuffled`)."""
+    key = (id(facts), topic)
+    held = _POOLS.get(key)
+    if held is not None and held[0]() is facts:
+        return held[1]
+    pool = generate_questions(facts, topic, random.Random(0))
+    _POOLS[key] = (weakref.ref(facts), pool)
+    while len(_POOLS) > _POOLS_KEPT:
+        _POOLS.pop(next(iter(_POOLS)))
+    return pool
+
+
+def reshuffled(question: Question, rng: random.Random) -> Question:
+    """The same question with its choices in a new order (the right one moves with them)."""
+    order = list(range(len(question.choices)))
+    rng.shuffle(order)
+    choices = tuple(question.choices[i] for i in order)
+    return dataclasses.replace(question, choices=choices, answer=order.index(question.answer))
 
 
 # --------------------------------------------------------------------------- rotation
