@@ -276,9 +276,13 @@ def main(argv: list[str] | None = None) -> int:
         ("new_treaties.yaml", "alliances", _treaty, "present_day_treaties.yaml"),
         ("atop_checks_1.yaml", "checks", _check, "present_day_atop_checks.yaml"),
         ("atop_checks_2.yaml", "checks", _check, "present_day_atop_checks.yaml"),
+        ("atop_checks_3.yaml", "checks", _check, "present_day_atop_checks.yaml"),
+        ("atop_checks_4.yaml", "checks", _check, "present_day_atop_checks.yaml"),
         ("wars.yaml", "wars", _war, "wars.yaml"),
     ]
     for file, key, convert, target in plan:
+        if not (RESEARCH / file).exists():
+            continue
         research = _load(file)
         if research.get("unconfirmed"):
             unconfirmed["leads"][file] = research["unconfirmed"]

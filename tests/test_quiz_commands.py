@@ -303,3 +303,38 @@ async def test_a_cold_war_quiz_asks_about_the_cold_war_years(world):
     assert q.message.embeds[0].title == "Question 1/2 · Cold War"
     asked = await world.env.bot.store.get_question(q.quiz_id, q.number)
     assert 1946 <= asked.question.year <= 1991
+
+
+async def test_a_quiz_of_one_difficulty_asks_only_those_and_the_reveal_says_how_hard(world):
+    from alliance_bot.domain.quiz import REVEAL_PAUSE
+
+    start = await world.member.slash(
+        world.general, "quiz start", questions=2, topic="alliances", seconds=10, difficulty="hard"
+    )
+    assert not start.ephemeral, start.response.content
+    for _ in range(2):
+        q = await current_question(world, world.general)
+        asked = await world.env.bot.store.get_question(q.quiz_id, q.number)
+        assert asked.question.difficulty == "hard"
+        await world.member.click(q.message, label=q.right)
+        await world.env.advance_time(10)
+        revealed = world.env.backend.get_message(world.general.id, q.message.id)
+        assert "Difficulty: hard" in revealed.embeds[0]["description"]
+        await world.env.advance_time(REVEAL_PAUSE)
+
+
+def test_difficulty_is_computed_from_the_data():
+    import random
+
+    from alliance_bot.config import BUNDLED_DATA_DIR
+    from alliance_bot.domain.facts import load_fact_base
+    from alliance_bot.domain.quiz import generate_questions
+
+    pool = generate_questions(load_fact_base(BUNDLED_DATA_DIR), "alliances", random.Random(0))
+    by = {level: [q for q in pool.values() if q.difficulty == level] for level in ("easy", "medium", "hard")}
+    assert all(len(questions) >= 100 for questions in by.values()), {k: len(v) for k, v in by.items()}
+    for question in pool.values():
+        if question.key.startswith(("gen:atop-year:", "gen:tl-year:")):
+            right = int(question.right_choice)
+            gap = min(abs(int(c) - right) for c in question.choices if c != question.right_choice)
+            assert question.difficulty == ("easy" if gap >= 8 else "medium" if gap >= 3 else "hard")

@@ -30,6 +30,7 @@ from ..domain.quiz import (
     REVEAL_PAUSE,
     UNANSWERED_LIMIT,
     Question,
+    at_difficulty,
     period_start,
     pick_next,
     question_pool,
@@ -65,6 +66,7 @@ class QuizRun:
     starter: discord.Interaction | None = None  # to tell the starter if the quiz cannot go on
     pool: dict[str, Question] = field(default_factory=dict)  # questions from ``pool_facts``
     pool_facts: FactBase | None = None  # the server's facts the pool was generated from
+    difficulty: str | None = None  # only questions of this difficulty (None: all)
 
 
 @app_commands.guild_only()
@@ -100,6 +102,7 @@ class Quiz(
         questions="How many questions (1-20, default 5)",
         topic="What the questions are about (default US–Russia)",
         seconds=f"Seconds to answer each question ({MIN_SECONDS}-{MAX_SECONDS}, default 20)",
+        difficulty="Only easy, medium or hard questions (default: all)",
     )
     @app_commands.choices(topic=TOPIC_CHOICES)
     async def start(
@@ -108,6 +111,7 @@ class Quiz(
         questions: app_commands.Range[int, 1, MAX_QUESTIONS] = 5,
         topic: str = "us-russia",
         seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = 20,
+        difficulty: Literal["easy", "medium", "hard"] | None = None,
     ) -> None:
         if interaction.guild_id is None or interaction.channel_id is None:
             raise UserError(view.GUILD_ONLY_QUIZ)
@@ -118,9 +122,9 @@ class Quiz(
         facts = await self.bot.services.facts.view(guild_id)
         rng = random.Random()
         # Generation grows with the server's entries: never on the event loop.
-        pool = await asyncio.to_thread(question_pool, facts, topic)
+        pool = at_difficulty(await asyncio.to_thread(question_pool, facts, topic), difficulty)
         if not pool:
-            raise UserError(view.no_questions(topic))
+            raise UserError(view.no_questions(topic, difficulty))
         quiz_id = await self.bot.store.create_quiz(
             guild_id=guild_id,
             channel_id=channel_id,
@@ -135,7 +139,9 @@ class Quiz(
             raise UserError(view.already_running(None))
         session = await self.bot.store.get_quiz(quiz_id)
         assert session is not None
-        run = QuizRun(session=session, rng=rng, starter=interaction, pool=pool, pool_facts=facts)
+        run = QuizRun(
+            session=session, rng=rng, starter=interaction, pool=pool, pool_facts=facts, difficulty=difficulty
+        )
         self.runs[quiz_id] = run
         self.by_channel[channel_id] = quiz_id
         try:
@@ -362,7 +368,7 @@ class Quiz(
         session = run.session
         facts = await self.bot.services.facts.view(session.guild_id)
         if facts is not run.pool_facts:  # the server's facts changed since: their questions too
-            run.pool = await asyncio.to_thread(question_pool, facts, session.topic)
+            run.pool = at_difficulty(await asyncio.to_thread(question_pool, facts, session.topic), run.difficulty)
             run.pool_facts = facts
         pool = run.pool
         seen = await self.bot.store.seen_keys(session.guild_id, session.topic)

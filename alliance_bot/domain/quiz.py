@@ -113,6 +113,7 @@ class Question:
     as_of: str
     fact_ids: tuple[str, ...] = field(default=())
     year: int | None = None  # the year the question is about, where it has one (for the era topics)
+    difficulty: str = "medium"  # easy, medium or hard, computed from the data (rate_difficulty)
 
     def __post_init__(self) -> None:
         if not MIN_CHOICES <= len(self.choices) <= MAX_CHOICES:
@@ -143,6 +144,7 @@ class Question:
             "as_of": self.as_of,
             "fact_ids": list(self.fact_ids),
             "year": self.year,
+            "difficulty": self.difficulty,
         }
 
     @classmethod
@@ -159,6 +161,7 @@ class Question:
             as_of=data["as_of"],
             fact_ids=tuple(data.get("fact_ids", ())),
             year=data.get("year"),
+            difficulty=data.get("difficulty", "medium"),  # questions stored before difficulty existed
         )
 
 
@@ -897,15 +900,57 @@ _COW_FACT = Point(
 US_RUSSIA_TIMELINE = "timeline_us_russia.yaml"
 
 
+DIFFICULTIES = ("easy", "medium", "hard")
+# States most players know: a question whose answer is one of them is easier.
+_WELL_KNOWN = frozenset({"US", "GB", "FR", "DE", "RU", "CN", "JP", "IT", "IN", "CA", "AU", "BR", "ES", "MX"})
+
+
+def rate_difficulty(question: Question, facts: FactBase) -> str:
+    """How hard a question is, from the data: how close the wrong years are to the right one, how
+    well known the war or the state is, how famous the alliance (a short name people use)."""
+    kind = question.key.split(":")[1] if question.key.startswith("gen:") else "hand"
+    if kind in ("tl-year", "atop-year", "joined"):
+        right = int(question.right_choice)
+        gap = min(abs(int(c) - right) for i, c in enumerate(question.choices) if i != question.answer)
+        return "easy" if gap >= 8 else "medium" if gap >= 3 else "hard"
+    if kind in ("war-enemy", "war-which"):
+        war_id = question.key.split(":")[2]
+        if war_id in ("war-ww1", "war-ww2"):
+            return "easy" if kind == "war-which" else "medium"
+        return "medium" if (question.year or 0) >= 1945 else "hard"
+    if kind == "state-existed":
+        record = facts.record
+        ccode = int(question.key.split(":")[2])
+        state = record.states.get(ccode) if record is not None else None
+        if state is not None and state.iso in _WELL_KNOWN:
+            return "easy"
+        return "hard" if (question.year or 0) < 1900 else "medium"
+    if kind == "atop-signatory":
+        record = facts.record
+        alliance = record.alliances.get(int(question.key.rsplit(":", 1)[1])) if record is not None else None
+        famous = alliance is not None and alliance.name is not None and alliance.name.short_name
+        return "medium" if famous else "hard"
+    if kind == "tie-name":
+        return "hard"
+    if kind == "not-member":
+        return "easy"
+    return "medium"
+
+
 def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = None) -> dict[str, Question]:
-    """Every question in ``topic``'s pool, built from ``facts`` as they are now, keyed by a stable key."""
-    rng = rng or random.Random()
+    """Every question in ``topic``'s pool, built from ``facts`` as they are now, keyed by a stable key,
+    each rated easy, medium or hard."""
+    pool = _generate(facts, topic, rng or random.Random())
+    return {key: dataclasses.replace(q, difficulty=rate_difficulty(q, facts)) for key, q in pool.items()}
+
+
+def _generate(facts: FactBase, topic: str, rng: random.Random) -> dict[str, Question]:
     if topic in ERA_TOPICS or topic == MIXED_TOPIC:
         first, last = ERA_TOPICS.get(topic, (-10_000, 10_000))
         bases = ("timeline", "alliances") if topic in ERA_TOPICS else QUIZ_TOPICS
         pool: dict[str, Question] = {}
         for base in bases:
-            for key, question in generate_questions(facts, base, rng).items():
+            for key, question in _generate(facts, base, rng).items():
                 if topic == MIXED_TOPIC or (question.year is not None and first <= question.year <= last):
                     pool[key] = dataclasses.replace(question, topic=topic)
         return pool
@@ -932,6 +977,11 @@ def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = 
 
 _POOLS: dict[tuple[int, str], tuple[weakref.ref[FactBase], dict[str, Question]]] = {}
 _POOLS_KEPT = 64
+
+
+def at_difficulty(pool: Mapping[str, Question], difficulty: str | None) -> dict[str, Question]:
+    """The questions of one difficulty (all of them for None)."""
+    return dict(pool) if difficulty is None else {k: q for k, q in pool.items() if q.difficulty == difficulty}
 
 
 def question_pool(facts: FactBase, topic: str) -> dict[str, Question]:

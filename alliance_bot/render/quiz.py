@@ -73,8 +73,9 @@ def already_running(url: str | None) -> str:
     return f"A quiz is already running in this channel; one at a time.{where}"
 
 
-def no_questions(topic: str) -> str:
-    return f"I have no questions for the topic {TOPIC_LABELS.get(topic, topic)} yet, so I can't start a quiz."
+def no_questions(topic: str, difficulty: str | None = None) -> str:
+    level = f" at {difficulty} difficulty" if difficulty else ""
+    return f"I have no questions for the topic {TOPIC_LABELS.get(topic, topic)}{level} yet, so I can't start a quiz."
 
 
 def started_text(starter: str, total: int, topic: str, seconds: int) -> str:
@@ -205,7 +206,7 @@ def closed_embed(
     note: str | None = None,
 ) -> discord.Embed:
     """The closed question: right answer, one-line explanation, its source and who got it right."""
-    description = f"**{question.prompt}**\n\n{_choice_lines(question, reveal=True)}"
+    description = f"**{question.prompt}**\n\n{_choice_lines(question, reveal=True)}\n-# Difficulty: {question.difficulty}"
     if note:
         description = f"{note}\n\n{description}"
     fields = [
