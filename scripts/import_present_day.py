@@ -316,6 +316,13 @@ def main(argv: list[str] | None = None) -> int:
                 unconfirmed["rejected"].append({"from": file, "id": entry["id"], "why": reason, "entry": entry})
                 continue
             outputs[target].append(entry)
+    # An alliance checked by a later pass is no longer unchecked; each unchecked one is listed once.
+    checked = {e["atopid"] for e in outputs["present_day_atop_checks.yaml"]}
+    unchecked: dict[Any, dict[str, Any]] = {}
+    for row in unconfirmed["unchecked_atop"]:
+        if row["atopid"] not in checked:
+            unchecked[row["atopid"]] = row
+    unconfirmed["unchecked_atop"] = sorted(unchecked.values(), key=lambda row: row["atopid"])
     for target, entries in outputs.items():
         ids = [e["id"] for e in entries]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -127,7 +127,7 @@ async def test_every_manage_command_refuses_a_member_even_where_the_server_shows
         assert command is not None
         options = {
             "fact_id": RELATIONSHIP, "kind": "faq", "version": 0, "channel": world.timeline,
-            "file": ("changes.yaml", b"entries: []\n"),
+            "file": ("changes.yaml", b"entries: []\n"), "question": "gen:tl-year:x",
         }
         leaf = next(c for c in world.env.bot.tree.walk_commands() if c.qualified_name == name)
         given = {p.name: options[p.name] for p in leaf.parameters if p.required}

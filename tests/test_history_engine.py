@@ -318,7 +318,8 @@ def test_east_germany_keeps_its_qualifier(engine):
 def test_ally_never_swaps_a_fuzzy_name(engine):
     prussia = engine.ask_pair("Prussia", "Austria", year=1866, current_year=YEAR)
     assert isinstance(prussia, PairAnswer) and {prussia.verdict.a, prussia.verdict.b} == {"PRUSSIA", "AT"}
-    typo = engine.ask_pair("Rusia", "Austria", year=1866, current_year=YEAR)
+    # ("Rusia" is Spanish for Russia since names in seven languages are known, issue 23: not a typo.)
+    typo = engine.ask_pair("Russsia", "Austria", year=1866, current_year=YEAR)
     assert isinstance(typo, NoVerdict) and typo.reason == "unknown_place" and "RU" in typo.candidates
 
 

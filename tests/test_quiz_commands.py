@@ -84,7 +84,11 @@ async def test_full_round_with_right_wrong_double_and_late_players(world):
     assert fields["Source"] == q1.source and q1.source
     who = fields["Right: 1 of 3"]
     assert who == alice.name  # a name anyone can read, not a mention their client must resolve
-    assert all(button["disabled"] for row in closed.components for button in row["components"])
+    answers = [b for row in closed.components for b in row["components"] if b["label"] in "ABCDE"]
+    assert answers and all(button["disabled"] for button in answers)
+    # Only the report button stays live under a reveal (issue 25).
+    live = [b["label"] for row in closed.components for b in row["components"] if not b.get("disabled")]
+    assert live == ["Report this question"]
 
     await world.env.advance_time(REVEAL_PAUSE)  # the reveal stays up a moment, then question 2
     late = await stale_click(world, dave, world.general, q1.message, f"quiz:{q1.quiz_id}:1:0")
@@ -150,7 +154,8 @@ async def test_restart_mid_quiz_closes_it_and_keeps_answers(world, settings):
 
     edited = world.env.backend.get_message(world.general.id, q1.message.id)
     assert "interrupted by a bot restart" in edited.embeds[0]["description"]
-    assert all(button["disabled"] for row in edited.components for button in row["components"])
+    answers = [b for row in edited.components for b in row["components"] if b["label"] in "ABCDE"]
+    assert answers and all(button["disabled"] for button in answers)
     after = await stale_click(world, world.member, world.general, q1.message, f"quiz:{q1.quiz_id}:1:0")
     assert after.ephemeral and after.response.content == text.QUIZ_OVER
     stats = stats_fields(await alice.slash(world.general, "quiz stats"))

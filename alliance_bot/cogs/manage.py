@@ -10,6 +10,7 @@ The work itself is done by the Facts and Timeline cogs; this cog declares the co
 from __future__ import annotations
 
 import logging
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -17,13 +18,20 @@ from discord.ext import commands
 
 from ..client import AllianceBot
 from ..domain.errors import UserError
+from ..domain.quiz import DEFAULT_SECONDS, MAX_QUESTIONS, MAX_SECONDS, MIN_SECONDS, REVEAL_PAUSE, QuizSettings
 from ..render import help as render_help
 from ..render import manage as text
+from ..render import quiz as render_quiz
 from .checks import require_moderator
 from .facts import AddableKind, Facts
 from .timeline import Timeline
 
 log = logging.getLogger(__name__)
+
+# What /quiz start uses where neither the member nor the server says otherwise.
+BOT_QUIZ_DEFAULTS = QuizSettings(
+    topic="us-russia", difficulty=None, questions=5, seconds=DEFAULT_SECONDS, reveal_pause=int(REVEAL_PAUSE)
+)
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
@@ -32,6 +40,7 @@ class Manage(commands.GroupCog, group_name="manage", group_description=text.MANA
 
     facts = app_commands.Group(name="facts", description=text.FACTS_DESCRIPTION)
     timeline = app_commands.Group(name="timeline", description=text.TIMELINE_DESCRIPTION)
+    quiz = app_commands.Group(name="quiz", description=text.QUIZ_DESCRIPTION)
 
     def __init__(self, bot: AllianceBot) -> None:
         self.bot = bot
@@ -125,6 +134,81 @@ class Manage(commands.GroupCog, group_name="manage", group_description=text.MANA
     async def timeline_status(self, interaction: discord.Interaction) -> None:
         await self._timeline().status(interaction)
 
+
+    # ------------------------------------------------------------------ /manage quiz
+
+    @quiz.command(name="settings", description="This server's quiz defaults")
+    async def quiz_settings(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        settings = await self.bot.store.quiz_settings(interaction.guild_id)
+        await interaction.response.send_message(
+            embed=render_quiz.settings_embed(settings, BOT_QUIZ_DEFAULTS), ephemeral=True
+        )
+
+    @quiz.command(name="defaults", description="Change this server's quiz defaults (the rest stay as they are)")
+    @app_commands.describe(
+        topic="The topic /quiz start uses when none is given",
+        difficulty="Only easy, medium or hard questions; 'all' for every level",
+        questions=f"Questions per quiz (1-{MAX_QUESTIONS})",
+        seconds=f"Seconds to answer each question ({MIN_SECONDS}-{MAX_SECONDS})",
+        reveal_pause="Seconds between a reveal and the next question (0-30)",
+    )
+    @app_commands.choices(topic=render_quiz.TOPIC_CHOICES)
+    async def quiz_defaults(
+        self,
+        interaction: discord.Interaction,
+        topic: str | None = None,
+        difficulty: Literal["all", "easy", "medium", "hard"] | None = None,
+        questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
+        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] | None = None,
+        reveal_pause: app_commands.Range[int, 0, 30] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        changes: dict[str, Any] = {
+            key: value
+            for key, value in (("topic", topic), ("questions", questions), ("seconds", seconds),
+                               ("reveal_pause", reveal_pause))
+            if value is not None
+        }
+        if difficulty is not None:
+            changes["difficulty"] = None if difficulty == "all" else difficulty
+        if topic is not None and topic not in render_quiz.TOPIC_LABELS:
+            raise UserError(render_quiz.no_questions(topic))
+        if not changes:
+            raise UserError(render_quiz.NOTHING_TO_CHANGE)
+        settings = await self.bot.store.change_quiz_settings(interaction.guild_id, changes)
+        await interaction.response.send_message(
+            embed=render_quiz.settings_embed(settings, BOT_QUIZ_DEFAULTS), ephemeral=True
+        )
+
+    @quiz.command(name="reports", description="Questions members reported, most reported first")
+    async def quiz_reports(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        reports = await self.bot.store.question_reports(interaction.guild_id)
+        await interaction.response.send_message(embed=render_quiz.reports_embed(reports), ephemeral=True)
+
+    @quiz.command(name="retire", description="Never ask a reported question in this server again")
+    @app_commands.describe(question="The reported question (type to search the reports)")
+    async def quiz_retire(self, interaction: discord.Interaction, question: str) -> None:
+        assert interaction.guild_id is not None
+        reports = {r.key: r for r in await self.bot.store.question_reports(interaction.guild_id, limit=500)}
+        if question not in reports:
+            raise UserError(render_quiz.NOT_REPORTED)
+        retired = await self.bot.store.retire_question(
+            interaction.guild_id, question, interaction.user.id, discord.utils.utcnow()
+        )
+        message = render_quiz.retired_text(reports[question].prompt) if retired else render_quiz.ALREADY_RETIRED
+        await interaction.response.send_message(message, ephemeral=True)
+
+    @quiz_retire.autocomplete("question")
+    async def _reported(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        assert interaction.guild_id is not None
+        reports = await self.bot.store.question_reports(interaction.guild_id, limit=100)
+        typed = current.casefold()
+        return [
+            app_commands.Choice(name=render_quiz.clip(f"{len(r.reasons)}× {r.prompt}", 100), value=r.key)
+            for r in reports if typed in r.prompt.casefold()
+        ][:25]
 
     # ------------------------------------------------------------------ /manage forget-server
 

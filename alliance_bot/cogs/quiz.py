@@ -23,6 +23,7 @@ from ..client import AllianceBot
 from ..domain.errors import UserError
 from ..domain.facts import FactBase
 from ..domain.quiz import (
+    DEFAULT_SECONDS,
     LETTERS,
     MAX_QUESTIONS,
     MAX_SECONDS,
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 # A starter's interaction token lives 15 minutes; past this margin before that, tell the channel.
 STARTER_TOKEN_MARGIN = timedelta(seconds=30)
 
-TOPIC_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in view.TOPIC_LABELS.items()]
+TOPIC_CHOICES = view.TOPIC_CHOICES
 
 
 @dataclass
@@ -67,9 +68,15 @@ class QuizRun:
     pool: dict[str, Question] = field(default_factory=dict)  # questions from ``pool_facts``
     pool_facts: FactBase | None = None  # the server's facts the pool was generated from
     difficulty: str | None = None  # only questions of this difficulty (None: all)
+    reveal_pause: float = REVEAL_PAUSE  # seconds between a reveal and the next question
 
 
 @app_commands.guild_only()
+def _usable(pool: dict[str, Question], difficulty: str | None, retired: set[str]) -> dict[str, Question]:
+    """The questions a quiz may ask: of its difficulty, none the server retired."""
+    return {key: q for key, q in at_difficulty(pool, difficulty).items() if key not in retired}
+
+
 class Quiz(
     commands.GroupCog, group_name="quiz", group_description="Quizzes on alliances and US–Russia relations"
 ):
@@ -85,12 +92,12 @@ class Quiz(
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.add_lean_dynamic_items(view.AnswerButton)  # no View rebuilt per click (interactions.py)
+        self.bot.add_lean_dynamic_items(view.AnswerButton, view.ReportButton)  # no View rebuilt per click
         # cog_load runs before the bot is connected: close leftover quizzes once it is ready.
         self._recovery = asyncio.create_task(self._close_interrupted(), name="quiz-recovery")
 
     async def cog_unload(self) -> None:
-        self.bot.remove_lean_dynamic_items(view.AnswerButton)
+        self.bot.remove_lean_dynamic_items(view.AnswerButton, view.ReportButton)
         for run in list(self.runs.values()):
             if run.task is not None:
                 run.task.cancel()
@@ -108,13 +115,19 @@ class Quiz(
     async def start(
         self,
         interaction: discord.Interaction,
-        questions: app_commands.Range[int, 1, MAX_QUESTIONS] = 5,
-        topic: str = "us-russia",
-        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = 20,
+        questions: app_commands.Range[int, 1, MAX_QUESTIONS] | None = None,
+        topic: str | None = None,
+        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] | None = None,
         difficulty: Literal["easy", "medium", "hard"] | None = None,
     ) -> None:
         if interaction.guild_id is None or interaction.channel_id is None:
             raise UserError(view.GUILD_ONLY_QUIZ)
+        # What the member leaves out comes from the server's settings (/manage quiz defaults), then the bot's.
+        settings = await self.bot.store.quiz_settings(interaction.guild_id)
+        questions = questions or settings.questions or 5
+        topic = topic or settings.topic or "us-russia"
+        seconds = seconds or settings.seconds or DEFAULT_SECONDS
+        difficulty = difficulty or settings.difficulty  # type: ignore[assignment]
         if topic not in view.TOPIC_LABELS:
             raise UserError(view.no_questions(topic))
         guild_id, channel_id = interaction.guild_id, interaction.channel_id
@@ -122,7 +135,8 @@ class Quiz(
         facts = await self.bot.services.facts.view(guild_id)
         rng = random.Random()
         # Generation grows with the server's entries: never on the event loop.
-        pool = at_difficulty(await asyncio.to_thread(question_pool, facts, topic), difficulty)
+        retired = await self.bot.store.retired_questions(guild_id)
+        pool = _usable(await asyncio.to_thread(question_pool, facts, topic), difficulty, retired)
         if not pool:
             raise UserError(view.no_questions(topic, difficulty))
         quiz_id = await self.bot.store.create_quiz(
@@ -140,7 +154,8 @@ class Quiz(
         session = await self.bot.store.get_quiz(quiz_id)
         assert session is not None
         run = QuizRun(
-            session=session, rng=rng, starter=interaction, pool=pool, pool_facts=facts, difficulty=difficulty
+            session=session, rng=rng, starter=interaction, pool=pool, pool_facts=facts, difficulty=difficulty,
+            reveal_pause=REVEAL_PAUSE if settings.reveal_pause is None else settings.reveal_pause,
         )
         self.runs[quiz_id] = run
         self.by_channel[channel_id] = quiz_id
@@ -206,6 +221,24 @@ class Quiz(
             await self.bot.services.names.remember(interaction.guild_id, who)
 
     # ------------------------------------------------------------------ answers
+
+    async def open_report(self, interaction: discord.Interaction, quiz_id: int, number: int) -> None:
+        """The Report button under a revealed question: a form for the reason, then the report stored
+        for this server (a question asked elsewhere is never reported here)."""
+        session = await self.bot.store.get_quiz(quiz_id)
+        asked = await self.bot.store.get_question(quiz_id, number)
+        if session is None or asked is None or session.guild_id != interaction.guild_id:
+            raise UserError(view.REPORT_GONE)
+        question = asked.question
+
+        async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
+            await self.bot.store.report_question(
+                session.guild_id, question.key, question.topic, question.prompt, reason.strip(),
+                modal_interaction.user.id, discord.utils.utcnow(),
+            )
+            await modal_interaction.response.send_message(view.REPORTED, ephemeral=True)
+
+        await interaction.response.send_modal(view.ReportModal(submitted))
 
     async def handle_answer(
         self, interaction: discord.Interaction, quiz_id: int, number: int, choice: int
@@ -283,7 +316,7 @@ class Quiz(
                 if run.unanswered >= UNANSWERED_LIMIT:
                     break
                 if number < session.total:
-                    await self._sleep(run, REVEAL_PAUSE)  # time to read the reveal
+                    await self._sleep(run, run.reveal_pause)  # time to read the reveal
             if run.stopped_by is not None or run.unanswered >= UNANSWERED_LIMIT:
                 status = "stopped"
             await self.bot.store.end_quiz(session.id, status, discord.utils.utcnow())
@@ -368,7 +401,8 @@ class Quiz(
         session = run.session
         facts = await self.bot.services.facts.view(session.guild_id)
         if facts is not run.pool_facts:  # the server's facts changed since: their questions too
-            run.pool = at_difficulty(await asyncio.to_thread(question_pool, facts, session.topic), run.difficulty)
+            retired = await self.bot.store.retired_questions(session.guild_id)
+            run.pool = _usable(await asyncio.to_thread(question_pool, facts, session.topic), run.difficulty, retired)
             run.pool_facts = facts
         pool = run.pool
         seen = await self.bot.store.seen_keys(session.guild_id, session.topic)

@@ -1007,6 +1007,27 @@ def reshuffled(question: Question, rng: random.Random) -> Question:
     return dataclasses.replace(question, choices=choices, answer=order.index(question.answer))
 
 
+@dataclass(frozen=True)
+class QuizSettings:
+    """A server's quiz defaults (None: the bot's own)."""
+
+    topic: str | None = None
+    difficulty: str | None = None
+    questions: int | None = None
+    seconds: int | None = None
+    reveal_pause: int | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A question members of a server reported, with each one's reason."""
+
+    key: str
+    topic: str
+    prompt: str
+    reasons: tuple[str, ...]
+
+
 # --------------------------------------------------------------------------- rotation
 
 

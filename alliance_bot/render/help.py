@@ -36,6 +36,7 @@ CATEGORIES: tuple[tuple[str, bool], ...] = (
     ("This bot", False),
     ("Moderators: facts", True),
     ("Moderators: daily timeline", True),
+    ("Moderators: quiz", True),
     ("Moderators: this server's data", True),
 )
 
@@ -68,6 +69,10 @@ HELP: Mapping[str, HelpEntry] = {
     "manage timeline subscribe": HelpEntry("Moderators: daily timeline", "/manage timeline subscribe channel: #timeline time: 09:00 topic: Both"),
     "manage timeline unsubscribe": HelpEntry("Moderators: daily timeline", "/manage timeline unsubscribe channel: #timeline"),
     "manage timeline status": HelpEntry("Moderators: daily timeline", "/manage timeline status"),
+    "manage quiz settings": HelpEntry("Moderators: quiz", "/manage quiz settings"),
+    "manage quiz defaults": HelpEntry("Moderators: quiz", "/manage quiz defaults topic: Cold War difficulty: hard reveal_pause: 8"),
+    "manage quiz reports": HelpEntry("Moderators: quiz", "/manage quiz reports"),
+    "manage quiz retire": HelpEntry("Moderators: quiz", "/manage quiz retire question: (pick from the list)"),
     "manage forget-server": HelpEntry("Moderators: this server's data", "/manage forget-server confirm: True"),
 }
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import discord
 
-from ..domain.quiz import LETTERS, Question
+from ..domain.quiz import LETTERS, Question, QuizSettings, Report
 from . import (
     COLOUR_INFO,
     COLOUR_WARN,
     COLOUR_YES,
     FIELD_VALUE_LIMIT,
+    BaseModal,
     clip,
     footer_for,
     loaded_cog,
@@ -71,6 +72,9 @@ def already_answered(letter: str) -> str:
 def already_running(url: str | None) -> str:
     where = f" [Jump to it]({url})." if url else ""
     return f"A quiz is already running in this channel; one at a time.{where}"
+
+
+TOPIC_CHOICES = [discord.app_commands.Choice(name=label, value=value) for value, label in TOPIC_LABELS.items()]
 
 
 def no_questions(topic: str, difficulty: str | None = None) -> str:
@@ -139,6 +143,87 @@ class AnswerButton(
         await handler.handle_answer(interaction, int(match["quiz"]), int(match["number"]), int(match["choice"]))
 
 
+class ReportHandler(Protocol):
+    async def open_report(self, interaction: discord.Interaction, quiz_id: int, number: int) -> None: ...
+
+
+REPORT_LABEL = "Report this question"
+REPORT_REASON = "What is wrong with it?"
+REPORTED = "Thanks: the server's moderators will see your report (/manage quiz reports)."
+NOTHING_TO_CHANGE = "Give at least one setting to change: topic, difficulty, questions, seconds or reveal_pause."
+NOT_REPORTED = "Pick a reported question from the list (see /manage quiz reports)."
+ALREADY_RETIRED = "That question is already retired in this server."
+
+
+def retired_text(prompt: str) -> str:
+    return f"Retired in this server: “{clip(prompt, 200)}”. It will not be asked here again."
+
+
+REPORT_GONE = "That question is no longer known here, so it can't be reported."
+
+
+class ReportButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:report:(?P<quiz>[0-9]{1,19}):(?P<number>[0-9]{1,3})"
+):
+    """Under a revealed question: flag it, with a reason, for the server's moderators."""
+
+    def __init__(self, quiz_id: int, number: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=REPORT_LABEL, style=discord.ButtonStyle.secondary, custom_id=f"quiz:report:{quiz_id}:{number}", row=1
+            )
+        )
+        self.quiz_id, self.number = quiz_id, number
+
+    def is_dispatchable(self) -> bool:
+        return False  # clicks reach it through AllianceBot.add_lean_dynamic_items
+
+    @classmethod
+    async def on_click(cls, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        handler: ReportHandler = loaded_cog(interaction, "Quiz")
+        await handler.open_report(interaction, int(match["quiz"]), int(match["number"]))
+
+
+class ReportModal(BaseModal):
+    """The reason for a report (one line or a few)."""
+
+    def __init__(self, on_submit: Callable[[discord.Interaction, str], Awaitable[None]]) -> None:
+        super().__init__(title="Report a quiz question", timeout=600)
+        self.reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
+            label=REPORT_REASON, style=discord.TextStyle.paragraph, min_length=3, max_length=300,
+            placeholder="e.g. two answers are right; the date is wrong; the source says otherwise",
+        )
+        self.add_item(self.reason)
+        self._submit = on_submit
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._submit(interaction, str(self.reason.value))
+
+
+def settings_embed(settings: QuizSettings, defaults: QuizSettings) -> discord.Embed:
+    """/manage quiz settings: each default, the server's own or the bot's."""
+    lines = []
+    for label, field in (("Topic", "topic"), ("Difficulty", "difficulty"), ("Questions", "questions"),
+                         ("Seconds per question", "seconds"), ("Pause after each reveal (s)", "reveal_pause")):
+        own = getattr(settings, field)
+        value = own if own is not None else getattr(defaults, field)
+        shown = TOPIC_LABELS.get(value, value) if field == "topic" else (value if value is not None else "all")
+        lines.append(f"**{label}**: {shown}" + ("" if own is not None else " (the bot's default)"))
+    return make_embed("Quiz settings for this server", "\n".join(lines), colour=COLOUR_INFO)
+
+
+def reports_embed(reports: Sequence[Report]) -> discord.Embed:
+    """/manage quiz reports: the flagged questions, most reported first, with the reasons."""
+    if not reports:
+        return make_embed("Reported questions", "No question has been reported in this server.", colour=COLOUR_INFO)
+    fields = []
+    for report in reports[:10]:
+        reasons = "\n".join(f"• {clip(reason, 150)}" for reason in report.reasons[:5])
+        fields.append((clip(f"{len(report.reasons)}× {report.prompt}", 256), clip(f"{reasons}\n`{report.key}`", FIELD_VALUE_LIMIT)))
+    text = "Retire one with `/manage quiz retire question:` (it never comes back in this server)."
+    return make_embed("Reported questions", text, colour=COLOUR_WARN, fields=fields)
+
+
 def answer_view(quiz_id: int, number: int, question: Question, *, closed: bool = False) -> discord.ui.View:
     """One button per choice; when closed, all disabled and the right one green."""
     view = discord.ui.View(timeout=None)
@@ -147,6 +232,8 @@ def answer_view(quiz_id: int, number: int, question: Question, *, closed: bool =
         if closed:
             style = discord.ButtonStyle.success if index == question.answer else discord.ButtonStyle.secondary
         view.add_item(AnswerButton(quiz_id, number, index, style=style, disabled=closed))
+    if closed:
+        view.add_item(ReportButton(quiz_id, number))
     return view
 
 

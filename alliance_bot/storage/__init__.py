@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from . import core, facts, names, quiz, timeline
+from . import core, facts, names, quiz, quiz_settings, timeline
 from .base import Ownership, StoreError, StoreEvent, is_storage_failure
 from .core import CoreQueries
 from .facts import FactsQueries
@@ -22,6 +22,7 @@ from .names import NamesQueries
 from .postgres import PostgresBackend, is_postgres_url, redact
 from .privacy import PrivacyQueries
 from .quiz import QuizQueries
+from .quiz_settings import QuizSettingsQueries
 from .sqlite import SqliteBackend
 from .timeline import TimelineQueries
 
@@ -37,6 +38,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("member names", names.SCHEMA),
     ("period boards", quiz.PERIOD_TOTALS),
     ("timeline topics", timeline.TOPICS),
+    ("quiz settings and reports", quiz_settings.SCHEMA),
 )
 # The same versions for PostgreSQL: same tables, PostgreSQL's types.
 PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -48,12 +50,15 @@ PG_MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("member names", names.PG_SCHEMA),
     ("period boards", quiz.PG_PERIOD_TOTALS),
     ("timeline topics", timeline.TOPICS),
+    ("quiz settings and reports", quiz_settings.PG_SCHEMA),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION
 
 
-class Store(CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQueries, PrivacyQueries):
+class Store(
+    CoreQueries, QuizQueries, TimelineQueries, FactsQueries, NamesQueries, PrivacyQueries, QuizSettingsQueries
+):
     """The bot's database. Open with ``await Store.open(path_or_url)``; close with ``close()``."""
 
     migrations: tuple[tuple[str, str], ...] = ()

@@ -28,6 +28,9 @@ TABLES: tuple[str, ...] = (
     "fact_versions",
     "fact_settings",
     "member_names",
+    "quiz_settings",
+    "quiz_reports",
+    "quiz_retired",
 )
 # Identity columns whose sequences must continue after the copied values.
 IDENTITIES: tuple[tuple[str, str], ...] = (("quiz_sessions", "id"), ("quiz_answers", "id"), ("fact_versions", "seq"))

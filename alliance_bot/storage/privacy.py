@@ -31,6 +31,11 @@ _FORGET = (
     f"UPDATE fact_versions SET author_id = {FORGOTTEN} WHERE author_id = ?",
     f"UPDATE quiz_sessions SET starter_id = {FORGOTTEN} WHERE starter_id = ?",
     f"UPDATE timeline_subscriptions SET created_by = {FORGOTTEN} WHERE created_by = ?",
+    # A report stays for the server's moderators, without who made it (one per forgotten member).
+    f"UPDATE quiz_reports SET reporter_id = {FORGOTTEN} WHERE reporter_id = ? AND NOT EXISTS ("
+    f"SELECT 1 FROM quiz_reports o WHERE o.guild_id = quiz_reports.guild_id "
+    f"AND o.question_key = quiz_reports.question_key AND o.reporter_id = {FORGOTTEN})",
+    "DELETE FROM quiz_reports WHERE reporter_id = ?",
 )
 
 
@@ -55,6 +60,9 @@ _FORGET_SERVER = (
     "DELETE FROM fact_versions WHERE guild_id = ?",
     "DELETE FROM fact_settings WHERE guild_id = ?",
     "DELETE FROM member_names WHERE guild_id = ?",
+    "DELETE FROM quiz_settings WHERE guild_id = ?",
+    "DELETE FROM quiz_reports WHERE guild_id = ?",
+    "DELETE FROM quiz_retired WHERE guild_id = ?",
 )
 
 _OPEN_QUIZZES = "SELECT COUNT(*) FROM quiz_sessions WHERE guild_id = ? AND status = 'open'"
