@@ -343,3 +343,27 @@ def test_difficulty_is_computed_from_the_data():
             right = int(question.right_choice)
             gap = min(abs(int(c) - right) for c in question.choices if c != question.right_choice)
             assert question.difficulty == ("easy" if gap >= 8 else "medium" if gap >= 3 else "hard")
+
+
+async def test_ten_rounds_of_ten_in_one_server_repeat_at_most_five_and_a_twenty_question_quiz_never(world):
+    """Issue 25's measure through the real stack: what a server sees over ten 10-question rounds."""
+    from alliance_bot.domain.quiz import REVEAL_PAUSE
+
+    asked: list[str] = []
+
+    async def play(questions: int) -> list[str]:
+        keys = []
+        start = await world.member.slash(world.general, "quiz start", questions=questions, topic="us-russia", seconds=5)
+        assert not start.ephemeral, start.response.content
+        for _ in range(questions):
+            q = await current_question(world, world.general)
+            keys.append((await world.env.bot.store.get_question(q.quiz_id, q.number)).question.key)
+            await world.member.click(q.message, label=q.right)
+            await world.env.advance_time(5 + REVEAL_PAUSE)
+        return keys
+
+    for _ in range(10):
+        asked += await play(10)
+    assert len(asked) == 100 and len(asked) - len(set(asked)) <= 5
+    twenty = await play(20)
+    assert len(set(twenty)) == 20

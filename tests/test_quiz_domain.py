@@ -462,3 +462,16 @@ def test_a_shared_pool_is_reshuffled_per_quiz(bundled):
     for seed in range(20):
         again = reshuffled(question, random.Random(seed))
         assert again.right_choice == question.right_choice and set(again.choices) == set(question.choices)
+
+
+def test_the_questions_a_server_wrote_are_a_topic_of_their_own(bundled):
+    written = fact(
+        kind="quiz", id="srv-q1", question="Which city hosted the 1975 Helsinki summit?",
+        choices=["Helsinki", "Vienna", "Geneva"], answer=0, explanation="The CSCE met in Helsinki.",
+        topic="timeline",
+    )
+    view = bundled.with_overlay({written.id: written})
+    server = generate_questions(view, "server", random.Random(0))
+    assert list(server) == ["q:srv-q1"] and server["q:srv-q1"].topic == "server"
+    assert "q:srv-q1" in generate_questions(view, "timeline", random.Random(0))  # and in its own topic
+    assert generate_questions(bundled, "server", random.Random(0)) == {}  # the bundled ones are not the server's

@@ -892,6 +892,7 @@ ERA_TOPICS: dict[str, tuple[int, int]] = {
     "cold-war": (1946, 1991),
 }
 MIXED_TOPIC = "mixed"
+SERVER_TOPIC = "server"  # the questions a server's moderators wrote
 # The COW state list as the cited fact of a question built from it (the record's own citation).
 _COW_FACT = Point(
     id="cow-state-list", kind="point", section="roots", title="COW state list", text="Correlates of War state list.",
@@ -945,6 +946,15 @@ def generate_questions(facts: FactBase, topic: str, rng: random.Random | None = 
 
 
 def _generate(facts: FactBase, topic: str, rng: random.Random) -> dict[str, Question]:
+    if topic == SERVER_TOPIC:
+        # The questions this server's moderators wrote (/manage facts add kind: quiz), whatever topic
+        # each also belongs to: entries no bundled file holds.
+        return {
+            key: dataclasses.replace(question, topic=SERVER_TOPIC)
+            for written_in in QUIZ_TOPICS
+            for key, question in _hand_written(facts, written_in, rng).items()
+            if key.removeprefix("q:") not in facts.origin
+        }
     if topic in ERA_TOPICS or topic == MIXED_TOPIC:
         first, last = ERA_TOPICS.get(topic, (-10_000, 10_000))
         bases = ("timeline", "alliances") if topic in ERA_TOPICS else QUIZ_TOPICS

@@ -35,6 +35,7 @@ TOPIC_LABELS = {
     "world-wars": "World wars",
     "cold-war": "Cold War",
     "mixed": "Mixed",
+    "server": "This server's questions",
 }
 PERIOD_LABELS = {"all-time": "all time", "month": "this month", "week": "this week"}
 
