@@ -353,13 +353,13 @@ async def test_ten_rounds_of_ten_in_one_server_repeat_at_most_five_and_a_twenty_
 
     async def play(questions: int) -> list[str]:
         keys = []
-        start = await world.member.slash(world.general, "quiz start", questions=questions, topic="us-russia", seconds=5)
+        start = await world.member.slash(world.general, "quiz start", questions=questions, topic="us-russia", seconds=10)
         assert not start.ephemeral, start.response.content
         for _ in range(questions):
             q = await current_question(world, world.general)
             keys.append((await world.env.bot.store.get_question(q.quiz_id, q.number)).question.key)
             await world.member.click(q.message, label=q.right)
-            await world.env.advance_time(5 + REVEAL_PAUSE)
+            await world.env.advance_time(10 + REVEAL_PAUSE)
         return keys
 
     for _ in range(10):
