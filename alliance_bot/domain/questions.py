@@ -375,7 +375,8 @@ _CASUAL_WORDS = {
     "allie": "allies", "alied": "allied", "allyed": "allied", "aly": "ally", "ali": "ally",
 }
 # One pass over the question: whole words only, never a letter of an abbreviation ("U.S.", "N. Korea");
-# "n" only before another word ("china n russia").
+# "n" only before another word ("china n russia"); "n korea" opening the question is North Korea
+# (_NORTH_FIRST), after a country it is "and korea" (asked back: which Korea?).
 _CASUAL = re.compile(
     r"(?<![.\w])(?:(?P<n>n|nd)(?=\s+\w)|(?P<w>r|ar|u|rn|allys|alies|allis|allyes|alllies|allie|alied|allyed|aly|ali))"
     r"(?![.\w])|(?P<with>\bw/\s*)|(?P<amp>\s&\s)",
@@ -384,6 +385,7 @@ _CASUAL = re.compile(
 
 
 _CASUAL_KEYS = frozenset(_CASUAL_WORDS)
+_NORTH_FIRST = re.compile(r"^(\s*(?:(?:r|are|is|were|was)\s+)?)n\s+korea\b", re.IGNORECASE)
 _COMPASS = frozenset({"north", "south", "east", "west"})
 
 
@@ -411,7 +413,7 @@ def casual_text(question: str) -> str:
         text = ELISION.sub("", text)
     words = set(text.lower().replace("?", " ").replace(",", " ").split())
     if words & _CASUAL_KEYS or "&" in text or "w/" in text:  # most questions have none of them
-        text = _CASUAL.sub(_casual_word, text)
+        text = _CASUAL.sub(_casual_word, _NORTH_FIRST.sub(r"\1north korea", text))
     if " and " in text and words & _COMPASS:
         text = _SHARED_NOUN.sub(lambda m: f"{m[1]} {m[3]} and {m[2]} {m[3]}", text)
     return text
