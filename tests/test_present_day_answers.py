@@ -200,3 +200,19 @@ def test_the_us_russia_strip_draws_no_partnership_after_2018_only_what_was_check
     after = [band for band in bands if band.last > 2018]
     assert after and all(band.kind in ("rival", "missing", "none") for band in after), after
     assert any(band.kind == "rival" for band in after)  # the rivalry and the designations, sourced
+
+
+def test_alliance_knows_the_frameworks_and_alliances_added_here(facts):
+    from alliance_bot.domain.questions import AllianceAnswer, engine_for, read_question
+
+    engine = engine_for(facts)
+    for question, key in (
+        ("who is in the alliance of sahel states", "fact:pd-aes-liptako-gourma-charter"),
+        ("is mali in the aes", "fact:pd-aes-liptako-gourma-charter"),
+        ("who is in the osce", "atop:3740"),
+        ("what is the pukpuk treaty", "fact:pd-australia-png-pukpuk-treaty"),
+    ):
+        answer = engine.answer(read_question(question, TODAY.year))
+        assert isinstance(answer, AllianceAnswer) and answer.summary.key == key, question
+    # A bracketed country name in a treaty's title ("… (Egypt)") is no name of the treaty.
+    assert engine.catalogue.find("were egypt and the ussr allies in 1975") is None

@@ -18,6 +18,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any, Literal
 
+from .countries import default_resolver
 from .errors import UserError
 from .facts import ALLIANCE_GRADE_KINDS, Alliance, AtopCheck, FactBase, Membership, Relationship, Source
 from .history import (
@@ -759,6 +760,11 @@ def _alias(text: str) -> str:
     return " ".join(_NOT_ALNUM.sub(" ", text.casefold()).split())
 
 
+# Organisations people name for the treaty they grew from (kept by hand: the record names treaties,
+# not organisations): the OSCE's participating states are the Helsinki Final Act's.
+ORGANISATION_NAMES = {"osce": "atop:3740", "csce": "atop:3740"}
+
+
 class AllianceCatalogue:
     """Every alliance a user can name: the researched entries and the named ATOP alliances."""
 
@@ -777,8 +783,19 @@ class AllianceCatalogue:
                     self.entries[f"atop:{atop.atopid}"] = (atop.name.name, atop.name.short_name or atop.name.name)
         self._aliases: dict[str, str] = {}
         for key, (name, short) in self.entries.items():
-            for text in (short, name, name.split(" (")[0]):
-                self._aliases.setdefault(_alias(text), key)
+            # The names, without and within their brackets: "Alliance of Sahel States (AES)" is
+            # also "Alliance of Sahel States" and "AES".
+            inner = [
+                bracketed for text in (short, name) for part in text.split("(")[1:]
+                if len(bracketed := part.split(")")[0].strip()) >= 3 and not any(ch.isdigit() for ch in bracketed)
+                and not default_resolver().lookup(bracketed)  # "(USSR)" names a country, not the treaty
+            ]
+            for text in (short, name, name.split(" (")[0], short.split(" (")[0], *inner):
+                if len(_alias(text)) >= 2:
+                    self._aliases.setdefault(_alias(text), key)
+        for alias, key in ORGANISATION_NAMES.items():
+            if key in self.entries:
+                self._aliases.setdefault(alias, key)
         # find() looks up only the runs of words that start like some name and are as long as it,
         # instead of trying every name on every question; a tie in length goes to the name listed first.
         self._alias_order = {alias: position for position, alias in enumerate(self._aliases)}
