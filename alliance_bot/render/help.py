@@ -255,17 +255,21 @@ def privacy_embed(kept: KeptAbout) -> discord.Embed:
     return make_embed("Privacy", "\n".join(lines), colour=COLOUR_INFO)
 
 
-def _kept_line(kept: KeptAbout) -> str:
-    parts = [
-        (kept.answers, "quiz answer"),
-        (kept.scores, "server score"),
-        (kept.names, "remembered name"),
-        (kept.fact_versions, "fact version"),
-        (kept.quizzes_started, "quiz started"),
-        (kept.subscriptions, "timeline subscription"),
-    ]
-    shown = [f"{n} {label}{'' if n == 1 else 's'}" for n, label in parts if n]
+def _counted(parts: Sequence[tuple[int, str, str]]) -> str:
+    """'3 quiz answers, 1 remembered name' from (count, singular, plural); "nothing" for none."""
+    shown = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
     return ", ".join(shown) if shown else "nothing"
+
+
+def _kept_line(kept: KeptAbout) -> str:
+    return _counted([
+        (kept.answers, "quiz answer", "quiz answers"),
+        (kept.scores, "server score", "server scores"),
+        (kept.names, "remembered name", "remembered names"),
+        (kept.fact_versions, "fact version", "fact versions"),
+        (kept.quizzes_started, "quiz started", "quizzes started"),
+        (kept.subscriptions, "timeline subscription", "timeline subscriptions"),
+    ])
 
 
 def forget_prompt(kept: KeptAbout) -> str:
@@ -284,16 +288,14 @@ def forgotten_text(kept: KeptAbout) -> str:
 
 
 def _server_line(data: ServerData) -> str:
-    parts = [
-        (data.quizzes, "quiz"),
-        (data.answers, "quiz answer"),
-        (data.players, "member score"),
-        (data.names, "remembered name"),
-        (data.fact_versions, "fact version"),
-        (data.subscriptions, "daily-post channel"),
-    ]
-    shown = [f"{n} {label}{'' if n == 1 else ('zes' if label == 'quiz' else 's')}" for n, label in parts if n]
-    return ", ".join(shown) if shown else "nothing"
+    return _counted([
+        (data.quizzes, "quiz", "quizzes"),
+        (data.answers, "quiz answer", "quiz answers"),
+        (data.players, "member score", "member scores"),
+        (data.names, "remembered name", "remembered names"),
+        (data.fact_versions, "fact version", "fact versions"),
+        (data.subscriptions, "daily-post channel", "daily-post channels"),
+    ])
 
 
 def forget_server_prompt(data: ServerData) -> str:
