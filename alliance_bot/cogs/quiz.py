@@ -71,12 +71,12 @@ class QuizRun:
     reveal_pause: float = REVEAL_PAUSE  # seconds between a reveal and the next question
 
 
-@app_commands.guild_only()
 def _usable(pool: dict[str, Question], difficulty: str | None, retired: set[str]) -> dict[str, Question]:
     """The questions a quiz may ask: of its difficulty, none the server retired."""
     return {key: q for key, q in at_difficulty(pool, difficulty).items() if key not in retired}
 
 
+@app_commands.guild_only()
 class Quiz(
     commands.GroupCog, group_name="quiz", group_description="Quizzes on alliances and US–Russia relations"
 ):
