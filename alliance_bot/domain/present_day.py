@@ -100,6 +100,11 @@ class PresentDay:
         for tie in facts.of_kind("tie"):
             self._ties.setdefault(frozenset(tie.pair), []).append(tie)
         self.wars: list[War] = facts.of_kind("war")
+        # The wars each state fought in (by COW code): a pair question looks at its states' wars only.
+        self._wars_of: dict[int, list[War]] = {}
+        for war in self.wars:
+            for code in dict.fromkeys(p.cow for p in war.participants):
+                self._wars_of.setdefault(code, []).append(war)
         self.checks: dict[int, AtopCheck] = {check.atopid: check for check in facts.of_kind("atop_check")}
 
     def ties(self, a: str, b: str) -> list[PresentTie]:
@@ -122,7 +127,7 @@ class PresentDay:
 
     def at_war(self, ccode_a: int, ccode_b: int, year: int | None, today: date) -> AtWar | None:
         """The war ``ccode_a`` and ``ccode_b`` fought on opposite sides in ``year`` (None: today)."""
-        for war in self.wars:
+        for war in self._wars_of.get(ccode_a, ()):
             rows_a = [p for p in war.participants if p.cow == ccode_a]
             rows_b = [p for p in war.participants if p.cow == ccode_b]
             for pa in rows_a:
